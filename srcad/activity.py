@@ -1,0 +1,55 @@
+"""Stage 3, analyze: which values carry derivatives.
+
+A value is *varied* when it depends differentiably on a `wrt` input, *useful* when the
+output depends differentiably on it, and *active* when it is both. Only active
+statements get derivative code.
+"""
+from dataclasses import dataclass
+
+import gast
+
+from .rules import lookup
+
+
+@dataclass
+class Activity:
+    varied: set
+    useful: set
+
+    def active(self, name):
+        return name in self.varied and name in self.useful
+
+    def is_active_atom(self, atom):
+        return isinstance(atom, gast.Name) and self.active(atom.id)
+
+
+def _carries_derivative(stmt):
+    """False for statements whose result has zero derivative (argmax, shape, comparisons)."""
+    if stmt.kind == "effect":
+        return False
+    if stmt.kind == "call":
+        rule = lookup(stmt.callee)
+        return rule is None or rule.differentiable
+    return True
+
+
+def _operands(stmt):
+    """The local names whose derivatives flow into `stmt.target`."""
+    names = [a.id for a in stmt.args if isinstance(a, gast.Name)]
+    names += [v.id for v in stmt.kwargs.values() if isinstance(v, gast.Name)]
+    if stmt.kind == "setitem":
+        names.append(stmt.base)
+    return names
+
+
+def analyze(fn, wrt_names):
+    """The `Activity` of a `NormalFunction` differentiated with respect to `wrt_names`."""
+    varied = set(wrt_names)
+    for stmt in fn.body:
+        if stmt.target and _carries_derivative(stmt) and any(n in varied for n in _operands(stmt)):
+            varied.add(stmt.target)
+    useful = {o.id for o in fn.outputs if isinstance(o, gast.Name)}
+    for stmt in reversed(fn.body):
+        if stmt.target in useful and _carries_derivative(stmt):
+            useful.update(n for n in _operands(stmt) if n in fn.locals)
+    return Activity(varied, useful)

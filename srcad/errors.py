@@ -1,0 +1,32 @@
+"""The errors srcad raises. Every one names where in the user's code it happened."""
+
+
+class SrcadError(Exception):
+    """Base class of every error srcad raises."""
+
+
+class UnsupportedSyntax(SrcadError):
+    """The function uses a Python construct srcad cannot differentiate."""
+
+    def __init__(self, construct, where, hint=""):
+        self.construct, self.where, self.hint = construct, where, hint
+        message = f"{where}: {construct} is not supported by srcad"
+        super().__init__(f"{message}. {hint}" if hint else message)
+
+
+class NoDerivativeRule(SrcadError):
+    """A differentiated value flows into a callable srcad has no rule for."""
+
+    def __init__(self, callable_name, where, detail=""):
+        self.callable_name, self.where = callable_name, where
+        text = (
+            f"{where}: no derivative rule for {callable_name}"
+            f"{' (' + detail + ')' if detail else ''}, and a differentiated value flows into it. "
+            "Register one with srcad.defvjp / srcad.defjvp (see docs/api.md, 'Adding rules'), "
+            "or wrap the argument in srcad.stop_gradient(...) if it should be treated as a constant."
+        )
+        super().__init__(text)
+
+
+class NotScalarOutput(SrcadError, TypeError):
+    """`grad` was asked for the gradient of a function whose output is not a scalar."""

@@ -1,0 +1,447 @@
+"""Stage 2, normalize: a parsed function -> one operation per statement (A-normal form).
+
+Desugars augmented assignment, tuple unpacking, method calls and attribute reads on
+arrays (``x.sum()`` is a call of ``np.ndarray.sum`` with ``x`` first), and gives each
+reassignment of a variable a new version name so every value is defined once.
+"""
+import operator
+
+import gast
+import numpy as np
+
+from .errors import SrcadError, UnsupportedSyntax
+from .ir import NormalFunction, Origin, Stmt
+from .parse import MISSING
+
+BINARY_OPERATORS = {
+    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+    gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
+    gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
+    gast.BitAnd: operator.and_, gast.BitOr: operator.or_, gast.BitXor: operator.xor,
+    gast.LShift: operator.lshift, gast.RShift: operator.rshift,
+}
+UNARY_OPERATORS = {
+    gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_,
+    gast.Invert: operator.invert,
+}
+COMPARISONS = {
+    gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
+    gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Is: operator.is_,
+    gast.IsNot: operator.is_not, gast.In: operator.contains, gast.NotIn: operator.contains,
+}
+
+_HINTS = {
+    "If": "Branches are not supported yet; use np.where(cond, a, b) for elementwise choices.",
+    "For": "Loops are not supported yet.",
+    "While": "Loops are not supported yet.",
+    "Try": "Move error handling outside the differentiated function.",
+    "With": "Move the `with` block outside the differentiated function.",
+    "Lambda": "Define the function with `def` at module level.",
+    "FunctionDef": "Define helper functions outside the differentiated function.",
+    "Global": "Pass the value as an argument instead.",
+    "Nonlocal": "Pass the value as an argument instead.",
+    "Delete": "Remove the `del` statement; names go out of scope on their own.",
+    "ClassDef": "Define classes at module level.",
+    "Yield": "Generators cannot be differentiated; return a value.",
+    "Await": "Async functions cannot be differentiated.",
+    "IfExp": "Conditional expressions are not supported yet; use np.where(cond, a, b).",
+    "BoolOp": "`and`/`or` are not supported yet.",
+    "ListComp": "Comprehensions are not supported yet; build the array with NumPy.",
+    "GeneratorExp": "Comprehensions are not supported yet; build the array with NumPy.",
+}
+
+
+def _construct(node):
+    names = {"If": "`if` statement", "For": "`for` loop", "While": "`while` loop",
+             "Try": "`try` statement", "With": "`with` statement", "Lambda": "lambda",
+             "FunctionDef": "nested `def`", "Global": "`global`", "Nonlocal": "`nonlocal`",
+             "Delete": "`del`", "IfExp": "conditional expression `a if c else b`",
+             "BoolOp": "`and`/`or`", "ListComp": "list comprehension",
+             "GeneratorExp": "generator expression"}
+    kind = type(node).__name__
+    return names.get(kind, kind), _HINTS.get(kind, "")
+
+
+def _assigned_names(node):
+    names = set()
+    for child in gast.walk(node):
+        if isinstance(child, gast.Name) and isinstance(child.ctx, (gast.Store, gast.Param)):
+            names.add(child.id)
+    return names
+
+
+class Normalizer:
+    """Walks a function body once, appending normalized statements."""
+
+    def __init__(self, parsed):
+        self.parsed = parsed
+        self.node = parsed.node
+        self.body = []
+        self.local_names = _assigned_names(self.node)
+        self.taken = {n.id for n in gast.walk(self.node) if isinstance(n, gast.Name)}
+        self.current = {}        # user name -> current version name
+        self.versions = set()
+        self.alias_of = {}       # version -> version it is a plain copy of
+        self.origin = None
+        self.temp_count = 0
+
+    # -- names -------------------------------------------------------------------------
+    def fresh(self, base):
+        name, k = base, 0
+        while name in self.taken:
+            k += 1
+            name = f"{base}_{k}"
+        self.taken.add(name)
+        return name
+
+    def define(self, user_name):
+        """A new version of `user_name`: the name itself the first time, then name_1, ..."""
+        version = user_name if user_name not in self.current else self.fresh(user_name)
+        self.taken.add(version)
+        self.current[user_name] = version
+        self.versions.add(version)
+        return version
+
+    def temp(self):
+        self.temp_count += 1
+        name = self.fresh(f"t{self.temp_count}")
+        self.versions.add(name)
+        return name
+
+    def where(self, node):
+        return self.parsed.where(node)
+
+    def unsupported(self, node, construct=None, hint=""):
+        default_construct, default_hint = _construct(node)
+        raise UnsupportedSyntax(construct or default_construct, self.where(node), hint or default_hint)
+
+    # -- statements ----------------------------------------------------------------------
+    def run(self):
+        fn = self.node
+        args = fn.args
+        if args.vararg or args.kwarg:
+            self.unsupported(fn, "*args / **kwargs in the signature",
+                             "List the parameters explicitly.")
+        params = [self.define(a.id) for a in args.args]
+        kwonly = [self.define(a.id) for a in args.kwonlyargs]
+        body = list(fn.body)
+        if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
+                and isinstance(body[0].value.value, str):
+            body = body[1:]  # docstring
+        outputs, returns_tuple = None, False
+        for position, stmt in enumerate(body):
+            self.origin = Origin(self.parsed.filename, self.parsed.line_of(stmt),
+                                 self.parsed.source_line(stmt))
+            if isinstance(stmt, gast.Return):
+                if position != len(body) - 1:
+                    self.unsupported(stmt, "`return` before the end of the function",
+                                     "Early returns are not supported yet; return once, at the end.")
+                outputs, returns_tuple = self.returned(stmt)
+            else:
+                self.statement(stmt)
+        if outputs is None:
+            raise SrcadError(f"{self.where(fn)}: {fn.name} must end with `return <value>` to be "
+                             "differentiated")
+        return NormalFunction(
+            name=fn.name, params=params, kwonly=kwonly, defaults=list(args.defaults),
+            kw_defaults=list(args.kw_defaults), body=self.body, outputs=outputs,
+            returns_tuple=returns_tuple, locals=set(self.versions), taken=self.taken,
+            parsed=self.parsed,
+        )
+
+    def statement(self, stmt):
+        if isinstance(stmt, gast.Assign):
+            if len(stmt.targets) == 1:
+                return self.assign(stmt.targets[0], stmt.value)
+            value = self.atom(stmt.value)
+            for target in stmt.targets:
+                self.assign(target, value)
+            return None
+        if isinstance(stmt, gast.AnnAssign):
+            if stmt.value is None:
+                return None
+            return self.assign(stmt.target, stmt.value)
+        if isinstance(stmt, gast.AugAssign):
+            return self.augmented(stmt)
+        if isinstance(stmt, gast.Expr):
+            if isinstance(stmt.value, gast.Constant):
+                return None
+            operation = self.operation(stmt.value)
+            operation["kind"] = "effect"
+            self.emit(None, operation)
+            return None
+        if isinstance(stmt, gast.Pass):
+            return None
+        return self.unsupported(stmt)
+
+    def assign(self, target, value):
+        if isinstance(target, gast.Name):
+            self.emit(target.id, self.operation(value), user_name=True)
+        elif isinstance(target, (gast.Tuple, gast.List)):
+            self.unpack(target, value)
+        elif isinstance(target, gast.Subscript):
+            self.setitem(target, value)
+        else:
+            self.unsupported(target, f"assignment to {type(target).__name__.lower()}",
+                             "Assign to a plain variable or an array item.")
+
+    def unpack(self, target, value):
+        if any(isinstance(e, gast.Starred) for e in target.elts):
+            self.unsupported(target, "starred unpacking", "Unpack a fixed number of values.")
+        if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
+            atoms = [self.atom(v) for v in value.elts]  # every right side before any target
+            for element, atom in zip(target.elts, atoms):
+                self.assign(element, atom)
+            return
+        whole = self.atom(value)
+        for i, element in enumerate(target.elts):
+            item = gast.Subscript(value=whole, slice=gast.Constant(value=i, kind=None),
+                                  ctx=gast.Load())
+            self.assign(element, item)
+
+    def setitem(self, target, value):
+        if not isinstance(target.value, gast.Name) or target.value.id not in self.local_names:
+            self.unsupported(target, "item assignment into something other than a local array",
+                             "Assign into an array created inside the function.")
+        user_name = target.value.id
+        index = self.index(target.slice)
+        value_atom = self.atom(value)
+        base = self.current_version(target.value)
+        self.check_not_shared(base, target)
+        version = self.define(user_name)
+        expr = gast.Assign(targets=[gast.Subscript(value=gast.Name(base, gast.Load(), None, None),
+                                                   slice=index, ctx=gast.Store())],
+                           value=value_atom, type_comment=None)
+        self.body.append(Stmt("setitem", version, expr, self.origin, args=[value_atom],
+                              index=index, base=base))
+
+    def check_not_shared(self, version, node):
+        """Item assignment must not write into an argument or into another variable's array."""
+        root = version
+        while root in self.alias_of:
+            root = self.alias_of[root]
+        if root in [a.id for a in self.node.args.args + self.node.args.kwonlyargs]:
+            self.unsupported(node, f"item assignment into argument `{root}`",
+                             f"It would change the caller's array; write `{root} = {root}.copy()` first.")
+        if root != version:
+            self.unsupported(node, f"item assignment into `{version}`, the same array as `{root}`",
+                             "Make a copy first with .copy().")
+
+    def augmented(self, stmt):
+        target = stmt.target
+        if isinstance(target, gast.Name):
+            load = gast.Name(target.id, gast.Load(), None, None)
+            return self.assign(target, gast.BinOp(left=load, op=stmt.op, right=stmt.value))
+        if isinstance(target, gast.Subscript):
+            if not isinstance(target.value, gast.Name):
+                return self.unsupported(target, "augmented assignment into an expression")
+            index = self.index(target.slice)
+            read = gast.Subscript(value=target.value, slice=index, ctx=gast.Load())
+            new_value = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
+            store = gast.Subscript(value=target.value, slice=index, ctx=gast.Store())
+            return self.setitem(store, new_value)
+        return self.unsupported(target, "augmented assignment to an attribute")
+
+    def returned(self, stmt):
+        value = stmt.value
+        if value is None:
+            raise SrcadError(f"{self.where(stmt)}: `return` without a value cannot be differentiated")
+        if isinstance(value, gast.Tuple):
+            return [self.atom(v) for v in value.elts], True
+        if isinstance(value, (gast.Name, gast.Constant)):
+            return [self.atom(value)], False
+        operation = self.operation(value)
+        output = self.fresh("out")
+        self.versions.add(output)
+        self.emit(output, operation)
+        return [_normalized(gast.Name(output, gast.Load(), None, None))], False
+
+    def emit(self, user_target, operation, user_name=False):
+        target = None
+        if user_target is not None:
+            target = self.define(user_target) if user_name else user_target
+            if operation["kind"] == "copy" and isinstance(operation["expr"], gast.Name) \
+                    and operation["expr"].id in self.versions:
+                self.alias_of[target] = operation["expr"].id
+        self.body.append(Stmt(target=target, origin=self.origin, **operation))
+        return target
+
+    # -- expressions ---------------------------------------------------------------------
+    def current_version(self, name_node):
+        return self.current.get(name_node.id, name_node.id)
+
+    def is_local(self, node):
+        return isinstance(node, gast.Name) and node.id in self.local_names
+
+    def atom(self, node):
+        """An operand: a Name or Constant, emitting a temporary for anything compound."""
+        if isinstance(node, gast.Constant) or getattr(node, "normalized", False):
+            return node
+        if isinstance(node, gast.Name):
+            if node.id in self.local_names:
+                if node.id not in self.current:
+                    raise SrcadError(f"{self.where(node)}: `{node.id}` is used before it is assigned")
+                return _normalized(gast.Name(self.current[node.id], gast.Load(), None, None))
+            self.require_defined(node)
+            return _normalized(gast.Name(node.id, gast.Load(), None, None))
+        if isinstance(node, gast.Attribute) and self.parsed.resolve(node) is not MISSING \
+                and not self.is_local(_root(node)):
+            return node  # a module constant such as np.pi
+        operation = self.operation(node)
+        target = self.temp()
+        self.emit(target, operation)
+        return _normalized(gast.Name(target, gast.Load(), None, None))
+
+    def require_defined(self, node):
+        if self.parsed.resolve(node) is MISSING:
+            raise SrcadError(f"{self.where(node)}: name `{node.id}` is not defined")
+
+    def operation(self, node):
+        """Normalize the top-level operation of an expression; operands become atoms."""
+        if isinstance(node, (gast.Name, gast.Constant)) or (
+                isinstance(node, gast.Attribute) and not self.is_local(_root(node))
+                and self.parsed.resolve(node) is not MISSING):
+            atom = self.atom(node)
+            return {"kind": "copy", "expr": atom, "args": [atom]}
+        if isinstance(node, gast.BinOp):
+            left, right = self.atom(node.left), self.atom(node.right)
+            return self.call_op(BINARY_OPERATORS[type(node.op)],
+                                gast.BinOp(left=left, op=node.op, right=right), [left, right])
+        if isinstance(node, gast.UnaryOp):
+            if isinstance(node.operand, gast.Constant) and isinstance(node.op, gast.USub):
+                return {"kind": "copy", "expr": node, "args": [node]}
+            operand = self.atom(node.operand)
+            return self.call_op(UNARY_OPERATORS[type(node.op)],
+                                gast.UnaryOp(op=node.op, operand=operand), [operand])
+        if isinstance(node, gast.Compare):
+            if len(node.ops) != 1:
+                self.unsupported(node, "chained comparison", "Write `a < b and b < c` as two comparisons.")
+            left, right = self.atom(node.left), self.atom(node.comparators[0])
+            expr = gast.Compare(left=left, ops=node.ops, comparators=[right])
+            return self.call_op(COMPARISONS[type(node.ops[0])], expr, [left, right])
+        if isinstance(node, gast.Call):
+            return self.call(node)
+        if isinstance(node, gast.Subscript):
+            base = self.atom(node.value)
+            index = self.index(node.slice)
+            expr = gast.Subscript(value=base, slice=index, ctx=gast.Load())
+            return {"kind": "getitem", "expr": expr, "args": [base], "index": index,
+                    "callee": operator.getitem}
+        if isinstance(node, gast.Attribute):
+            receiver = self.atom(node.value)
+            descriptor = getattr(np.ndarray, node.attr, MISSING)
+            return self.call_op(descriptor if descriptor is not MISSING else _Unknown(f".{node.attr}"),
+                                gast.Attribute(value=receiver, attr=node.attr, ctx=gast.Load()),
+                                [receiver])
+        if isinstance(node, (gast.Tuple, gast.List)):
+            atoms = [self.atom(e) for e in node.elts]
+            return {"kind": "pack", "expr": type(node)(elts=atoms, ctx=gast.Load()), "args": atoms}
+        return self.unsupported(node)
+
+    def call_op(self, callee, expr, args, kwargs=None):
+        return {"kind": "call", "expr": expr, "callee": callee, "args": args,
+                "kwargs": kwargs or {}}
+
+    def call(self, node):
+        for arg in node.args:
+            if isinstance(arg, gast.Starred):
+                self.unsupported(arg, "a starred argument `*args`", "Pass the arguments one by one.")
+        if any(k.arg is None for k in node.keywords):
+            self.unsupported(node, "a `**kwargs` argument", "Pass keyword arguments one by one.")
+        func = node.func
+        if isinstance(func, gast.Attribute) and _is_method_call(func, self):
+            receiver = self.atom(func.value)
+            args = [self.atom(a) for a in node.args]
+            kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
+            method = getattr(np.ndarray, func.attr, MISSING)
+            callee = method if method is not MISSING else _Unknown(f".{func.attr}()")
+            expr = gast.Call(func=gast.Attribute(value=receiver, attr=func.attr, ctx=gast.Load()),
+                             args=args, keywords=_keywords(kwargs))
+            return self.call_op(callee, expr, [receiver] + args, kwargs)
+        if self.is_local(func):
+            self.unsupported(node, f"calling the local function `{func.id}`",
+                             "Calls to functions held in local variables are not supported yet.")
+        callee = self.parsed.resolve(func)
+        if callee is MISSING:
+            raise SrcadError(f"{self.where(node)}: cannot resolve the function `{_dotted(func)}`")
+        args = [self.atom(a) for a in node.args]
+        kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
+        expr = gast.Call(func=func, args=args, keywords=_keywords(kwargs))
+        return self.call_op(callee, expr, args, kwargs)
+
+    def index(self, node):
+        """An index expression with atoms inside: ints, names, slices, None, Ellipsis."""
+        if isinstance(node, gast.Tuple):
+            return gast.Tuple(elts=[self.index(e) for e in node.elts], ctx=gast.Load())
+        if isinstance(node, gast.Slice):
+            return gast.Slice(*(self.atom(part) if part is not None else None
+                                for part in (node.lower, node.upper, node.step)))
+        return self.atom(node)
+
+
+class _Unknown:
+    """A method or attribute srcad has no entry for (kept for error messages)."""
+
+    def __init__(self, name):
+        self.__name__ = self.__qualname__ = name
+
+    def __repr__(self):
+        return self.__name__
+
+
+def _normalized(name):
+    name.normalized = True
+    return name
+
+
+def _keywords(kwargs):
+    return [gast.keyword(arg=key, value=value) for key, value in kwargs.items()]
+
+
+def _root(node):
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return node
+
+
+def _is_method_call(func, normalizer):
+    """``x.sum()`` or ``f(x).sum()``: an attribute of a local or computed value."""
+    root = _root(func)
+    return not isinstance(root, gast.Name) or normalizer.is_local(root)
+
+
+def _dotted(node):
+    if isinstance(node, gast.Name):
+        return node.id
+    if isinstance(node, gast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return type(node).__name__
+
+
+def normalize(parsed):
+    """A `NormalFunction` for a `ParsedFunction`."""
+    return Normalizer(parsed).run()
+
+
+def coalesce_setitems(fn, keep=frozenset()):
+    """Let ``y[i] = v`` update `y` in place: map each new version to the old version's name.
+
+    A version in `keep` (its old value is still needed, by the adjoint) is not coalesced;
+    the primal then copies the array before writing into it. Returns {version: name}.
+    """
+    rename = {}
+    for stmt in fn.body:
+        if stmt.kind == "setitem" and stmt.base not in keep:
+            rename[stmt.target] = rename.get(stmt.base, stmt.base)
+    return rename
+
+
+class Renamer(gast.NodeTransformer):
+    """Renames variables in place, by a {old: new} map."""
+
+    def __init__(self, rename):
+        self.rename = rename
+
+    def visit_Name(self, node):
+        node.id = self.rename.get(node.id, node.id)
+        return node

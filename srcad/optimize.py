@@ -1,0 +1,270 @@
+"""Stage 5, optimize: make generated code read like code a careful person wrote.
+
+Passes over a straight-line list of statements: expression simplification (constant
+folding, 0/1 algebra, default keyword arguments dropped), dead-code elimination, and
+forward substitution of single-use temporaries.
+"""
+import inspect
+import operator
+
+import gast
+
+from . import runtime
+
+_FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+         gast.Div: operator.truediv, gast.Pow: operator.pow}
+
+
+def _number(node):
+    """The value of a numeric literal node (``2``, ``-1.5``), else None."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _number(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        return node.value
+    return None
+
+
+def _literal(value):
+    if isinstance(value, (int, float)) and value < 0:
+        return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(-value, None))
+    return gast.Constant(value, None)
+
+
+def _negate(node):
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        return node.operand
+    return gast.UnaryOp(op=gast.USub(), operand=node)
+
+
+class Simplifier(gast.NodeTransformer):
+    """Algebraic clean-up of one expression. Never changes a value or a shape."""
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub):
+            operand = node.operand
+            if isinstance(operand, gast.UnaryOp) and isinstance(operand.op, gast.USub):
+                return operand.operand
+            if isinstance(operand, gast.Constant) and _number(operand) is not None and operand.value < 0:
+                return gast.Constant(-operand.value, None)
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right, op = node.left, node.right, type(node.op)
+        a, b = _number(left), _number(right)
+        if a is not None and b is not None and op in _FOLD:
+            try:
+                value = _FOLD[op](a, b)
+            except (ZeroDivisionError, OverflowError):
+                return node
+            if isinstance(value, float) and value.is_integer() and isinstance(a, int) and isinstance(b, int) \
+                    and op is not gast.Div:
+                value = int(value)
+            return _literal(value)
+        if op is gast.Mult:
+            if a == 1:
+                return right
+            if b == 1:
+                return left
+            if a == -1:
+                return _negate(right)
+            if b == -1:
+                return _negate(left)
+            if isinstance(right, gast.BinOp) and isinstance(right.op, gast.Div) and _number(right.left) == 1:
+                return gast.BinOp(left=left, op=gast.Div(), right=right.right)
+        if op is gast.Div and b == 1:
+            return left
+        if op is gast.Pow and b == 1:
+            return left
+        if op in (gast.Add, gast.Sub):
+            if b == 0:
+                return left
+            if a == 0:
+                return right if op is gast.Add else _negate(right)
+            if isinstance(right, gast.UnaryOp) and isinstance(right.op, gast.USub):
+                flipped = gast.Sub() if op is gast.Add else gast.Add()
+                return gast.BinOp(left=left, op=flipped, right=right.operand)
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        function = self._resolve(node.func)
+        if function is None:
+            return node
+        if getattr(function, "__name__", None) in runtime.PURE_HELPERS and \
+                all(_is_constant(a) for a in node.args) and function.__module__ == runtime.__name__:
+            value = function(*[_constant_value(a) for a in node.args])
+            return _constant_node(value)
+        node.keywords = [k for k in node.keywords if not _is_default(function, k)]
+        return node
+
+    def _resolve(self, func):
+        if isinstance(func, gast.Name):
+            return self.namespace.get(func.id)
+        if isinstance(func, gast.Attribute):
+            base = self._resolve(func.value)
+            return getattr(base, func.attr, None) if base is not None else None
+        return None
+
+
+def _is_constant(node):
+    if isinstance(node, gast.Tuple):
+        return all(_is_constant(e) for e in node.elts)
+    return isinstance(node, gast.Constant) or _number(node) is not None
+
+
+def _constant_value(node):
+    if isinstance(node, gast.Tuple):
+        return tuple(_constant_value(e) for e in node.elts)
+    number = _number(node)
+    return number if number is not None else node.value
+
+
+def _constant_node(value):
+    if isinstance(value, tuple):
+        return gast.Tuple(elts=[_constant_node(v) for v in value], ctx=gast.Load())
+    return _literal(value) if isinstance(value, (int, float)) else gast.Constant(value, None)
+
+
+def _is_default(function, keyword):
+    """True when a keyword argument passes the function's own default value."""
+    if not isinstance(keyword.value, gast.Constant):
+        return False
+    try:
+        parameter = inspect.signature(function).parameters.get(keyword.arg)
+    except (TypeError, ValueError):
+        return False
+    if parameter is None or parameter.default is inspect.Parameter.empty:
+        return False
+    default = parameter.default
+    value = keyword.value.value
+    return type(default) is type(value) and default == value or (default is None and value is None)
+
+
+# -- statement-level passes ----------------------------------------------------------------
+
+def reads(node):
+    """Names a statement or expression reads (the base of ``a[i] = v`` counts)."""
+    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+
+
+def written_name(stmt):
+    """(name, whole) for the variable a statement writes: whole=False for ``a[i] = v``."""
+    if isinstance(stmt, gast.Assign):
+        target = stmt.targets[0]
+    elif isinstance(stmt, gast.AugAssign):
+        target = stmt.target
+    else:
+        return None, False
+    if isinstance(target, gast.Name):
+        return target.id, isinstance(stmt, gast.Assign)
+    if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+        return target.value.id, False
+    return None, False
+
+
+def mutated_by(stmt):
+    """Names an ``Expr`` statement may change in place (its call's arguments)."""
+    if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+        return {a.id for a in stmt.value.args if isinstance(a, gast.Name)}
+    return set()
+
+
+def eliminate_dead_code(body, live_out, is_pure):
+    """Drop statements whose results are never read (effects and impure calls stay)."""
+    live = set(live_out)
+    kept = []
+    for stmt in reversed(body):
+        name, whole = written_name(stmt)
+        if name is not None:
+            value = stmt.value
+            if name not in live and is_pure(value):
+                continue
+            if whole:
+                live.discard(name)
+        live.update(reads(stmt))
+        kept.append(stmt)
+    kept.reverse()
+    return kept
+
+
+def inline_temporaries(body, temporaries, is_pure, extra_uses):
+    """Substitute each single-use temporary into the one expression that reads it."""
+    uses = {}
+    for stmt in body:
+        for n in reads(stmt):
+            uses[n] = uses.get(n, 0) + 1
+    for n in extra_uses:
+        uses[n] = uses.get(n, 0) + 1
+    pinned = set()  # names written in place: their definition must stay a statement
+    for stmt in body:
+        name, whole = written_name(stmt)
+        if name is not None and not whole:
+            pinned.add(name)
+        pinned |= mutated_by(stmt)
+    result = list(body)
+    i = 0
+    while i < len(result):
+        stmt = result[i]
+        name, whole = written_name(stmt)
+        if whole and name in temporaries and name not in pinned and uses.get(name) == 1 \
+                and is_pure(stmt.value):
+            j = _single_use_site(result, i, name)
+            if j is not None and not _clobbered(result[i + 1:j], set(reads(stmt.value))):
+                result[j] = _Replace(name, stmt.value).visit(result[j])
+                del result[i]
+                continue
+        i += 1
+    return result
+
+
+def _single_use_site(body, start, name):
+    for j in range(start + 1, len(body)):
+        if name in reads(body[j]):
+            return j
+        if written_name(body[j])[0] == name:
+            return None
+    return None
+
+
+def _clobbered(between, names):
+    for stmt in between:
+        written, _ = written_name(stmt)
+        if written in names or mutated_by(stmt) & names:
+            return True
+    return False
+
+
+class _Replace(gast.NodeTransformer):
+    def __init__(self, name, value):
+        self.name, self.value = name, value
+
+    def visit_Name(self, node):
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            return self.value
+        return node
+
+
+def simplify(body, namespace):
+    simplifier = Simplifier(namespace)
+    for stmt in body:
+        simplifier.visit(stmt)
+    return body
+
+
+def optimize(body, live_out, temporaries, is_pure, namespace):
+    """Run every pass until nothing changes (at most a few rounds)."""
+    for _ in range(4):
+        before = len(body)
+        body = simplify(body, namespace)
+        body = eliminate_dead_code(body, live_out, is_pure)
+        body = inline_temporaries(body, temporaries, is_pure, live_out)
+        if len(body) == before:
+            break
+    return simplify(body, namespace)

@@ -1,0 +1,3 @@
+"""The derivative rule table, one module per family of callables."""
+from . import elementwise, linalg, pymath, reductions, runtime_rules, shape  # noqa: F401  (registers)
+from .registry import alias, all_rules, defjvp, defvjp, elementwise as defelementwise, lookup, nondifferentiable  # noqa: F401

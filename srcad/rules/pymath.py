@@ -1,0 +1,13 @@
+"""Python scalars: the ``math`` module."""
+import math
+
+from .registry import elementwise
+
+elementwise(math.sin, "math.cos(x)")
+elementwise(math.cos, "-math.sin(x)")
+elementwise(math.tan, "1 + ans ** 2")
+elementwise(math.exp, "ans")
+elementwise(math.log, "1 / x")
+elementwise(math.sqrt, "0.5 / ans")
+elementwise(math.tanh, "1 - ans ** 2")
+elementwise(math.fabs, "math.copysign(1.0, x) if x else 0.0")

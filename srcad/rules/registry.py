@@ -1,0 +1,186 @@
+"""The derivative-rule registry: a table from Python callables to VJP and JVP templates.
+
+Rules are data. The engine asks ``lookup(fn)`` for a `Rule` and splices its templates; it
+never knows what ``np.sin`` is. Rule families live in sibling modules (elementwise.py,
+reductions.py, ...) and users register their own with the same functions:
+
+    defvjp(np.multiply, "x, y", "unbroadcast(g * y, x)", "unbroadcast(g * x, y)")
+    defjvp(np.multiply, "x, y", "x_dot * y", "x * y_dot")
+
+In a VJP template ``g`` is the cotangent of the result and ``ans`` the result; in a JVP
+template ``x_dot`` is the tangent of parameter ``x``. There is one template per
+parameter, in signature order; parameters without one (``axis``) are not differentiable.
+"""
+import copy
+import hashlib
+import sys
+from dataclasses import dataclass, field
+
+from .. import runtime
+from ..templates import names_in, parse_expression, parse_signature
+
+
+@dataclass
+class Rule:
+    """How to differentiate one callable."""
+
+    name: str
+    signature: str
+    params: list
+    positional: list
+    defaults: dict
+    vararg: str | None
+    vjps: dict = field(default_factory=dict)   # param -> template node
+    jvps: dict = field(default_factory=dict)   # param -> template node
+    free_names: dict = field(default_factory=dict)  # name -> object the templates use
+    differentiable: bool = True
+
+    def bind(self, args, kwargs):
+        """Map the call's argument nodes to parameter names (defaults filled in)."""
+        bound = {}
+        for name, default in self.defaults.items():
+            bound[name] = copy.deepcopy(default)
+            bound[name].defaulted = True
+        if len(args) > len(self.positional) and not self.vararg:
+            raise TypeError(f"{self.name} takes {len(self.positional)} positional arguments")
+        bound.update(zip(self.positional, args))
+        if self.vararg:
+            bound[self.vararg] = list(args[len(self.positional):])
+        for key, value in kwargs.items():
+            if key not in self.params:
+                raise TypeError(f"{self.name} has no parameter {key!r} in its rule signature "
+                                f"({self.signature})")
+            bound[key] = value
+        return bound
+
+
+_RULES = {}
+_GENERATION = [0]   # bumped by every registration, so caches know the table changed
+
+
+def _key(fn):
+    try:
+        hash(fn)
+        return fn
+    except TypeError:
+        return id(fn)
+
+
+def callable_name(fn):
+    """A readable dotted name for a callable (``numpy.sin``, ``ndarray.sum``)."""
+    module = getattr(fn, "__module__", None) or ""
+    qualname = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    objclass = getattr(fn, "__objclass__", None)
+    if objclass is not None:
+        return f"{objclass.__name__}.{getattr(fn, '__name__', qualname)}"
+    return f"{module}.{qualname}" if module and module != "builtins" else qualname
+
+
+def _rule_for(fn, signature):
+    rule = _RULES.get(_key(fn))
+    if rule is None or rule.signature != signature or not rule.differentiable:
+        rule = Rule(callable_name(fn), signature, *parse_signature(signature))
+        _RULES[_key(fn)] = rule
+    return rule
+
+
+def _attach(fn, signature, templates, slot, caller_globals):
+    _GENERATION[0] += 1
+    rule = _rule_for(fn, signature)
+    if len(templates) > len(rule.params) + (1 if rule.vararg else 0):
+        raise ValueError(f"{rule.name}: {len(templates)} templates for signature ({signature})")
+    target = getattr(rule, slot)
+    names = rule.params + ([rule.vararg] if rule.vararg else [])
+    for param, text in zip(names, templates):
+        if text is None:
+            continue
+        node = parse_expression(text)
+        target[param] = node
+        local = set(names) | {"g", "ans"} | {p + "_dot" for p in names}
+        for free in names_in(node) - local:
+            rule.free_names[free] = _resolve_free(free, caller_globals, rule.name)
+    return rule
+
+
+def _resolve_free(name, caller_globals, rule_name):
+    if name in caller_globals:
+        return caller_globals[name]
+    if hasattr(runtime, name):
+        return getattr(runtime, name)
+    import builtins
+    if hasattr(builtins, name):
+        return getattr(builtins, name)
+    raise NameError(f"rule for {rule_name}: template uses unknown name {name!r}")
+
+
+def defvjp(fn, signature, *templates):
+    """Register reverse-mode templates for `fn`, one per parameter in `signature` order."""
+    return _attach(fn, signature, templates, "vjps", sys._getframe(1).f_globals)
+
+
+def defjvp(fn, signature, *templates):
+    """Register forward-mode templates for `fn`, one per parameter in `signature` order."""
+    return _attach(fn, signature, templates, "jvps", sys._getframe(1).f_globals)
+
+
+def elementwise(fn, derivative, signature="x", caller_globals=None):
+    """Register a unary elementwise function by its derivative ``f'(x)`` (may use ``ans``)."""
+    caller_globals = caller_globals or sys._getframe(1).f_globals
+    _attach(fn, signature, [f"g * ({derivative})"], "vjps", caller_globals)
+    _attach(fn, signature, [f"x_dot * ({derivative})"], "jvps", caller_globals)
+
+
+def alias(fn, existing):
+    """Let `fn` use the rule of `existing` (same signature, e.g. ``operator.add`` -> ``np.add``)."""
+    _GENERATION[0] += 1
+    _RULES[_key(fn)] = _RULES[_key(existing)]
+
+
+def nondifferentiable(*fns):
+    """Declare callables whose result carries no derivative (argmax, floor, shape queries)."""
+    _GENERATION[0] += 1
+    for fn in fns:
+        rule = Rule(callable_name(fn), "*args", [], [], {}, "args", differentiable=False)
+        _RULES[_key(fn)] = rule
+
+
+def lookup(fn):
+    """The `Rule` for `fn`, or None."""
+    try:
+        return _RULES.get(_key(fn))
+    except TypeError:
+        return None
+
+
+def all_rules():
+    """(callable, rule) pairs, one per registered callable."""
+    return [(key, rule) for key, rule in _RULES.items()]
+
+
+def all_free_names():
+    """name -> object for every free name any template uses (np, unbroadcast, ...)."""
+    names = {}
+    for rule in _RULES.values():
+        names.update(rule.free_names)
+    return names
+
+
+_FINGERPRINT = {}
+
+
+def fingerprint():
+    """A hash of the whole rule table; generated code depends on it."""
+    generation = _GENERATION[0]
+    if generation not in _FINGERPRINT:
+        import ast
+        import gast
+        digest = hashlib.sha256()
+        for key, rule in sorted(_RULES.items(), key=lambda item: item[1].name):
+            digest.update(f"{rule.name}|{rule.signature}|{rule.differentiable}".encode())
+            for slot in (rule.vjps, rule.jvps):
+                for param, node in sorted(slot.items()):
+                    text = ast.unparse(gast.gast_to_ast(copy.deepcopy(node)))
+                    digest.update(f"{param}:{text};".encode())
+        _FINGERPRINT.clear()
+        _FINGERPRINT[generation] = digest.hexdigest()
+    return _FINGERPRINT[generation]

@@ -1,0 +1,32 @@
+"""Rules for srcad's own runtime helpers, so generated code can be differentiated again.
+
+The helpers are linear or bilinear in their array arguments, so each rule is another
+call of a helper. (Parameter names here need not match the helpers' own.)
+"""
+from .. import runtime
+from .registry import defjvp, defvjp, nondifferentiable
+
+defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)")
+defjvp(runtime.unbroadcast, "value, like", "unbroadcast(value_dot, like)")
+
+defvjp(runtime.broadcast_as, "value, like", "unbroadcast(g, value)")
+defjvp(runtime.broadcast_as, "value, like", "broadcast_as(value_dot, like)")
+
+defvjp(runtime.expand_reduced, "value, like, axis=None, keepdims=False",
+       "np.sum(g, axis=axis, keepdims=keepdims)")
+defjvp(runtime.expand_reduced, "value, like, axis=None, keepdims=False",
+       "expand_reduced(value_dot, like, axis=axis, keepdims=keepdims)")
+
+defvjp(runtime.matmul_vjp_x, "cot, x, y", "matmul_any(g, y)", None, "matmul_vjp_y(cot, g, y)")
+defjvp(runtime.matmul_vjp_x, "cot, x, y",
+       "matmul_vjp_x(cot_dot, x, y)", None, "matmul_vjp_x(cot, x, y_dot)")
+
+defvjp(runtime.matmul_vjp_y, "cot, x, y", "matmul_any(x, g)", "matmul_vjp_x(cot, x, g)")
+defjvp(runtime.matmul_vjp_y, "cot, x, y",
+       "matmul_vjp_y(cot_dot, x, y)", "matmul_vjp_y(cot, x_dot, y)")
+
+defvjp(runtime.matmul_any, "x, y", "matmul_vjp_x(g, x, y)", "matmul_vjp_y(g, x, y)")
+defjvp(runtime.matmul_any, "x, y", "matmul_any(x_dot, y)", "matmul_any(x, y_dot)")
+
+nondifferentiable(runtime.seed_cotangent, runtime.zeros_like, runtime.stop_gradient,
+                  runtime.invert_permutation)

@@ -1,0 +1,25 @@
+"""Shape and data movement: transpose, reshape, and values with no derivative."""
+import numpy as np
+
+from .registry import defjvp, defvjp, nondifferentiable
+
+defvjp(np.transpose, "x, axes=None", "np.transpose(g, axes=invert_permutation(axes))")
+defjvp(np.transpose, "x, axes=None", "np.transpose(x_dot, axes=axes)")
+
+defvjp(np.ndarray.transpose, "x, *axes", "np.transpose(g, axes=invert_permutation(axes))")
+defjvp(np.ndarray.transpose, "x, *axes", "x_dot.transpose(*axes)")
+
+defvjp(np.ndarray.T, "x", "np.transpose(g)")
+defjvp(np.ndarray.T, "x", "np.transpose(x_dot)")
+
+defvjp(np.reshape, "x, shape, order='C'", "np.reshape(g, np.shape(x), order=order)")
+defjvp(np.reshape, "x, shape, order='C'", "np.reshape(x_dot, shape, order=order)")
+
+defvjp(np.ndarray.reshape, "x, *shape, order='C'", "np.reshape(g, np.shape(x), order=order)")
+defjvp(np.ndarray.reshape, "x, *shape, order='C'", "x_dot.reshape(*shape, order=order)")
+
+nondifferentiable(
+    np.zeros, np.ones, np.zeros_like, np.ones_like, np.empty, np.empty_like, np.shape,
+    np.ndim, np.size, len, np.ndarray.shape, np.ndarray.ndim, np.ndarray.size,
+    np.ndarray.dtype, np.sign,
+)

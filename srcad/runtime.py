@@ -1,0 +1,106 @@
+"""Helpers that generated code calls. Each one has derivative rules, so generated
+code can itself be differentiated again (see rules/runtime_rules.py)."""
+import numpy as np
+
+from .errors import NotScalarOutput
+
+
+def unbroadcast(g, x):
+    """Sum `g` over the axes that broadcasting added to or stretched in `x`."""
+    x_shape = np.shape(x)
+    g_shape = np.shape(g)
+    if g_shape == x_shape:
+        return g
+    extra = len(g_shape) - len(x_shape)
+    if extra:
+        g = np.sum(g, axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(x_shape) if n == 1 and np.shape(g)[i] != 1)
+    if stretched:
+        g = np.sum(g, axis=stretched, keepdims=True)
+    return g
+
+
+def broadcast_as(t, ans):
+    """Broadcast tangent `t` to the shape of `ans` (a no-op when they already agree)."""
+    shape = np.shape(ans)
+    if np.shape(t) == shape:
+        return t
+    return np.broadcast_to(t, shape)
+
+
+def zeros_like(x):
+    """A zero of the same shape and dtype as `x`; a plain 0.0 for Python scalars."""
+    if isinstance(x, (float, int)):
+        return 0.0
+    return np.zeros_like(x)
+
+
+def seed_cotangent(y, function_name):
+    """The cotangent 1 that starts reverse mode; `grad` needs a scalar output."""
+    if np.ndim(y) != 0:
+        raise NotScalarOutput(
+            f"srcad.grad needs {function_name} to return a scalar, but it returned shape "
+            f"{np.shape(y)}. Use srcad.vjp to pull back a cotangent of that shape "
+            "(PyTorch's y.backward(gradient=v)), or srcad.jacobian for the full Jacobian."
+        )
+    return np.ones_like(y)[()] if isinstance(y, np.generic | np.ndarray) else 1.0
+
+
+def stop_gradient(x):
+    """Return `x` unchanged; derivatives do not flow through it (torch's detach)."""
+    return x
+
+
+def expand_reduced(g, x, axis=None, keepdims=False):
+    """Broadcast the cotangent of a reduction over `axis` back to the shape of `x`."""
+    if not keepdims and axis is not None:
+        g = np.expand_dims(g, axis)
+    return np.broadcast_to(g, np.shape(x))
+
+
+def invert_permutation(axes):
+    """The axes that undo ``np.transpose(x, axes)`` (None stays None)."""
+    if axes is None or axes == ():
+        return None
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = axes[0]
+    return tuple(int(i) for i in np.argsort(axes))
+
+
+def matmul_vjp_x(g, x, y):
+    """Cotangent of `x` in ``x @ y`` (also ``np.dot`` for arrays of at most 2 dimensions)."""
+    x_ndim, y_ndim = np.ndim(x), np.ndim(y)
+    if x_ndim == 0 or y_ndim == 0:
+        return unbroadcast(g * y, x)
+    if y_ndim == 1:
+        return g * y if x_ndim == 1 else unbroadcast(np.multiply.outer(g, y), x)
+    if x_ndim == 1:
+        return unbroadcast(np.matmul(y, np.expand_dims(g, -1))[..., 0], x)
+    return unbroadcast(np.matmul(g, np.swapaxes(y, -1, -2)), x)
+
+
+def matmul_vjp_y(g, x, y):
+    """Cotangent of `y` in ``x @ y``."""
+    x_ndim, y_ndim = np.ndim(x), np.ndim(y)
+    if x_ndim == 0 or y_ndim == 0:
+        return unbroadcast(g * x, y)
+    if x_ndim == 1:
+        return g * x if y_ndim == 1 else unbroadcast(np.expand_dims(x, -1) * np.expand_dims(g, -2), y)
+    if y_ndim == 1:
+        return unbroadcast(np.matmul(np.expand_dims(g, -2), x)[..., 0, :], y)
+    return unbroadcast(np.matmul(np.swapaxes(x, -1, -2), g), y)
+
+
+PURE_HELPERS = frozenset({"invert_permutation"})
+
+
+def matmul_any(x, y):
+    """``x @ y``, or ``x * y`` when either is a scalar (the products ``np.dot`` allows)."""
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        return x * y
+    return np.matmul(x, y)
+
+
+def add_at(target, index, values):
+    """``target[index] += values`` that accumulates repeated indices (``np.add.at``)."""
+    np.add.at(target, index, values)

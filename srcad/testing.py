@@ -1,0 +1,88 @@
+"""Checking derivatives: `check_grads`, in the spirit of torch.autograd.gradcheck.
+
+Compares forward mode (J·t) and reverse mode (uᵀJ) with central finite differences in
+float64 along random directions, and with each other: u·(J t) == (uᵀJ)·t.
+"""
+import numpy as np
+
+from .api import jvp, vjp
+
+
+def _as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _random_like(value, rng):
+    shape = np.shape(value)
+    sample = rng.standard_normal(shape)
+    return float(sample) if shape == () and not isinstance(value, np.ndarray) else sample
+
+
+def _inner(a, b):
+    return sum(float(np.sum(np.asarray(x, dtype=np.float64) * np.asarray(y, dtype=np.float64)))
+               for x, y in zip(_as_tuple(a), _as_tuple(b)))
+
+
+def _shift(args, wrt, tangents, step):
+    moved = list(args)
+    for i, t in zip(wrt, tangents):
+        moved[i] = np.asarray(args[i], dtype=np.float64) + step * np.asarray(t)
+        if np.ndim(args[i]) == 0 and not isinstance(args[i], np.ndarray):
+            moved[i] = float(moved[i])
+    return moved
+
+
+def numerical_jvp(f, args, wrt, tangents, eps=1e-6):
+    """Central finite difference of f along `tangents`, in float64."""
+    ahead = _as_tuple(f(*_shift(args, wrt, tangents, eps)))
+    behind = _as_tuple(f(*_shift(args, wrt, tangents, -eps)))
+    return tuple((np.asarray(a, np.float64) - np.asarray(b, np.float64)) / (2 * eps)
+                 for a, b in zip(ahead, behind))
+
+
+def _close(what, got, expected, rtol, atol):
+    got, expected = np.asarray(got, np.float64), np.asarray(expected, np.float64)
+    if got.shape != expected.shape or not np.allclose(got, expected, rtol=rtol, atol=atol):
+        raise AssertionError(
+            f"{what}: derivative mismatch\n  srcad:    {got!r}\n  expected: {expected!r}\n"
+            f"  max abs difference: {np.max(np.abs(got - expected)) if got.shape == expected.shape else 'shape differs'}")
+
+
+def check_grads(f, args, wrt=0, modes=("forward", "reverse"), eps=1e-6, rtol=1e-5, atol=1e-6,
+                directions=2, seed=0):
+    """Raise AssertionError unless srcad's derivatives of `f` at `args` are right.
+
+    `args` is the tuple of positional arguments; `wrt` an int or tuple of ints; `modes`
+    any of "forward" and "reverse". Each direction draws random tangents t for the `wrt`
+    arguments and a random cotangent u for the output.
+    """
+    args = tuple(args)
+    wrt_tuple = (wrt,) if isinstance(wrt, int) else tuple(wrt)
+    rng = np.random.default_rng(seed)
+    value = f(*args)
+    forward = jvp(f, wrt) if "forward" in modes else None
+    reverse = vjp(f, wrt) if "reverse" in modes else None
+    for _ in range(directions):
+        tangents = tuple(_random_like(args[i], rng) for i in wrt_tuple)
+        numeric = numerical_jvp(f, args, wrt_tuple, tangents, eps)
+        cotangent = tuple(_random_like(v, rng) for v in _as_tuple(value))
+        if not isinstance(value, tuple):
+            cotangent = cotangent[0]
+        if forward is not None:
+            primal, tangent_out = forward(*args, *tangents)
+            _close("forward mode: value", _as_tuple(primal)[0], _as_tuple(value)[0], 1e-12, 1e-12)
+            for k, (got, expected) in enumerate(zip(_as_tuple(tangent_out), numeric)):
+                _close(f"forward mode (J·t), output {k}", got, expected, rtol, atol)
+        if reverse is not None:
+            primal, pulled = reverse(*args, cotangent)
+            _close("reverse mode: value", _as_tuple(primal)[0], _as_tuple(value)[0], 1e-12, 1e-12)
+            pulled = pulled if isinstance(wrt, tuple) else (pulled,)
+            for i, p in zip(wrt_tuple, pulled):
+                if np.shape(p) != np.shape(args[i]):
+                    raise AssertionError(f"reverse mode: cotangent of argument {i} has shape "
+                                         f"{np.shape(p)}, expected {np.shape(args[i])}")
+            _close("reverse mode (uᵀJ)·t against finite differences", _inner(pulled, tangents),
+                   _inner(cotangent, numeric), rtol, atol)
+            if forward is not None:
+                _close("forward vs reverse: u·(J t) == (uᵀJ)·t", _inner(pulled, tangents),
+                       _inner(cotangent, tangent_out), 1e-9, 1e-9)
