@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 import gast
 
+from .errors import UnsupportedSyntax
 from .rules import lookup
+
+HARMLESS_EFFECTS = (print,)
 
 
 @dataclass
@@ -46,6 +49,13 @@ def analyze(fn, wrt_names):
     """The `Activity` of a `NormalFunction` differentiated with respect to `wrt_names`."""
     varied = set(wrt_names)
     for stmt in fn.body:
+        if stmt.kind == "effect" and stmt.callee not in HARMLESS_EFFECTS \
+                and any(n in varied for n in _operands(stmt)):
+            raise UnsupportedSyntax(
+                "a call whose result is discarded, on a differentiated value",
+                f"{stmt.origin.filename}:{stmt.origin.line}",
+                f"`{stmt.origin.text}` may change its arguments in place, which srcad cannot "
+                "see; assign the result to a variable instead.")
         if stmt.target and _carries_derivative(stmt) and any(n in varied for n in _operands(stmt)):
             varied.add(stmt.target)
     useful = {o.id for o in fn.outputs if isinstance(o, gast.Name)}

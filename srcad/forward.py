@@ -10,7 +10,17 @@ from .errors import UnsupportedSyntax
 
 
 def primal_statement(stmt, in_place):
-    """The statement that computes `stmt` as the user wrote it (operands normalized)."""
+    """The statement that computes `stmt` as the user wrote it (operands normalized).
+
+    Primal statements are marked so the optimizer never rewrites the user's arithmetic.
+    """
+    nodes = _primal_nodes(stmt, in_place)
+    for node in nodes:
+        node.primal = True
+    return nodes
+
+
+def _primal_nodes(stmt, in_place):
     if stmt.kind == "effect":
         node = gast.Expr(value=stmt.expr)
         node.origin = stmt.origin

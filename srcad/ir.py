@@ -68,6 +68,7 @@ class NormalFunction:
     returns_tuple: bool
     locals: set               # every version name defined (params included)
     taken: set                # every name the generated code must not reuse
+    temporaries: set          # names normalization invented (t1, ..., out)
     parsed: object            # the ParsedFunction
 
     def definition_of(self):

@@ -84,6 +84,7 @@ class Normalizer:
         self.alias_of = {}       # version -> version it is a plain copy of
         self.origin = None
         self.temp_count = 0
+        self.temporaries = set()  # names normalization invented (t1, t2, ..., out)
 
     # -- names -------------------------------------------------------------------------
     def fresh(self, base):
@@ -106,6 +107,7 @@ class Normalizer:
         self.temp_count += 1
         name = self.fresh(f"t{self.temp_count}")
         self.versions.add(name)
+        self.temporaries.add(name)
         return name
 
     def where(self, node):
@@ -146,7 +148,7 @@ class Normalizer:
             name=fn.name, params=params, kwonly=kwonly, defaults=list(args.defaults),
             kw_defaults=list(args.kw_defaults), body=self.body, outputs=outputs,
             returns_tuple=returns_tuple, locals=set(self.versions), taken=self.taken,
-            parsed=self.parsed,
+            temporaries=self.temporaries, parsed=self.parsed,
         )
 
     def statement(self, stmt):
@@ -253,6 +255,7 @@ class Normalizer:
         operation = self.operation(value)
         output = self.fresh("out")
         self.versions.add(output)
+        self.temporaries.add(output)
         self.emit(output, operation)
         return [_normalized(gast.Name(output, gast.Load(), None, None))], False
 

@@ -254,7 +254,8 @@ class _Replace(gast.NodeTransformer):
 def simplify(body, namespace):
     simplifier = Simplifier(namespace)
     for stmt in body:
-        simplifier.visit(stmt)
+        if not getattr(stmt, "primal", False):
+            simplifier.visit(stmt)
     return body
 
 

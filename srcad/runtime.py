@@ -5,8 +5,13 @@ import numpy as np
 from .errors import NotScalarOutput
 
 
+_PY_SCALARS = (float, int)
+
+
 def unbroadcast(g, x):
     """Sum `g` over the axes that broadcasting added to or stretched in `x`."""
+    if type(x) in _PY_SCALARS:
+        return g if type(g) in _PY_SCALARS or np.ndim(g) == 0 else np.sum(g)
     x_shape = np.shape(x)
     g_shape = np.shape(g)
     if g_shape == x_shape:
@@ -22,6 +27,8 @@ def unbroadcast(g, x):
 
 def broadcast_as(t, ans):
     """Broadcast tangent `t` to the shape of `ans` (a no-op when they already agree)."""
+    if type(ans) in _PY_SCALARS:
+        return t
     shape = np.shape(ans)
     if np.shape(t) == shape:
         return t
@@ -37,6 +44,8 @@ def zeros_like(x):
 
 def seed_cotangent(y, function_name):
     """The cotangent 1 that starts reverse mode; `grad` needs a scalar output."""
+    if type(y) is float:
+        return 1.0
     if np.ndim(y) != 0:
         raise NotScalarOutput(
             f"srcad.grad needs {function_name} to return a scalar, but it returned shape "

@@ -145,7 +145,9 @@ def _pack(atoms, as_tuple):
 def _finish(fn, parsed, mode, wrt, body, returned, params, namer, headers):
     """Optimize, add the docstring and comments, and print the function."""
     namespace = _namespace(parsed, body)
-    temporaries = {n for n in namer.taken if _is_temporary(n, fn)}
+    temporaries = set(fn.temporaries) | {
+        derived for (base, _), derived in namer.derived_names.items() if base in fn.temporaries}
+    temporaries |= {n for n in namer.taken if n.endswith("_rest")}
     live_out = {n.id for n in gast.walk(returned) if isinstance(n, gast.Name)}
     marked = {id(body[i]) for i in headers if i < len(body)}
     body = optimize(body, live_out, temporaries, _purity(namespace), namespace)
@@ -172,15 +174,6 @@ def _finish(fn, parsed, mode, wrt, body, returned, params, namer, headers):
          f"({parsed.filename}:{parsed.first_line}); mode={mode}, wrt={tuple(wrt)}."]
         + import_lines(needed))
     return Generated(function_name, f"{header}\n\n\n{source}", needed, mode, tuple(wrt))
-
-
-def _is_temporary(identifier, fn):
-    base = identifier
-    for suffix in ("_bar", "_dot"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    return base.startswith("t") and base[1:].isdigit() and base not in fn.params \
-        or identifier.endswith("_rest")
 
 
 def _arguments(fn, params, keep_defaults):

@@ -67,3 +67,7 @@ defvjp(np.minimum, "x, y",
 defjvp(np.minimum, "x, y",
        "broadcast_as(x_dot * (x < y) + 0.5 * x_dot * (x == y), ans)",
        "broadcast_as(y_dot * (y < x) + 0.5 * y_dot * (x == y), ans)")
+
+# Python's max(a, b) / min(a, b) of two numbers behave like np.maximum / np.minimum.
+alias(max, np.maximum)
+alias(min, np.minimum)

@@ -1,0 +1,61 @@
+"""The ``srcad`` command: ``srcad demo`` and ``srcad show PATH.py:FUNC``."""
+import argparse
+import importlib.util
+import pathlib
+import sys
+
+from . import api
+from .errors import SrcadError
+
+_MODES = {"reverse": api.vjp, "vjp": api.vjp, "forward": api.jvp, "jvp": api.jvp,
+          "grad": api.grad, "value_and_grad": api.value_and_grad}
+
+
+def load_function(spec):
+    """``path/to/file.py:name`` -> the function object."""
+    path, _, name = spec.rpartition(":")
+    if not path or not name:
+        raise SrcadError(f"expected PATH.py:FUNCTION, got {spec!r}")
+    file = pathlib.Path(path).resolve()
+    module_spec = importlib.util.spec_from_file_location(file.stem, file)
+    if module_spec is None:
+        raise SrcadError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[file.stem] = module
+    sys.path.insert(0, str(file.parent))
+    module_spec.loader.exec_module(module)
+    if not hasattr(module, name):
+        raise SrcadError(f"{path} defines no function {name!r}")
+    return getattr(module, name)
+
+
+def _wrt(text):
+    indices = tuple(int(part) for part in text.split(",") if part.strip())
+    return indices[0] if len(indices) == 1 else indices
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="srcad", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="run the built-in example: gradient, generated code, "
+                                     "forward vs reverse")
+    show = commands.add_parser("show", help="print the generated derivative code of a function")
+    show.add_argument("target", metavar="PATH.py:FUNC")
+    show.add_argument("--mode", default="reverse", choices=sorted(_MODES))
+    show.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
+    options = parser.parse_args(argv)
+    try:
+        if options.command == "demo":
+            from .demo import run
+            run()
+        else:
+            function = load_function(options.target)
+            print(api.source(_MODES[options.mode](function, wrt=_wrt(options.wrt))), end="")
+    except SrcadError as error:
+        print(f"srcad: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""Bad input gets a clear srcad error naming the file, line and construct, never a wrong number."""
+import numpy as np
+import pytest
+
+import srcad
+
+
+def opaque(x):
+    return float(np.frompyfunc(lambda v: v * 2, 1, 1)(x))
+
+
+def branchy(x):
+    if x > 0:
+        return x
+    return -x
+
+
+def test_unsupported_syntax_names_file_line_and_construct():
+    with pytest.raises(srcad.UnsupportedSyntax) as info:
+        srcad.grad(branchy)
+    message = str(info.value)
+    assert "test_errors.py:" in message and "`if` statement" in message
+    assert isinstance(info.value, srcad.SrcadError)
+
+
+def calls_unknown(x):
+    y = opaque(x) * 3.0
+    return y
+
+
+def test_no_rule_is_an_error_not_a_zero():
+    with pytest.raises(srcad.NoDerivativeRule) as info:
+        srcad.grad(calls_unknown)(1.0)
+    message = str(info.value)
+    assert "opaque" in message and "test_errors.py:" in message and "defvjp" in message
+
+
+def unknown_on_constant(x):
+    scale = opaque(2.0)
+    return x * scale
+
+
+def test_unknown_call_on_constants_is_fine():
+    assert srcad.grad(unknown_on_constant)(1.0) == 4.0
+
+
+def writes_into_argument(x):
+    x[0] = 0.0
+    return np.sum(x)
+
+
+def test_item_assignment_into_an_argument():
+    with pytest.raises(srcad.UnsupportedSyntax, match=r"argument `x`.*copy\(\)"):
+        srcad.grad(writes_into_argument)
+
+
+def mutating_call(x):
+    y = np.zeros(3)
+    np.add.at(y, 0, x)
+    return np.sum(y)
+
+
+def test_discarded_call_on_differentiated_value():
+    with pytest.raises(srcad.UnsupportedSyntax, match="discarded"):
+        srcad.grad(mutating_call)(1.0)
+
+
+def test_non_functions_are_rejected():
+    with pytest.raises(srcad.SrcadError, match="def"):
+        srcad.grad(np.sin)
+    square = lambda x: x * x  # noqa: E731
+    with pytest.raises(srcad.SrcadError):
+        srcad.grad(square)
+
+
+def loops(x):
+    total = 0.0
+    for i in range(3):
+        total = total + x
+    return total
+
+
+def test_loops_are_reported_not_silently_wrong():
+    with pytest.raises(srcad.UnsupportedSyntax, match="`for` loop"):
+        srcad.grad(loops)
+
+
+def undefined_name(x):
+    return x * not_defined_anywhere  # noqa: F821
+
+
+def test_undefined_name():
+    with pytest.raises(srcad.SrcadError, match="not_defined_anywhere"):
+        srcad.grad(undefined_name)
+
+
+def my_cube_impl(x):
+    return np.frompyfunc(lambda v: v**3, 1, 1)(x).astype(float)
+
+
+srcad.defvjp(my_cube_impl, "x", "g * 3 * x ** 2")
+srcad.defjvp(my_cube_impl, "x", "x_dot * 3 * x ** 2")
+
+
+def uses_registered_rule(x):
+    return np.sum(my_cube_impl(x) * 2.0)
+
+
+def test_user_registered_rule():
+    x = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(srcad.grad(uses_registered_rule)(x), 6 * x**2, rtol=1e-12)
+    srcad.testing.check_grads(uses_registered_rule, (x,))
+
+
+def wrong_cube_impl(x):
+    return x**3
+
+
+srcad.defvjp(wrong_cube_impl, "x", "g * 2 * x ** 2")  # wrong on purpose
+srcad.defjvp(wrong_cube_impl, "x", "x_dot * 2 * x ** 2")
+
+
+def uses_wrong_rule(x):
+    return np.sum(wrong_cube_impl(x))
+
+
+def test_check_grads_catches_a_wrong_rule():
+    with pytest.raises(AssertionError, match="mismatch"):
+        srcad.testing.check_grads(uses_wrong_rule, (np.array([0.5, 1.5]),))
