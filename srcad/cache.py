@@ -19,6 +19,17 @@ from .transform import RUNTIME_NAMES, generate
 
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
 _MEMORY = {}
+_OWN_CODE = []
+
+
+def srcad_fingerprint():
+    """srcad's version and a hash of its own code: a new srcad never reuses old files."""
+    if not _OWN_CODE:
+        digest = hashlib.sha256(__version__.encode())
+        for path in sorted(pathlib.Path(__file__).parent.rglob("*.py")):
+            digest.update(path.read_bytes())
+        _OWN_CODE.append(digest.hexdigest())
+    return _OWN_CODE[0]
 
 
 def cache_dir():
@@ -35,7 +46,7 @@ def _key(function, mode, wrt, as_tuple):
         source = inspect.getsource(function)
     except (OSError, TypeError):
         source = repr(function.__code__.co_code)
-    text = "\n".join([__version__, mode, repr(wrt), repr(as_tuple), function.__module__ or "",
+    text = "\n".join([srcad_fingerprint(), mode, repr(wrt), repr(as_tuple), function.__module__ or "",
                       function.__qualname__, source, fingerprint()])
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
