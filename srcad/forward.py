@@ -44,20 +44,30 @@ def unsupported_pack(stmt):
                             "Build arrays with np.stack or item assignment instead.")
 
 
-class ForwardTransform:
-    """Builds the JVP body of a normalized function (setitems already coalesced)."""
+class Transform:
+    """What both transforms share: the function, its activity, names, in-place versions.
+
+    `rename` maps each version written by ``y[i] = v`` in place to the array's name.
+    """
 
     def __init__(self, fn, activity, namer, rename):
         self.fn, self.activity, self.namer, self.rename = fn, activity, namer, rename
         self.body = []
-        self.owned = set()   # tangent arrays this code created, safe to write into
+        self.owned = set()   # derivative arrays this code created, safe to write into
 
-    def dot(self, version):
-        return self.namer.derived(self.rename.get(version, version), "_dot")
+    def derived(self, version, suffix):
+        return self.namer.derived(self.rename.get(version, version), suffix)
 
     def in_place(self, stmt):
         return stmt.kind == "setitem" and \
             self.rename.get(stmt.target, stmt.target) == self.rename.get(stmt.base, stmt.base)
+
+
+class ForwardTransform(Transform):
+    """Builds the JVP body of a normalized function."""
+
+    def dot(self, version):
+        return self.derived(version, "_dot")
 
     def has_tangent(self, atom):
         return isinstance(atom, gast.Name) and atom.id in self.activity.varied

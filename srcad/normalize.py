@@ -11,6 +11,7 @@ import numpy as np
 
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt
+from .names import Namer
 from .parse import MISSING
 
 BINARY_OPERATORS = {
@@ -78,7 +79,8 @@ class Normalizer:
         self.node = parsed.node
         self.body = []
         self.local_names = _assigned_names(self.node)
-        self.taken = {n.id for n in gast.walk(self.node) if isinstance(n, gast.Name)}
+        self.namer = Namer(n.id for n in gast.walk(self.node) if isinstance(n, gast.Name))
+        self.fresh = self.namer.fresh
         self.current = {}        # user name -> current version name
         self.versions = set()
         self.alias_of = {}       # version -> version it is a plain copy of
@@ -87,18 +89,10 @@ class Normalizer:
         self.temporaries = set()  # names normalization invented (t1, t2, ..., out)
 
     # -- names -------------------------------------------------------------------------
-    def fresh(self, base):
-        name, k = base, 0
-        while name in self.taken:
-            k += 1
-            name = f"{base}_{k}"
-        self.taken.add(name)
-        return name
-
     def define(self, user_name):
         """A new version of `user_name`: the name itself the first time, then name_1, ..."""
         version = user_name if user_name not in self.current else self.fresh(user_name)
-        self.taken.add(version)
+        self.namer.taken.add(version)
         self.current[user_name] = version
         self.versions.add(version)
         return version
@@ -147,7 +141,7 @@ class Normalizer:
         return NormalFunction(
             name=fn.name, params=params, kwonly=kwonly, defaults=list(args.defaults),
             kw_defaults=list(args.kw_defaults), body=self.body, outputs=outputs,
-            returns_tuple=returns_tuple, locals=set(self.versions), taken=self.taken,
+            returns_tuple=returns_tuple, locals=set(self.versions), taken=self.namer.taken,
             temporaries=self.temporaries, parsed=self.parsed,
         )
 

@@ -7,7 +7,7 @@ caller's cotangent), and ``y[i] = v`` hands ``y_bar[i]`` to ``v_bar`` and zeroes
 import gast
 
 from .derivatives import assign, bind, call, instantiate, name, rule_of, template_for
-from .forward import primal_statement, unsupported_pack
+from .forward import Transform, primal_statement, unsupported_pack
 from .templates import names_in
 
 
@@ -27,21 +27,15 @@ def needed_primal_values(fn, activity):
     return needed
 
 
-class ReverseTransform:
+class ReverseTransform(Transform):
     """Builds the body of a VJP function from a normalized function."""
 
     def __init__(self, fn, activity, namer, rename):
-        self.fn, self.activity, self.namer, self.rename = fn, activity, namer, rename
-        self.body = []
+        super().__init__(fn, activity, namer, rename)
         self.defined = set()   # adjoint names assigned so far
-        self.owned = set()     # adjoint arrays this code created, safe to write into
 
     def bar(self, version):
-        return self.namer.derived(self.rename.get(version, version), "_bar")
-
-    def in_place(self, stmt):
-        return stmt.kind == "setitem" and \
-            self.rename.get(stmt.target, stmt.target) == self.rename.get(stmt.base, stmt.base)
+        return self.derived(version, "_bar")
 
     def primal_sweep(self):
         for stmt in self.fn.body:
