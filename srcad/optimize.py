@@ -8,6 +8,7 @@ import inspect
 import operator
 
 import gast
+import numpy as np
 
 from . import runtime
 
@@ -101,6 +102,11 @@ class Simplifier(gast.NodeTransformer):
                 all(_is_constant(a) for a in node.args) and function.__module__ == runtime.__name__:
             value = function(*[_constant_value(a) for a in node.args])
             return _constant_node(value)
+        if isinstance(function, np.ufunc) and not node.keywords and node.args \
+                and all(_number(a) is not None for a in node.args):
+            value = function(*[_number(a) for a in node.args])
+            if np.isfinite(value):  # a Python float literal stays weakly typed (float32-safe)
+                return _literal(float(value))
         node.keywords = [k for k in node.keywords if not _is_default(function, k)]
         return node
 

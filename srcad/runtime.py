@@ -73,7 +73,7 @@ def invert_permutation(axes):
         return None
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = axes[0]
-    return tuple(int(i) for i in np.argsort(axes))
+    return tuple(int(i) for i in np.argsort([axis % len(axes) for axis in axes]))
 
 
 def matmul_vjp_x(g, x, y):
