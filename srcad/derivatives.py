@@ -3,7 +3,7 @@ import gast
 
 from .errors import NoDerivativeRule, SrcadError
 from .rules import lookup
-from .rules.registry import callable_name
+from .rules.registry import ZERO, callable_name
 from .templates import substitute
 
 BROADCAST_HELPERS = ("unbroadcast", "broadcast_as")
@@ -26,8 +26,11 @@ def bind(rule, stmt):
 
 
 def template_for(rule, templates, param, stmt, mode):
-    """The template of `param`, or an error naming the argument without a derivative."""
+    """The template of `param` (None for a zero contribution), or an error naming the
+    argument without a derivative."""
     template = templates.get(param)
+    if template == ZERO:
+        return None
     if template is None:
         raise NoDerivativeRule(rule.name, _where(stmt),
                                f"{mode} derivative with respect to argument `{param}`")

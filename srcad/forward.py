@@ -92,11 +92,16 @@ class ForwardTransform(Transform):
             if isinstance(atom, list) or not self.has_tangent(atom):
                 continue
             template = template_for(rule, rule.jvps, param, stmt, "forward-mode")
+            if template is None:
+                continue
             names = {"ans": name(stmt.target)}
             names.update({f"{p}_dot": name(self.dot(a.id)) for p, a in bound.items()
                           if not isinstance(a, list) and self.has_tangent(a)})
             terms.append(instantiate(rule, template, bound, param, names))
-        self.emit(self.dot(stmt.target), add_all(terms), stmt)
+        if terms:
+            self.emit(self.dot(stmt.target), add_all(terms), stmt)
+        else:
+            self.emit(self.dot(stmt.target), call("zeros_like", name(stmt.target)), stmt)
 
     def tangent_copy(self, stmt):
         self.emit(self.dot(stmt.target), name(self.dot(stmt.args[0].id)), stmt)

@@ -21,6 +21,8 @@ def needed_primal_values(fn, activity):
             for param, atom in bound.items():
                 if not isinstance(atom, list) and activity.is_active_atom(atom):
                     template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
+                    if template is None:
+                        continue
                     expr = instantiate(rule, template, bound, param,
                                        {"g": name("g"), "ans": name(stmt.target)})
                     needed |= names_in(expr) & fn.locals
@@ -92,6 +94,8 @@ class ReverseTransform(Transform):
             if isinstance(atom, list) or not self.activity.is_active_atom(atom):
                 continue
             template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
+            if template is None:
+                continue
             contributions.append((atom.id, instantiate(rule, template, bound, param, names)))
         for version, contribution in contributions:
             self.accumulate(version, contribution, stmt.origin)

@@ -113,3 +113,21 @@ def matmul_any(x, y):
 def add_at(target, index, values):
     """``target[index] += values`` that accumulates repeated indices (``np.add.at``)."""
     np.add.at(target, index, values)
+
+
+def dot_vjp_x(g, x, y):
+    """Cotangent of `x` in ``np.dot(x, y)`` (which contracts x's last axis with y's second-to-last)."""
+    if np.ndim(x) == 0 or np.ndim(y) <= 2:
+        return matmul_vjp_x(g, x, y)
+    x_free = np.ndim(x) - 1
+    y_free = list(range(x_free, x_free + np.ndim(y) - 2)) + [np.ndim(g) - 1]
+    return np.tensordot(g, y, axes=(y_free, list(range(np.ndim(y) - 2)) + [np.ndim(y) - 1]))
+
+
+def dot_vjp_y(g, x, y):
+    """Cotangent of `y` in ``np.dot(x, y)``."""
+    if np.ndim(x) == 0 or np.ndim(y) <= 2:
+        return matmul_vjp_y(g, x, y)
+    x_free = np.ndim(x) - 1
+    contracted = np.tensordot(x, g, axes=(list(range(x_free)), list(range(x_free))))
+    return np.moveaxis(contracted, 0, -2)

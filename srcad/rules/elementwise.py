@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-from .registry import alias, defjvp, defvjp, elementwise
+from .registry import alias, defjvp, defvjp, elementwise, nondifferentiable
 
 # Unary functions, by their derivative f'(x). `ans` is f(x).
 elementwise(np.sin, "np.cos(x)")
@@ -48,10 +48,14 @@ defvjp(np.true_divide, "x, y", "unbroadcast(g / y, x)", "unbroadcast(-g * ans / 
 defjvp(np.true_divide, "x, y", "x_dot / y", "-y_dot * ans / y")
 alias(operator.truediv, np.true_divide)
 
+# log(x) is taken in the result's dtype: for a Python-float base (``b ** x`` with b = 1.5)
+# np.log(b) alone is a float64 NumPy scalar, which would promote float32 derivatives.
 defvjp(np.power, "x, y",
        "unbroadcast(g * y * x ** (y - 1), x)",
-       "unbroadcast(g * ans * np.log(x), y)")
-defjvp(np.power, "x, y", "x_dot * y * x ** (y - 1)", "y_dot * ans * np.log(x)")
+       "unbroadcast(g * ans * np.log(x * np.ones((), np.result_type(x, ans, 1.0))), y)")
+defjvp(np.power, "x, y", "x_dot * y * x ** (y - 1)",
+       "y_dot * ans * np.log(x * np.ones((), np.result_type(x, ans, 1.0)))")
+nondifferentiable(np.result_type)
 alias(operator.pow, np.power)
 
 defvjp(np.maximum, "x, y",

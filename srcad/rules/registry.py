@@ -9,7 +9,8 @@ reductions.py, ...) and users register their own with the same functions:
 
 In a VJP template ``g`` is the cotangent of the result and ``ans`` the result; in a JVP
 template ``x_dot`` is the tangent of parameter ``x``. There is one template per
-parameter, in signature order; parameters without one (``axis``) are not differentiable.
+parameter, in signature order; parameters without one (``axis``) are not differentiable,
+and ``ZERO`` declares an argument whose derivative is zero (one that only gives a shape).
 """
 import copy
 import hashlib
@@ -54,6 +55,8 @@ class Rule:
         return bound
 
 
+ZERO = "0"   # the template of an argument that contributes nothing (e.g. only its shape)
+
 _RULES = {}
 _GENERATION = [0]   # bumped by every registration, so caches know the table changed
 
@@ -93,6 +96,9 @@ def _attach(fn, signature, templates, slot, caller_globals):
     names = rule.params + ([rule.vararg] if rule.vararg else [])
     for param, text in zip(names, templates):
         if text is None:
+            continue
+        if text == ZERO:
+            target[param] = ZERO
             continue
         node = parse_expression(text)
         target[param] = node
@@ -179,7 +185,7 @@ def fingerprint():
             digest.update(f"{rule.name}|{rule.signature}|{rule.differentiable}".encode())
             for slot in (rule.vjps, rule.jvps):
                 for param, node in sorted(slot.items()):
-                    text = ast.unparse(gast.gast_to_ast(copy.deepcopy(node)))
+                    text = node if node == ZERO else ast.unparse(gast.gast_to_ast(copy.deepcopy(node)))
                     digest.update(f"{param}:{text};".encode())
         _FINGERPRINT.clear()
         _FINGERPRINT[generation] = digest.hexdigest()

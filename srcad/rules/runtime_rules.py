@@ -4,22 +4,22 @@ The helpers are linear or bilinear in their array arguments, so each rule is ano
 call of a helper. (Parameter names here need not match the helpers' own.)
 """
 from .. import runtime
-from .registry import defjvp, defvjp, nondifferentiable
+from .registry import ZERO, defjvp, defvjp, nondifferentiable
 
-defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)")
-defjvp(runtime.unbroadcast, "value, like", "unbroadcast(value_dot, like)")
+defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)", ZERO)
+defjvp(runtime.unbroadcast, "value, like", "unbroadcast(value_dot, like)", ZERO)
 
-defvjp(runtime.broadcast_as, "value, like", "unbroadcast(g, value)")
-defjvp(runtime.broadcast_as, "value, like", "broadcast_as(value_dot, like)")
+defvjp(runtime.broadcast_as, "value, like", "unbroadcast(g, value)", ZERO)
+defjvp(runtime.broadcast_as, "value, like", "broadcast_as(value_dot, like)", ZERO)
 
 defvjp(runtime.expand_reduced, "value, like, axis=None, keepdims=False",
-       "np.sum(g, axis=axis, keepdims=keepdims)")
+       "np.sum(g, axis=axis, keepdims=keepdims)", ZERO)
 defjvp(runtime.expand_reduced, "value, like, axis=None, keepdims=False",
-       "expand_reduced(value_dot, like, axis=axis, keepdims=keepdims)")
+       "expand_reduced(value_dot, like, axis=axis, keepdims=keepdims)", ZERO)
 
-defvjp(runtime.matmul_vjp_x, "cot, x, y", "matmul_any(g, y)", None, "matmul_vjp_y(cot, g, y)")
+defvjp(runtime.matmul_vjp_x, "cot, x, y", "matmul_any(g, y)", ZERO, "matmul_vjp_y(cot, g, y)")
 defjvp(runtime.matmul_vjp_x, "cot, x, y",
-       "matmul_vjp_x(cot_dot, x, y)", None, "matmul_vjp_x(cot, x, y_dot)")
+       "matmul_vjp_x(cot_dot, x, y)", ZERO, "matmul_vjp_x(cot, x, y_dot)")
 
 defvjp(runtime.matmul_vjp_y, "cot, x, y", "matmul_any(x, g)", "matmul_vjp_x(cot, x, g)")
 defjvp(runtime.matmul_vjp_y, "cot, x, y",
@@ -27,6 +27,12 @@ defjvp(runtime.matmul_vjp_y, "cot, x, y",
 
 defvjp(runtime.matmul_any, "x, y", "matmul_vjp_x(g, x, y)", "matmul_vjp_y(g, x, y)")
 defjvp(runtime.matmul_any, "x, y", "matmul_any(x_dot, y)", "matmul_any(x, y_dot)")
+
+defvjp(runtime.dot_vjp_x, "cot, x, y", "np.dot(g, y)", ZERO, "dot_vjp_y(cot, g, y)")
+defjvp(runtime.dot_vjp_x, "cot, x, y", "dot_vjp_x(cot_dot, x, y)", ZERO, "dot_vjp_x(cot, x, y_dot)")
+
+defvjp(runtime.dot_vjp_y, "cot, x, y", "np.dot(x, g)", "dot_vjp_x(cot, x, g)")
+defjvp(runtime.dot_vjp_y, "cot, x, y", "dot_vjp_y(cot_dot, x, y)", "dot_vjp_y(cot, x_dot, y)")
 
 nondifferentiable(runtime.seed_cotangent, runtime.zeros_like, runtime.stop_gradient,
                   runtime.invert_permutation)

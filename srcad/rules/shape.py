@@ -1,4 +1,6 @@
 """Shape and data movement: transpose, reshape, and values with no derivative."""
+import operator
+
 import numpy as np
 
 from .registry import defjvp, defvjp, nondifferentiable
@@ -22,4 +24,9 @@ nondifferentiable(
     np.zeros, np.ones, np.zeros_like, np.ones_like, np.empty, np.empty_like, np.shape,
     np.ndim, np.size, len, np.ndarray.shape, np.ndarray.ndim, np.ndarray.size,
     np.ndarray.dtype, np.sign,
+    # comparisons and logic: boolean results carry no derivative
+    operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
+    operator.not_, operator.is_, operator.is_not, operator.contains, operator.invert,
+    np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+    np.logical_and, np.logical_or, np.logical_not,
 )
