@@ -46,8 +46,9 @@ def _key(function, mode, wrt, as_tuple):
         source = inspect.getsource(function)
     except (OSError, TypeError):
         source = repr(function.__code__.co_code)
-    text = "\n".join([srcad_fingerprint(), mode, repr(wrt), repr(as_tuple), function.__module__ or "",
-                      function.__qualname__, source, fingerprint()])
+    code = function.__code__
+    text = "\n".join([srcad_fingerprint(), mode, repr(wrt), repr(as_tuple), code.co_filename,
+                      str(code.co_firstlineno), function.__qualname__, source, fingerprint()])
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

@@ -17,6 +17,8 @@ def load_function(spec):
     if not path or not name:
         raise SrcadError(f"expected PATH.py:FUNCTION, got {spec!r}")
     file = pathlib.Path(path).resolve()
+    if not file.is_file():
+        raise SrcadError(f"no such file: {path}")
     module_spec = importlib.util.spec_from_file_location(file.stem, file)
     if module_spec is None:
         raise SrcadError(f"cannot import {path}")

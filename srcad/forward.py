@@ -41,7 +41,7 @@ def _primal_nodes(stmt, in_place):
 def unsupported_pack(stmt):
     raise UnsupportedSyntax("a tuple or list of differentiated values",
                             f"{stmt.origin.filename}:{stmt.origin.line}",
-                            "Build arrays with np.stack or item assignment instead.")
+                            "Build the array with item assignment (y = np.zeros(n); y[i] = ...) instead.")
 
 
 class Transform:

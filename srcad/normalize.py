@@ -32,7 +32,7 @@ COMPARISONS = {
 }
 
 _HINTS = {
-    "If": "Branches are not supported yet; use np.where(cond, a, b) for elementwise choices.",
+    "If": "Branches are not supported yet.",
     "For": "Loops are not supported yet.",
     "While": "Loops are not supported yet.",
     "Try": "Move error handling outside the differentiated function.",
@@ -45,7 +45,7 @@ _HINTS = {
     "ClassDef": "Define classes at module level.",
     "Yield": "Generators cannot be differentiated; return a value.",
     "Await": "Async functions cannot be differentiated.",
-    "IfExp": "Conditional expressions are not supported yet; use np.where(cond, a, b).",
+    "IfExp": "Conditional expressions are not supported yet.",
     "BoolOp": "`and`/`or` are not supported yet.",
     "ListComp": "Comprehensions are not supported yet; build the array with NumPy.",
     "GeneratorExp": "Comprehensions are not supported yet; build the array with NumPy.",
@@ -312,7 +312,7 @@ class Normalizer:
                                 gast.UnaryOp(op=node.op, operand=operand), [operand])
         if isinstance(node, gast.Compare):
             if len(node.ops) != 1:
-                self.unsupported(node, "chained comparison", "Write `a < b and b < c` as two comparisons.")
+                self.unsupported(node, "chained comparison", "Compare two values at a time.")
             left, right = self.atom(node.left), self.atom(node.comparators[0])
             expr = gast.Compare(left=left, ops=node.ops, comparators=[right])
             return self.call_op(COMPARISONS[type(node.ops[0])], expr, [left, right])

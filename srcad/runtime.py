@@ -50,7 +50,7 @@ def seed_cotangent(y, function_name):
         raise NotScalarOutput(
             f"srcad.grad needs {function_name} to return a scalar, but it returned shape "
             f"{np.shape(y)}. Use srcad.vjp to pull back a cotangent of that shape "
-            "(PyTorch's y.backward(gradient=v)), or srcad.jacobian for the full Jacobian."
+            "(PyTorch's y.backward(gradient=v)), or srcad.jvp for forward mode."
         )
     return np.ones_like(y)[()] if isinstance(y, np.generic | np.ndarray) else 1.0
 

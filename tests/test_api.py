@@ -123,3 +123,26 @@ def test_bad_wrt():
 def test_float32_stays_float32():
     x32 = X.astype(np.float32)
     assert srcad.grad(loss)(x32, W.astype(np.float32)).dtype == np.float32
+
+
+def copy_then_write(x):
+    y = x.copy()
+    y[0] = 0.0
+    z = np.copy(x)
+    return np.sum(y * x) + np.sum(z)
+
+
+def test_copy_before_item_assignment():
+    check_grads(copy_then_write, (X,))
+    expected = 2 * X + 1
+    expected[0] = 1.0
+    np.testing.assert_allclose(srcad.grad(copy_then_write)(X), expected, rtol=1e-12)
+
+
+def max_of_one(x):
+    return max(x)
+
+
+def test_rule_binding_reports_missing_arguments():
+    with pytest.raises(srcad.SrcadError, match="needs argument"):
+        srcad.grad(max_of_one)(X)

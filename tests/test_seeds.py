@@ -241,3 +241,10 @@ def test_mean_squared_error_of_a_neuron():
     np.testing.assert_allclose(grad_w, closed_w, **EXACT)
     assert grad_b == pytest.approx(closed_b, rel=1e-12)
     check_grads(mse, (w, b, X, target), wrt=(0, 1))
+
+
+def test_seed1_hessian_is_forward_mode_of_the_generated_gradient():
+    """create_graph=True in PyTorch; here, the JVP transform of the generated gradient code."""
+    hvp = srcad.jvp(srcad.grad(seed1, wrt=(0, 1)), wrt=(0, 1))
+    columns = [hvp(3.0, 1.0, 1.0, 0.0)[1], hvp(3.0, 1.0, 0.0, 1.0)[1]]
+    np.testing.assert_array_equal(np.array(columns).T, [[2.0, 1.0], [1.0, 2.0]])

@@ -52,6 +52,10 @@ class Rule:
                 raise TypeError(f"{self.name} has no parameter {key!r} in its rule signature "
                                 f"({self.signature})")
             bound[key] = value
+        missing = [p for p in self.params if p not in bound]
+        if missing:
+            raise TypeError(f"the derivative rule of {self.name} ({self.signature}) needs "
+                            f"argument {missing[0]!r}, which this call does not pass")
         return bound
 
 
@@ -101,6 +105,7 @@ def _attach(fn, signature, templates, slot, caller_globals):
             target[param] = ZERO
             continue
         node = parse_expression(text)
+        node.text = text
         target[param] = node
         local = set(names) | {"g", "ans"} | {p + "_dot" for p in names}
         for free in names_in(node) - local:
@@ -178,14 +183,12 @@ def fingerprint():
     """A hash of the whole rule table; generated code depends on it."""
     generation = _GENERATION[0]
     if generation not in _FINGERPRINT:
-        import ast
-        import gast
         digest = hashlib.sha256()
         for key, rule in sorted(_RULES.items(), key=lambda item: item[1].name):
             digest.update(f"{rule.name}|{rule.signature}|{rule.differentiable}".encode())
             for slot in (rule.vjps, rule.jvps):
                 for param, node in sorted(slot.items()):
-                    text = node if node == ZERO else ast.unparse(gast.gast_to_ast(copy.deepcopy(node)))
+                    text = node if node == ZERO else node.text
                     digest.update(f"{param}:{text};".encode())
         _FINGERPRINT.clear()
         _FINGERPRINT[generation] = digest.hexdigest()

@@ -20,6 +20,11 @@ defjvp(np.reshape, "x, shape, order='C'", "np.reshape(x_dot, shape, order=order)
 defvjp(np.ndarray.reshape, "x, *shape, order='C'", "np.reshape(g, np.shape(x), order=order)")
 defjvp(np.ndarray.reshape, "x, *shape, order='C'", "x_dot.reshape(*shape, order=order)")
 
+defvjp(np.copy, "x", "g")
+defjvp(np.copy, "x", "np.copy(x_dot)")
+defvjp(np.ndarray.copy, "x", "g")
+defjvp(np.ndarray.copy, "x", "x_dot.copy()")
+
 nondifferentiable(
     np.zeros, np.ones, np.zeros_like, np.ones_like, np.empty, np.empty_like, np.shape,
     np.ndim, np.size, len, np.ndarray.shape, np.ndarray.ndim, np.ndarray.size,
