@@ -83,7 +83,7 @@ class Normalizer:
         self.fresh = self.namer.fresh
         self.current = {}        # user name -> current version name
         self.versions = set()
-        self.alias_of = {}       # version -> version it is a plain copy of
+        self.array_of = {}       # version -> the version that created its array (copies, y[i] = v)
         self.origin = None
         self.temp_count = 0
         self.temporaries = set()  # names normalization invented (t1, t2, ..., out)
@@ -203,25 +203,25 @@ class Normalizer:
         index = self.index(target.slice)
         value_atom = self.atom(value)
         base = self.current_version(target.value)
-        self.check_not_shared(base, target)
+        self.check_not_shared(user_name, base, target)
         version = self.define(user_name)
+        self.array_of[version] = self.array_of.get(base, base)
         expr = gast.Assign(targets=[gast.Subscript(value=gast.Name(base, gast.Load(), None, None),
                                                    slice=index, ctx=gast.Store())],
                            value=value_atom, type_comment=None)
         self.body.append(Stmt("setitem", version, expr, self.origin, args=[value_atom],
                               index=index, base=base))
 
-    def check_not_shared(self, version, node):
-        """Item assignment must not write into an argument or into another variable's array."""
-        root = version
-        while root in self.alias_of:
-            root = self.alias_of[root]
-        if root in [a.id for a in self.node.args.args + self.node.args.kwonlyargs]:
-            self.unsupported(node, f"item assignment into argument `{root}`",
-                             f"It would change the caller's array; write `{root} = {root}.copy()` first.")
-        if root != version:
-            self.unsupported(node, f"item assignment into `{version}`, the same array as `{root}`",
-                             "Make a copy first with .copy().")
+    def check_not_shared(self, user_name, version, node):
+        """Item assignment must not write into an argument or an array another name holds."""
+        array = self.array_of.get(version, version)
+        if array in [a.id for a in self.node.args.args + self.node.args.kwonlyargs]:
+            self.unsupported(node, f"item assignment into argument `{array}`",
+                             f"It would change the caller's array; write `{user_name} = {array}.copy()` first.")
+        for other, other_version in self.current.items():
+            if other != user_name and self.array_of.get(other_version, other_version) == array:
+                self.unsupported(node, f"item assignment into `{user_name}`, the same array as `{other}`",
+                                 f"Make a copy first: `{user_name} = {user_name}.copy()`.")
 
     def augmented(self, stmt):
         target = stmt.target
@@ -257,9 +257,9 @@ class Normalizer:
         target = None
         if user_target is not None:
             target = self.define(user_target) if user_name else user_target
-            if operation["kind"] == "copy" and isinstance(operation["expr"], gast.Name) \
-                    and operation["expr"].id in self.versions:
-                self.alias_of[target] = operation["expr"].id
+            source = operation["expr"]
+            if operation["kind"] == "copy" and isinstance(source, gast.Name) and source.id in self.versions:
+                self.array_of[target] = self.array_of.get(source.id, source.id)
         self.body.append(Stmt(target=target, origin=self.origin, **operation))
         return target
 

@@ -127,3 +127,16 @@ def uses_wrong_rule(x):
 def test_check_grads_catches_a_wrong_rule():
     with pytest.raises(AssertionError, match="mismatch"):
         srcad.testing.check_grads(uses_wrong_rule, (np.array([0.5, 1.5]),))
+
+
+def writes_through_a_second_name(x):
+    y = np.zeros(2)
+    z = y
+    y[0] = x * 3.0
+    return np.sum(z * x)
+
+
+def test_item_assignment_into_an_array_another_name_holds():
+    """z sees the write too; treating z as the old value would give a wrong gradient (0, not 12)."""
+    with pytest.raises(srcad.UnsupportedSyntax, match=r"`y`, the same array as `z`"):
+        srcad.grad(writes_through_a_second_name)
