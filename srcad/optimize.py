@@ -11,6 +11,7 @@ import gast
 import numpy as np
 
 from . import runtime
+from .rules import lookup
 
 _FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
          gast.Div: operator.truediv, gast.Pow: operator.pow}
@@ -95,7 +96,7 @@ class Simplifier(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        function = self._resolve(node.func)
+        function = resolve_callee(node.func, self.namespace)
         if function is None:
             return node
         if getattr(function, "__name__", None) in runtime.PURE_HELPERS and \
@@ -110,13 +111,40 @@ class Simplifier(gast.NodeTransformer):
         node.keywords = [k for k in node.keywords if not _is_default(function, k)]
         return node
 
-    def _resolve(self, func):
-        if isinstance(func, gast.Name):
-            return self.namespace.get(func.id)
-        if isinstance(func, gast.Attribute):
-            base = self._resolve(func.value)
-            return getattr(base, func.attr, None) if base is not None else None
-        return None
+
+
+def resolve_callee(func, namespace):
+    """The object a called name or dotted attribute refers to in `namespace`, or None."""
+    if isinstance(func, gast.Name):
+        return namespace.get(func.id)
+    if isinstance(func, gast.Attribute):
+        base = resolve_callee(func.value, namespace)
+        return getattr(base, func.attr, None) if base is not None else None
+    return None
+
+
+PURE_METHODS = {"copy"}
+
+
+def purity_checker(namespace):
+    """is_pure(expr): every call in `expr` is to a function with a derivative rule or to a
+    srcad helper (other than the in-place ``add_at``), so it may be moved or dropped."""
+    def is_pure(expr):
+        for node in gast.walk(expr):
+            if not isinstance(node, gast.Call):
+                continue
+            function = resolve_callee(node.func, namespace)
+            if function is None:  # a method of a value, such as x.sum()
+                if isinstance(node.func, gast.Attribute) and (
+                        node.func.attr in PURE_METHODS
+                        or lookup(getattr(np.ndarray, node.func.attr, None)) is not None):
+                    continue
+                return False
+            if function is runtime.add_at or (
+                    lookup(function) is None and getattr(function, "__module__", None) != runtime.__name__):
+                return False
+        return True
+    return is_pure
 
 
 def _is_constant(node):
@@ -265,8 +293,9 @@ def simplify(body, namespace):
     return body
 
 
-def optimize(body, live_out, temporaries, is_pure, namespace):
+def optimize(body, live_out, temporaries, namespace):
     """Run every pass until nothing changes (at most a few rounds)."""
+    is_pure = purity_checker(namespace)
     for _ in range(4):
         before = len(body)
         body = simplify(body, namespace)

@@ -6,11 +6,10 @@ text and the names it needs bound. Modes: "jvp", "vjp", "grad", "value_and_grad"
 from dataclasses import dataclass
 
 import gast
-import numpy as np
 
 from . import runtime
 from .activity import analyze
-from .derivatives import assign, call, name
+from .derivatives import call, name
 from .emit import import_lines, to_source, with_comments
 from .errors import SrcadError
 from .forward import ForwardTransform
@@ -19,12 +18,10 @@ from .normalize import Renamer, coalesce_setitems, normalize
 from .optimize import optimize
 from .parse import parse_function
 from .reverse import ReverseTransform, needed_primal_values
-from .rules import lookup
 from .rules.registry import all_free_names
 
 MODES = ("jvp", "vjp", "grad", "value_and_grad")
 RUNTIME_NAMES = {n: getattr(runtime, n) for n in ("zeros_like", "add_at", "seed_cotangent")}
-PURE_METHODS = {"copy"}
 
 _DOCS = {
     "jvp": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
@@ -145,12 +142,12 @@ def _pack(atoms, as_tuple):
 
 def _finish(fn, parsed, mode, wrt, body, returned, params, namer):
     """Optimize, add the docstring and comments, and print the function."""
-    namespace = _namespace(parsed, body)
+    namespace = _namespace(parsed)
     temporaries = set(fn.temporaries) | {
         derived for (base, _), derived in namer.derived_names.items() if base in fn.temporaries}
     temporaries |= {n for n in namer.taken if n.endswith("_rest")}
     live_out = {n.id for n in gast.walk(returned) if isinstance(n, gast.Name)}
-    body = optimize(body, live_out, temporaries, _purity(namespace), namespace)
+    body = optimize(body, live_out, temporaries, namespace)
     if mode == "jvp":
         header_at = {0: _HEADERS["jvp"]} if body else {}
     else:
@@ -185,11 +182,12 @@ def _arguments(fn, params, keep_defaults):
         defaults=list(fn.defaults) if keep_defaults else [])
 
 
-def _namespace(parsed, body):
+def _namespace(parsed):
     """The user's free names plus the helpers derivative code uses."""
     namespace = dict(parsed.namespace)
+    user_names = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
     for helper, obj in {**all_free_names(), **RUNTIME_NAMES}.items():
-        if helper in namespace and namespace[helper] is not obj and helper in parsed_names(parsed):
+        if helper in namespace and namespace[helper] is not obj and helper in user_names:
             raise SrcadError(
                 f"{parsed.filename}:{parsed.first_line}: {parsed.function.__qualname__} uses the "
                 f"name `{helper}` for something other than srcad's helper of that name; rename it")
@@ -197,38 +195,5 @@ def _namespace(parsed, body):
     return namespace
 
 
-def parsed_names(parsed):
-    return {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
-
-
 def _used_names(node):
     return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-
-
-def _purity(namespace):
-    def resolve(func):
-        if isinstance(func, gast.Name):
-            return namespace.get(func.id)
-        if isinstance(func, gast.Attribute):
-            base = resolve(func.value)
-            return getattr(base, func.attr, None) if base is not None else None
-        return None
-
-    def is_pure(expr):
-        for node in gast.walk(expr):
-            if isinstance(node, gast.Call):
-                function = resolve(node.func)
-                if function is None:
-                    if isinstance(node.func, gast.Attribute) and (
-                            node.func.attr in PURE_METHODS
-                            or lookup(getattr(np.ndarray, node.func.attr, None)) is not None):
-                        continue
-                    return False
-                if function is runtime.add_at:
-                    return False
-                if lookup(function) is None and getattr(function, "__module__", None) != runtime.__name__:
-                    return False
-        return True
-    return is_pure
-
-

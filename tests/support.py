@@ -4,16 +4,20 @@ import numpy as np
 import srcad
 
 
+def _unit(shape, index):
+    """The index-th basis vector of arrays of `shape` (a float for shape ())."""
+    basis = np.zeros(int(np.prod(shape)))
+    basis[index] = 1.0
+    return basis.reshape(shape) if shape else float(basis[0])
+
+
 def jacobian_by_jvp(f, args, wrt=0):
     """J[i, j] = d f_i / d x_j, one JVP per input element."""
     x = np.asarray(args[wrt], dtype=float)
     jvp = srcad.jvp(f, wrt)
     columns = []
     for j in range(x.size):
-        basis = np.zeros(x.size)
-        basis[j] = 1.0
-        tangent = basis.reshape(x.shape) if x.shape else float(basis[0])
-        columns.append(np.ravel(jvp(*args, tangent)[1]))
+        columns.append(np.ravel(jvp(*args, _unit(x.shape, j))[1]))
     out_shape = np.shape(f(*args))
     return np.stack(columns, axis=-1).reshape(out_shape + x.shape)
 
@@ -24,10 +28,7 @@ def jacobian_by_vjp(f, args, wrt=0):
     vjp = srcad.vjp(f, wrt)
     rows = []
     for i in range(out.size):
-        basis = np.zeros(out.size)
-        basis[i] = 1.0
-        cotangent = basis.reshape(out.shape) if out.shape else float(basis[0])
-        rows.append(np.ravel(vjp(*args, cotangent)[1]))
+        rows.append(np.ravel(vjp(*args, _unit(out.shape, i))[1]))
     x_shape = np.shape(args[wrt])
     return np.stack(rows).reshape(out.shape + x_shape)
 

@@ -1,7 +1,7 @@
 """Python scalars: the ``math`` module."""
 import math
 
-import numpy as np
+import numpy as np  # noqa: F401  (templates below call np.sign)
 
 from .registry import elementwise
 
