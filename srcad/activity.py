@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import gast
 
 from .errors import UnsupportedSyntax
+from .ir import walk
 from .rules import lookup
 
 HARMLESS_EFFECTS = (print,)
@@ -28,7 +29,7 @@ class Activity:
 
 def _carries_derivative(stmt):
     """False for statements whose result has zero derivative (argmax, shape, comparisons)."""
-    if stmt.kind == "effect":
+    if stmt.kind in ("effect", "inert", "if", "for", "while", "break"):
         return False
     if stmt.kind == "call":
         rule = lookup(stmt.callee)
@@ -45,10 +46,28 @@ def _operands(stmt):
     return names
 
 
+def _written(stmt):
+    """The variable whose value a statement's derivative flows into."""
+    return stmt.base if stmt.kind == "append" else stmt.target
+
+
 def analyze(fn, wrt_names):
-    """The `Activity` of a `NormalFunction` differentiated with respect to `wrt_names`."""
+    """The `Activity` of a `NormalFunction` differentiated with respect to `wrt_names`.
+
+    Loops and branches are handled by iterating to a fixed point over all statements
+    (a variable is varied if any of its assignments is)."""
+    statements = list(walk(fn.body))
     varied = set(wrt_names)
-    for stmt in fn.body:
+    changed = True
+    while changed:
+        changed = False
+        for stmt in statements:
+            written = _written(stmt)
+            if written and written not in varied and _carries_derivative(stmt) \
+                    and any(n in varied for n in _operands(stmt)):
+                varied.add(written)
+                changed = True
+    for stmt in statements:
         if stmt.kind == "effect" and stmt.callee not in HARMLESS_EFFECTS \
                 and any(n in varied for n in _operands(stmt)):
             raise UnsupportedSyntax(
@@ -56,10 +75,14 @@ def analyze(fn, wrt_names):
                 f"{stmt.origin.filename}:{stmt.origin.line}",
                 f"`{stmt.origin.text}` may change its arguments in place, which srcad cannot "
                 "see; assign the result to a variable instead.")
-        if stmt.target and _carries_derivative(stmt) and any(n in varied for n in _operands(stmt)):
-            varied.add(stmt.target)
     useful = {o.id for o in fn.outputs if isinstance(o, gast.Name)}
-    for stmt in reversed(fn.body):
-        if stmt.target in useful and _carries_derivative(stmt):
-            useful.update(n for n in _operands(stmt) if n in fn.locals)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in reversed(statements):
+            if _written(stmt) in useful and _carries_derivative(stmt):
+                new = {n for n in _operands(stmt) if n in fn.locals} - useful
+                if new:
+                    useful |= new
+                    changed = True
     return Activity(varied, useful)

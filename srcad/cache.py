@@ -19,6 +19,7 @@ from .transform import RUNTIME_NAMES, generate
 
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
 _MEMORY = {}
+_LOADED = {}
 _OWN_CODE = []
 
 
@@ -61,14 +62,21 @@ def derivative(function, mode, wrt, as_tuple):
     else:
         entry = _load_or_generate(function, mode, wrt, as_tuple)
         _MEMORY[memory_key] = entry
-    code, name, source = entry
+    reuse = function.__closure__ is None and mode in ("split", "jvp_call")
+    if reuse and memory_key in _LOADED:
+        return _LOADED[memory_key]
+    code, names, source = entry
     namespace = namespace_of(function)
     namespace.update(all_free_names())
     namespace.update(RUNTIME_NAMES)
     exec(code, namespace)  # noqa: S102  (our own generated code)
-    result = namespace[name]
-    result.__srcad_source__ = source
-    result.__srcad_origin__ = (function, mode, wrt)
+    functions = [namespace[n] for n in names.split()]
+    for result in functions:
+        result.__srcad_source__ = source
+        result.__srcad_origin__ = (function, mode, wrt)
+    result = functions[0] if len(functions) == 1 else tuple(functions)
+    if reuse:  # internal parts are shared; closures are re-bound each time (cells may change)
+        _LOADED[memory_key] = result
     return result
 
 
@@ -104,11 +112,12 @@ def _write(path, source):
 
 def _function_name(source):
     for line in source.splitlines():
-        if line.startswith("def "):
-            return line[4:line.index("(")]
-    raise ValueError("no function in cached source")
+        if line.startswith("# srcad entry: "):
+            return line[len("# srcad entry: "):].strip()
+    raise ValueError("no entry line in cached source")
 
 
 def clear_memory():
     """Forget in-memory entries (the disk cache stays)."""
     _MEMORY.clear()
+    _LOADED.clear()

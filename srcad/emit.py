@@ -24,7 +24,12 @@ def with_comments(body, sweep_headers):
 
     `sweep_headers` maps a statement index to a header comment put before it.
     """
-    comments, result, last_origin = [], [], None
+    comments = []
+    return _commented(body, sweep_headers, comments), comments
+
+
+def _commented(body, sweep_headers, comments):
+    result, last_origin = [], None
     for index, stmt in enumerate(body):
         if index in sweep_headers:
             result.append(_comment_node(comments, sweep_headers[index]))
@@ -33,8 +38,12 @@ def with_comments(body, sweep_headers):
         if origin is not None and origin != last_origin:
             result.append(_comment_node(comments, origin.comment()))
             last_origin = origin
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            stmt.body = _commented(stmt.body, {}, comments)
+            stmt.orelse = _commented(stmt.orelse, {}, comments)
+            last_origin = None
         result.append(stmt)
-    return result, comments
+    return result
 
 
 def to_source(function_node, comments):

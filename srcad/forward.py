@@ -3,10 +3,13 @@
 The tangent of ``y`` is ``y_dot``. The result is the body of a JVP function that returns
 the primal output and its tangent. Forward mode needs no tape.
 """
+import inspect
+
 import gast
 
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
-from .errors import UnsupportedSyntax
+from .errors import SrcadError
+from .normalize import LiftedFunction
 
 
 def primal_statement(stmt, in_place):
@@ -21,7 +24,7 @@ def primal_statement(stmt, in_place):
 
 
 def _primal_nodes(stmt, in_place):
-    if stmt.kind == "effect":
+    if stmt.kind in ("effect", "append"):
         node = gast.Expr(value=stmt.expr)
         node.origin = stmt.origin
         return [node]
@@ -36,12 +39,6 @@ def _primal_nodes(stmt, in_place):
                        stmt.args[0], stmt.origin)
         return [copy_first, write]
     return [assign(stmt.target, stmt.expr, stmt.origin)]
-
-
-def unsupported_pack(stmt):
-    raise UnsupportedSyntax("a tuple or list of differentiated values",
-                            f"{stmt.origin.filename}:{stmt.origin.line}",
-                            "Build the array with item assignment (y = np.zeros(n); y[i] = ...) instead.")
 
 
 class Transform:
@@ -62,6 +59,18 @@ class Transform:
         return stmt.kind == "setitem" and \
             self.rename.get(stmt.target, stmt.target) == self.rename.get(stmt.base, stmt.base)
 
+    def active_params(self, stmt):
+        """(parameter index, atom) of each differentiated argument of a user-function call."""
+        params = callee_parameters(stmt.callee)
+        bound = dict(zip(params, stmt.args))
+        bound.update(stmt.kwargs)
+        unknown = [k for k in bound if k not in params]
+        if unknown or len(stmt.args) > len(params):
+            raise SrcadError(f"{stmt.origin.filename}:{stmt.origin.line}: the call `{stmt.origin.text}` "
+                             f"does not match the parameters of {stmt.callee.__name__}")
+        return [(params.index(p), a) for p, a in sorted(bound.items(), key=lambda i: params.index(i[0]))
+                if isinstance(a, gast.Name) and a.id in self.activity.varied]
+
 
 class ForwardTransform(Transform):
     """Builds the JVP body of a normalized function."""
@@ -72,12 +81,45 @@ class ForwardTransform(Transform):
     def has_tangent(self, atom):
         return isinstance(atom, gast.Name) and atom.id in self.activity.varied
 
+    def __init__(self, fn, activity, namer, rename, linker):
+        super().__init__(fn, activity, namer, rename)
+        self.linker = linker
+
     def run(self):
-        for stmt in self.fn.body:
-            self.body.extend(primal_statement(stmt, self.in_place(stmt)))
-            if stmt.target and self.activity.active(stmt.target):
+        return self.block(self.fn.body)
+
+    def block(self, stmts):
+        outer, self.body = self.body, []
+        try:
+            for stmt in stmts:
+                self.statement(stmt)
+            return self.body
+        finally:
+            self.body = outer
+
+    def statement(self, stmt):
+        if stmt.kind == "if":
+            node = gast.If(test=stmt.test, body=self.block(stmt.body) or [gast.Pass()],
+                           orelse=self.block(stmt.orelse))
+        elif stmt.kind == "for":
+            node = gast.For(target=gast.Name(stmt.target, gast.Store(), None, None), iter=stmt.iter,
+                            body=self.block(stmt.body) or [gast.Pass()], orelse=[], type_comment=None)
+        elif stmt.kind == "while":
+            node = gast.While(test=stmt.test, body=self.block(stmt.body) or [gast.Pass()], orelse=[])
+        elif stmt.kind == "break":
+            node = gast.Break()
+        else:
+            written = stmt.base if stmt.kind == "append" else stmt.target
+            active = written and self.activity.active(written)
+            if stmt.kind == "pack" and stmt.target in self.activity.varied:
+                active = True  # a list that varied values are appended to later
+            if not (active and stmt.kind == "usercall"):
+                self.body.extend(primal_statement(stmt, self.in_place(stmt)))
+            if active:
                 getattr(self, "tangent_" + stmt.kind)(stmt)
-        return self.body
+            return
+        node.origin = stmt.origin
+        self.body.append(node)
 
     def emit(self, target, value, stmt):
         self.body.append(assign(target, value, stmt.origin))
@@ -89,7 +131,10 @@ class ForwardTransform(Transform):
         bound = bind(rule, stmt)
         terms = []
         for param, atom in bound.items():
-            if isinstance(atom, list) or not self.has_tangent(atom):
+            if isinstance(atom, list):
+                terms.extend(self.vararg_terms(rule, bound, param, atom, stmt))
+                continue
+            if not self.has_tangent(atom):
                 continue
             template = template_for(rule, rule.jvps, param, stmt, "forward-mode")
             if template is None:
@@ -103,10 +148,28 @@ class ForwardTransform(Transform):
         else:
             self.emit(self.dot(stmt.target), call("zeros_like", name(stmt.target)), stmt)
 
+    def vararg_terms(self, rule, bound, param, atoms, stmt):
+        """One term per varied argument passed to a ``*args`` parameter."""
+        terms = []
+        for position, atom in enumerate(atoms):
+            if not self.has_tangent(atom):
+                continue
+            template = template_for(rule, rule.jvps, param, stmt, "forward-mode")
+            if template is not None:
+                terms.append(instantiate(rule, template, bound, param, {
+                    "ans": name(stmt.target), "position": gast.Constant(position, None),
+                    f"{param}_dot": name(self.dot(atom.id))}))
+        return terms
+
     def tangent_copy(self, stmt):
-        self.emit(self.dot(stmt.target), name(self.dot(stmt.args[0].id)), stmt)
+        source = stmt.args[0]
+        tangent = name(self.dot(source.id)) if self.has_tangent(source) else call("zeros_like", name(stmt.target))
+        self.emit(self.dot(stmt.target), tangent, stmt)
 
     def tangent_getitem(self, stmt):
+        if not self.has_tangent(stmt.args[0]):
+            self.emit(self.dot(stmt.target), call("zeros_like", name(stmt.target)), stmt)
+            return
         source = gast.Subscript(value=name(self.dot(stmt.args[0].id)), slice=stmt.index,
                                 ctx=gast.Load())
         self.emit(self.dot(stmt.target), source, stmt)
@@ -126,8 +189,35 @@ class ForwardTransform(Transform):
         self.emit(gast.Subscript(value=name(target_dot), slice=stmt.index, ctx=gast.Store()),
                   value_dot, stmt)
 
+    def tangent_or_zero(self, atom):
+        return name(self.dot(atom.id)) if self.has_tangent(atom) else call("zeros_like", atom)
+
     def tangent_pack(self, stmt):
-        unsupported_pack(stmt)
+        tangents = [self.tangent_or_zero(a) for a in stmt.args]
+        if stmt.keys is not None:
+            value = gast.Dict(keys=[gast.Constant(k, None) for k in stmt.keys], values=tangents)
+        else:
+            value = type(stmt.expr)(elts=tangents, ctx=gast.Load())
+        self.emit(self.dot(stmt.target), value, stmt)
+
+    def tangent_append(self, stmt):
+        node = gast.Expr(value=gast.Call(func=gast.Attribute(
+            value=name(self.dot(stmt.base)), attr="append", ctx=gast.Load()),
+            args=[self.tangent_or_zero(stmt.args[0])], keywords=[]))
+        node.origin = stmt.origin
+        self.body.append(node)
+
+    def tangent_usercall(self, stmt):
+        active = self.active_params(stmt)
+        jvp = self.linker.jvp(stmt, active)
+        tangents = gast.Tuple(elts=[name(self.dot(a.id)) for _, a in active], ctx=gast.Load())
+        target = gast.Tuple(elts=[gast.Name(stmt.target, gast.Store(), None, None),
+                                  gast.Name(self.dot(stmt.target), gast.Store(), None, None)],
+                            ctx=gast.Store())
+        node = assign(target, gast.Call(func=name(jvp), args=[tangents] + list(stmt.args), keywords=[
+            gast.keyword(arg=k, value=v) for k, v in stmt.kwargs.items()]), stmt.origin)
+        node.primal = True
+        self.body.append(node)
 
     def output_tangents(self):
         """The tangent atom of each output (a zero when the output does not vary)."""
@@ -138,3 +228,14 @@ class ForwardTransform(Transform):
             else:
                 tangents.append(call("zeros_like", atom))
         return tangents
+
+
+def callee_parameters(callee):
+    """Parameter names of a user function (positional, then keyword-only)."""
+    if isinstance(callee, LiftedFunction):
+        args = callee.node.args
+        return [a.id for a in args.args] + [a.id for a in args.kwonlyargs]
+    parameters = inspect.signature(callee).parameters.values()
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters):
+        raise SrcadError(f"{callee.__qualname__} takes *args or **kwargs; srcad needs named parameters")
+    return [p.name for p in parameters]

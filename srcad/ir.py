@@ -31,8 +31,17 @@ class Stmt:
       "getitem" target = args[0][index]
       "setitem" target = base with [index] = args[0]   (``y[i] = v``; target is a new version)
       "copy"    target = args[0]
-      "pack"    target = (args...)                (a tuple or list literal)
+      "pack"    target = (args...)                (a tuple, list or dict literal)
       "effect"  expr evaluated for its side effect   (no target)
+      "inert"   target = expr, a value with no derivative, kept as written (``a and b``)
+      "append"  base.append(args[0])             (a list grows in place; no target)
+      "usercall" target = callee(*args, **kwargs), a user function srcad transforms too
+      "if"      if test: body else: orelse       (test an atom)
+      "for"     for target in iter: body         (iter a ``range(...)`` of atoms)
+      "while"   while test: body                 (test an inert expression)
+      "break"   leaves the innermost loop (always the last statement of its block)
+    Within loops and branches a variable keeps one name and is reassigned; `maybe_bound`
+    says whether the name may already hold a value when the statement assigns it.
     """
 
     kind: str
@@ -44,14 +53,35 @@ class Stmt:
     kwargs: dict = field(default_factory=dict)
     index: gast.expr | None = None
     base: str | None = None
+    body: list = field(default_factory=list)
+    orelse: list = field(default_factory=list)
+    test: gast.expr | None = None
+    iter: gast.expr | None = None
+    has_break: bool = False
+    keys: list | None = None          # dict literal keys (pack)
+    maybe_bound: bool = False
 
     def reads(self):
-        """Local or free names this statement reads."""
-        names = [n.id for n in gast.walk(self.expr) if isinstance(n, gast.Name)
+        """Local or free names this statement itself reads (not its nested blocks)."""
+        nodes = [n for n in (self.expr, self.test, self.iter) if n is not None]
+        names = [n.id for node in nodes for n in gast.walk(node) if isinstance(n, gast.Name)
                  and isinstance(n.ctx, gast.Load)]
         if self.base:
             names.append(self.base)
         return names
+
+    @property
+    def blocks(self):
+        return [self.body, self.orelse] if self.kind == "if" else \
+            [self.body] if self.kind in ("for", "while") else []
+
+
+def walk(body):
+    """Every statement of `body`, nested blocks included, in program order."""
+    for stmt in body:
+        yield stmt
+        for block in stmt.blocks:
+            yield from walk(block)
 
 
 @dataclass
@@ -71,6 +101,8 @@ class NormalFunction:
     temporaries: set          # names normalization invented (t1, ..., out)
     parsed: object            # the ParsedFunction
 
+    lifted: list = field(default_factory=list)   # nested defs, as module-level gast defs
+
     def definition_of(self):
         """version name -> the Stmt that defines it."""
-        return {s.target: s for s in self.body if s.target}
+        return {s.target: s for s in walk(self.body) if s.target}

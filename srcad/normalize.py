@@ -4,6 +4,8 @@ Desugars augmented assignment, tuple unpacking, method calls and attribute reads
 arrays (``x.sum()`` is a call of ``np.ndarray.sum`` with ``x`` first), and gives each
 reassignment of a variable a new version name so every value is defined once.
 """
+import copy
+import inspect
 import operator
 
 import gast
@@ -13,6 +15,8 @@ from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt
 from .names import Namer
 from .parse import MISSING
+from .restructure import restructure
+from .rules import lookup
 
 BINARY_OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -32,33 +36,40 @@ COMPARISONS = {
 }
 
 _HINTS = {
-    "If": "Branches are not supported yet.",
-    "For": "Loops are not supported yet.",
-    "While": "Loops are not supported yet.",
     "Try": "Move error handling outside the differentiated function.",
     "With": "Move the `with` block outside the differentiated function.",
-    "Lambda": "Define the function with `def` at module level.",
-    "FunctionDef": "Define helper functions outside the differentiated function.",
+    "Lambda": "Define the function with `def` (nested or at module level).",
+    "AsyncFunctionDef": "Async functions cannot be differentiated.",
     "Global": "Pass the value as an argument instead.",
     "Nonlocal": "Pass the value as an argument instead.",
     "Delete": "Remove the `del` statement; names go out of scope on their own.",
     "ClassDef": "Define classes at module level.",
     "Yield": "Generators cannot be differentiated; return a value.",
+    "YieldFrom": "Generators cannot be differentiated; return a value.",
     "Await": "Async functions cannot be differentiated.",
-    "IfExp": "Conditional expressions are not supported yet.",
-    "BoolOp": "`and`/`or` are not supported yet.",
-    "ListComp": "Comprehensions are not supported yet; build the array with NumPy.",
-    "GeneratorExp": "Comprehensions are not supported yet; build the array with NumPy.",
+    "AsyncFor": "Async functions cannot be differentiated.",
+    "AsyncWith": "Async functions cannot be differentiated.",
+    "Raise": "Check inputs before calling the differentiated function.",
+    "Assert": "Check inputs before calling the differentiated function.",
+    "Import": "Import at module level.",
+    "ImportFrom": "Import at module level.",
+    "NamedExpr": "Assign the value in its own statement.",
+    "SetComp": "Build a list instead.",
+    "DictComp": "Build the dict with a loop and item assignment.",
+    "Set": "Use a list or tuple.",
+    "Match": "Use `if`/`elif`.",
 }
 
 
 def _construct(node):
-    names = {"If": "`if` statement", "For": "`for` loop", "While": "`while` loop",
-             "Try": "`try` statement", "With": "`with` statement", "Lambda": "lambda",
-             "FunctionDef": "nested `def`", "Global": "`global`", "Nonlocal": "`nonlocal`",
-             "Delete": "`del`", "IfExp": "conditional expression `a if c else b`",
-             "BoolOp": "`and`/`or`", "ListComp": "list comprehension",
-             "GeneratorExp": "generator expression"}
+    names = {"Try": "`try` statement", "With": "`with` statement", "Lambda": "lambda",
+             "Global": "`global`", "Nonlocal": "`nonlocal`", "Delete": "`del`",
+             "ClassDef": "class definition", "Yield": "`yield`", "YieldFrom": "`yield from`",
+             "Await": "`await`", "AsyncFunctionDef": "`async def`", "AsyncFor": "`async for`",
+             "AsyncWith": "`async with`", "Raise": "`raise`", "Assert": "`assert`",
+             "Import": "`import`", "ImportFrom": "`import`", "NamedExpr": "`:=`",
+             "SetComp": "set comprehension", "DictComp": "dict comprehension", "Set": "set literal",
+             "Match": "`match` statement"}
     kind = type(node).__name__
     return names.get(kind, kind), _HINTS.get(kind, "")
 
@@ -72,13 +83,12 @@ def _assigned_names(node):
 
 
 class Normalizer:
-    """Walks a function body once, appending normalized statements."""
+    """Walks a function body once, appending normalized statements to the current block."""
 
     def __init__(self, parsed):
         self.parsed = parsed
         self.node = parsed.node
         self.body = []
-        self.local_names = _assigned_names(self.node)
         self.namer = Namer(n.id for n in gast.walk(self.node) if isinstance(n, gast.Name))
         self.fresh = self.namer.fresh
         self.current = {}        # user name -> current version name
@@ -87,11 +97,18 @@ class Normalizer:
         self.origin = None
         self.temp_count = 0
         self.temporaries = set()  # names normalization invented (t1, t2, ..., out)
+        self.lifted = {}          # nested def name -> (module-level gast def, captured names)
+        self.loop_depth = 0
 
     # -- names -------------------------------------------------------------------------
     def define(self, user_name):
-        """A new version of `user_name`: the name itself the first time, then name_1, ..."""
-        version = user_name if user_name not in self.current else self.fresh(user_name)
+        """A new version of `user_name`: the name itself the first time, then name_1, ...
+
+        Names assigned inside a loop or branch keep one name (they are reassigned)."""
+        if user_name in self.mutable or user_name not in self.current:
+            version = user_name
+        else:
+            version = self.fresh(user_name)
         self.namer.taken.add(version)
         self.current[user_name] = version
         self.versions.add(version)
@@ -111,6 +128,10 @@ class Normalizer:
         default_construct, default_hint = _construct(node)
         raise UnsupportedSyntax(construct or default_construct, self.where(node), hint or default_hint)
 
+    def set_origin(self, stmt):
+        self.origin = Origin(self.parsed.filename, self.parsed.line_of(stmt),
+                             self.parsed.source_line(stmt))
+
     # -- statements ----------------------------------------------------------------------
     def run(self):
         fn = self.node
@@ -118,32 +139,59 @@ class Normalizer:
         if args.vararg or args.kwarg:
             self.unsupported(fn, "*args / **kwargs in the signature",
                              "List the parameters explicitly.")
-        params = [self.define(a.id) for a in args.args]
-        kwonly = [self.define(a.id) for a in args.kwonlyargs]
         body = list(fn.body)
         if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = body[1:]  # docstring
-        outputs, returns_tuple = None, False
-        for position, stmt in enumerate(body):
-            self.origin = Origin(self.parsed.filename, self.parsed.line_of(stmt),
-                                 self.parsed.source_line(stmt))
-            if isinstance(stmt, gast.Return):
-                if position != len(body) - 1:
-                    self.unsupported(stmt, "`return` before the end of the function",
-                                     "Early returns are not supported yet; return once, at the end.")
-                outputs, returns_tuple = self.returned(stmt)
-            else:
-                self.statement(stmt)
-        if outputs is None:
+        self.check_supported(body)
+        fn.body = body
+        self.lift_nested_functions(fn)
+        restructure(fn, self.fresh, self.where)
+        body = fn.body
+        self.local_names = _assigned_names(fn)
+        self.mutable = _reassigned_in_blocks(body)
+        params = [self.define(a.id) for a in args.args]
+        kwonly = [self.define(a.id) for a in args.kwonlyargs]
+        if not body or not isinstance(body[-1], gast.Return):
             raise SrcadError(f"{self.where(fn)}: {fn.name} must end with `return <value>` to be "
                              "differentiated")
+        self.block(body[:-1])
+        self.set_origin(body[-1])
+        outputs, returns_tuple = self.returned(body[-1])
         return NormalFunction(
             name=fn.name, params=params, kwonly=kwonly, defaults=list(args.defaults),
             kw_defaults=list(args.kw_defaults), body=self.body, outputs=outputs,
             returns_tuple=returns_tuple, locals=set(self.versions), taken=self.namer.taken,
             temporaries=self.temporaries, parsed=self.parsed,
+            lifted=[node for node, _ in self.lifted.values()],
         )
+
+    def check_supported(self, body):
+        for stmt in body:
+            for node in gast.walk(stmt):
+                if type(node).__name__ in _HINTS and not isinstance(node, gast.Lambda):
+                    self.unsupported(node)
+                if isinstance(node, (gast.For, gast.While)) and node.orelse:
+                    self.unsupported(node, "`else` on a loop", "Use a flag variable instead.")
+                if isinstance(node, gast.FunctionDef) and node.decorator_list:
+                    self.unsupported(node, "a decorated nested function",
+                                     "Define it at module level.")
+
+    def block(self, stmts):
+        for stmt in stmts:
+            self.set_origin(stmt)
+            self.statement(stmt)
+
+    def nested(self, stmts, loop=False):
+        """Normalize `stmts` into a new block and return it."""
+        outer, self.body = self.body, []
+        self.loop_depth += loop
+        try:
+            self.block(stmts)
+            return self.body
+        finally:
+            self.body = outer
+            self.loop_depth -= loop
 
     def statement(self, stmt):
         if isinstance(stmt, gast.Assign):
@@ -162,13 +210,226 @@ class Normalizer:
         if isinstance(stmt, gast.Expr):
             if isinstance(stmt.value, gast.Constant):
                 return None
+            if self.is_append(stmt.value):
+                return self.append(stmt.value)
             operation = self.operation(stmt.value)
-            operation["kind"] = "effect"
+            operation["kind"] = "effect" if operation["kind"] == "call" else operation["kind"]
+            if operation["kind"] == "usercall":
+                operation["kind"] = "effect"
             self.emit(None, operation)
             return None
         if isinstance(stmt, gast.Pass):
             return None
+        if isinstance(stmt, gast.If):
+            return self.if_statement(stmt)
+        if isinstance(stmt, gast.For):
+            return self.for_statement(stmt)
+        if isinstance(stmt, gast.While):
+            return self.while_statement(stmt)
+        if isinstance(stmt, gast.Break):
+            self.body.append(Stmt("break", None, None, self.origin))
+            return None
+        if isinstance(stmt, gast.Return):
+            return self.unsupported(stmt, "`return` here", "Return at the end of the function.")
         return self.unsupported(stmt)
+
+    # -- control flow ----------------------------------------------------------------------
+    def condition(self, test):
+        """The atom an ``if`` tests: a name, or an inert temporary holding the test's value."""
+        if isinstance(test, (gast.Name, gast.Constant)):
+            return self.atom(test)
+        target = self.temp()
+        self.body.append(Stmt("inert", target, self.inert(test), self.origin))
+        return _normalized(gast.Name(target, gast.Load(), None, None))
+
+    def if_statement(self, stmt):
+        test = self.condition(stmt.test)
+        origin = self.origin
+        body, orelse = self.nested(stmt.body), self.nested(stmt.orelse)
+        self.body.append(Stmt("if", None, None, origin, test=test, body=body, orelse=orelse))
+
+    def for_statement(self, stmt):
+        origin = self.origin
+        iterable = stmt.iter
+        prologue = []  # (target node, value node) assigned at the top of each iteration
+        if _is_call_to(iterable, range, self.parsed) and isinstance(stmt.target, gast.Name):
+            bounds = [self.atom(a) for a in iterable.args]
+            loop_var = self.define(stmt.target.id)
+        else:
+            sequences, targets = self.iteration(iterable, stmt.target)
+            lengths = [self.length_of(s) for s in sequences if s is not None]
+            if len(lengths) == 1:
+                count = lengths[0]
+            else:
+                count = self.atom(gast.Call(func=gast.Name("min", gast.Load(), None, None),
+                                            args=lengths, keywords=[]))
+            index_name = targets[0].id if sequences[0] is None else self.fresh("index")
+            loop_var = self.define(index_name) if sequences[0] is None else index_name
+            self.mutable.add(loop_var)
+            self.versions.add(loop_var)
+            bounds = [count]
+            index = gast.Name(loop_var, gast.Load(), None, None)
+            for sequence, target in zip(sequences, targets):
+                if sequence is not None:
+                    prologue.append((target, gast.Subscript(value=sequence, slice=_normalized(index),
+                                                            ctx=gast.Load())))
+        iterator = gast.Call(func=gast.Name("range", gast.Load(), None, None), args=bounds, keywords=[])
+        outer, self.body = self.body, []
+        self.loop_depth += 1
+        try:
+            for target, value in prologue:
+                self.assign(target, value)
+            self.block(stmt.body)
+            body = self.body
+        finally:
+            self.body = outer
+            self.loop_depth -= 1
+        self.origin = origin
+        self.body.append(Stmt("for", loop_var, None, origin, iter=iterator, body=body,
+                              has_break=_breaks(body)))
+
+    def iteration(self, iterable, target):
+        """(sequences, targets) of a loop over arrays or lists; None marks the index of
+        ``enumerate``."""
+        if _is_call_to(iterable, enumerate, self.parsed):
+            if len(iterable.args) != 1 or iterable.keywords:
+                self.unsupported(iterable, "`enumerate` with a start", "Add the offset to the index.")
+            if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
+                    and isinstance(target.elts[0], gast.Name)):
+                self.unsupported(target, "this `enumerate` target", "Write `for i, x in enumerate(xs)`.")
+            sequences, targets = self.iteration(iterable.args[0], target.elts[1])
+            return [None] + sequences, [target.elts[0]] + targets
+        if _is_call_to(iterable, zip, self.parsed):
+            if not isinstance(target, gast.Tuple) or len(target.elts) != len(iterable.args):
+                self.unsupported(target, "this `zip` target", "Unpack one name per zipped sequence.")
+            return [self.atom(a) for a in iterable.args], list(target.elts)
+        return [self.atom(iterable)], [target]
+
+    def length_of(self, sequence):
+        return self.atom(gast.Call(func=gast.Name("len", gast.Load(), None, None), args=[sequence],
+                                   keywords=[]))
+
+    def while_statement(self, stmt):
+        origin = self.origin
+        test = self.inert(stmt.test)
+        body = self.nested(stmt.body, loop=True)
+        self.body.append(Stmt("while", None, None, origin, test=test, body=body,
+                              has_break=_breaks(body)))
+
+    def if_expression(self, node):
+        """``a if c else b`` -> an ``if`` statement assigning a temporary."""
+        test = self.condition(node.test)
+        target = self.temp()
+        origin = self.origin
+        branches = []
+        for value in (node.body, node.orelse):
+            outer, self.body = self.body, []
+            self.emit(target, self.operation(value))
+            branches.append(self.body)
+            self.body = outer
+        self.body.append(Stmt("if", None, None, origin, test=test, body=branches[0], orelse=branches[1]))
+        return {"kind": "copy", "expr": _normalized(gast.Name(target, gast.Load(), None, None)),
+                "args": [_normalized(gast.Name(target, gast.Load(), None, None))]}
+
+    def comprehension(self, node):
+        """``[e for x in xs if c]`` -> a list built by a loop; returns the list's atom."""
+        if len(node.generators) != 1 or node.generators[0].is_async:
+            self.unsupported(node, "a comprehension with several `for` clauses",
+                             "Write nested loops that append to a list.")
+        generator = node.generators[0]
+        renames = {}
+        for n in gast.walk(generator.target):
+            if isinstance(n, gast.Name):
+                renames[n.id] = self.fresh(n.id)
+        element, generator = _renamed_copy(node.elt, renames), _renamed_copy(generator, renames)
+        self.local_names |= set(renames.values())
+        self.mutable |= set(renames.values())
+        result = self.temp()
+        self.body.append(Stmt("pack", result, gast.List(elts=[], ctx=gast.Load()), self.origin, args=[]))
+        append = gast.Expr(value=gast.Call(
+            func=gast.Attribute(value=gast.Name(result, gast.Load(), None, None), attr="append",
+                                ctx=gast.Load()), args=[element], keywords=[]))
+        body = [append]
+        for condition in reversed(generator.ifs):
+            body = [gast.If(test=condition, body=body, orelse=[])]
+        loop = gast.For(target=generator.target, iter=generator.iter, body=body, orelse=[],
+                        type_comment=None)
+        for n in gast.walk(loop):
+            n.lineno = getattr(node, "lineno", 1)
+        self.local_names.add(result)
+        self.current[result] = result
+        self.for_statement(loop)
+        return _normalized(gast.Name(result, gast.Load(), None, None))
+
+    def is_append(self, value):
+        return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+            and value.func.attr == "append" and self.is_local(value.func.value) \
+            and len(value.args) == 1 and not value.keywords
+
+    def append(self, call):
+        item = self.atom(call.args[0])
+        base = self.atom(call.func.value)
+        expr = gast.Call(func=gast.Attribute(value=base, attr="append", ctx=gast.Load()),
+                         args=[item], keywords=[])
+        self.body.append(Stmt("append", None, expr, self.origin, args=[item], base=base.id))
+
+    # -- nested functions ------------------------------------------------------------------
+    def lift_nested_functions(self, fn):
+        """Nested defs become module-level functions taking what they capture as arguments."""
+        outer_locals = _assigned_names(fn)
+        kept = []
+        for stmt in fn.body:
+            if isinstance(stmt, gast.FunctionDef):
+                self.lift(stmt, outer_locals)
+            else:
+                kept.append(stmt)
+        for stmt in kept:
+            for node in gast.walk(stmt):
+                if isinstance(node, gast.FunctionDef):
+                    self.unsupported(node, "a `def` inside a loop or branch",
+                                     "Define the function at the top of the enclosing function.")
+        fn.body = kept
+
+    def lift(self, node, outer_locals):
+        own = _assigned_names(node)
+        captured = sorted({n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+                           and isinstance(n.ctx, gast.Load) and n.id in outer_locals
+                           and n.id not in own} - set(self.lifted))
+        lifted = copy.deepcopy(node)
+        lifted.args.args = list(lifted.args.args) + [gast.Name(c, gast.Param(), None, None)
+                                                     for c in captured]
+        if lifted.args.defaults and captured:
+            lifted.args.kwonlyargs = list(lifted.args.kwonlyargs)
+        self.lifted[node.name] = (lifted, captured)
+        _PassCaptured(self.lifted).visit(lifted)
+
+    def lifted_call(self, node):
+        lifted, captured = self.lifted[node.func.id]
+        args = [self.atom(a) for a in node.args]
+        kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
+        kwargs.update({c: self.atom(gast.Name(c, gast.Load(), None, None)) for c in captured})
+        expr = gast.Call(func=node.func, args=args, keywords=_keywords(kwargs))
+        return {"kind": "usercall", "expr": expr, "callee": LiftedFunction(lifted, self.parsed),
+                "args": args, "kwargs": kwargs}
+
+    # -- inert expressions -----------------------------------------------------------------
+    def inert(self, node):
+        """A copy of a non-differentiable expression (a test) with names at their current
+        version; it is kept as written."""
+        node = _PassCaptured(self.lifted).visit(copy.deepcopy(node))
+        for child in gast.walk(node):
+            if isinstance(child, (gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
+                                  gast.SetComp, gast.NamedExpr)):
+                self.unsupported(child, hint="Compute the value in its own statement first.")
+        for child in gast.walk(node):
+            if isinstance(child, gast.Name) and isinstance(child.ctx, gast.Load):
+                if child.id in self.local_names:
+                    if child.id not in self.current:
+                        raise SrcadError(f"{self.where(child)}: `{child.id}` is used before it is assigned")
+                    child.id = self.current[child.id]
+                elif child.id not in self.lifted:
+                    self.require_defined(child)
+        return node
 
     def assign(self, target, value):
         if isinstance(target, gast.Name):
@@ -333,6 +594,24 @@ class Normalizer:
         if isinstance(node, (gast.Tuple, gast.List)):
             atoms = [self.atom(e) for e in node.elts]
             return {"kind": "pack", "expr": type(node)(elts=atoms, ctx=gast.Load()), "args": atoms}
+        if isinstance(node, gast.Dict):
+            if not all(isinstance(k, gast.Constant) for k in node.keys):
+                self.unsupported(node, "a dict with computed keys", "Use constant keys.")
+            atoms = [self.atom(v) for v in node.values]
+            return {"kind": "pack", "expr": gast.Dict(keys=node.keys, values=atoms), "args": atoms,
+                    "keys": [k.value for k in node.keys]}
+        if isinstance(node, gast.IfExp):
+            return self.if_expression(node)
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+            atom = self.comprehension(node)
+            return {"kind": "copy", "expr": atom, "args": [atom]}
+        if isinstance(node, gast.BoolOp):
+            if not all(isinstance(v, (gast.Compare, gast.BoolOp, gast.Call, gast.Constant))
+                       or isinstance(v, gast.UnaryOp) and isinstance(v.op, gast.Not)
+                       for v in node.values):
+                self.unsupported(node, "`and`/`or` on values",
+                                 "`and`/`or` give truth values here; write `a if condition else b`.")
+            return {"kind": "inert", "expr": self.inert(node)}
         return self.unsupported(node)
 
     def call_op(self, callee, expr, args, kwargs=None):
@@ -355,16 +634,21 @@ class Normalizer:
             expr = gast.Call(func=gast.Attribute(value=receiver, attr=func.attr, ctx=gast.Load()),
                              args=args, keywords=_keywords(kwargs))
             return self.call_op(callee, expr, [receiver] + args, kwargs)
+        if isinstance(func, gast.Name) and func.id in self.lifted:
+            return self.lifted_call(node)
         if self.is_local(func):
-            self.unsupported(node, f"calling the local function `{func.id}`",
-                             "Calls to functions held in local variables are not supported yet.")
+            self.unsupported(node, f"calling the function held in the variable `{func.id}`",
+                             "Call the function by its own name (module-level or nested `def`).")
         callee = self.parsed.resolve(func)
         if callee is MISSING:
             raise SrcadError(f"{self.where(node)}: cannot resolve the function `{_dotted(func)}`")
         args = [self.atom(a) for a in node.args]
         kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
         expr = gast.Call(func=func, args=args, keywords=_keywords(kwargs))
-        return self.call_op(callee, expr, args, kwargs)
+        operation = self.call_op(callee, expr, args, kwargs)
+        if is_user_function(callee):
+            operation["kind"] = "usercall"
+        return operation
 
     def index(self, node):
         """An index expression with atoms inside: ints, names, slices, None, Ellipsis."""
@@ -374,6 +658,84 @@ class Normalizer:
             return gast.Slice(*(self.atom(part) if part is not None else None
                                 for part in (node.lower, node.upper, node.step)))
         return self.atom(node)
+
+
+def is_user_function(callee):
+    """A plain Python function without a rule, outside NumPy/SciPy/srcad: srcad transforms it."""
+    if lookup(callee) is not None or not inspect.isfunction(callee):
+        return False
+    module = getattr(callee, "__module__", "") or ""
+    return not module.split(".")[0] in ("numpy", "scipy", "srcad")
+
+
+class LiftedFunction:
+    """A nested ``def``, lifted to module level: its captured variables are parameters."""
+
+    def __init__(self, node, parsed):
+        self.node, self.parsed = node, parsed
+        self.__name__ = self.__qualname__ = node.name
+
+    def __repr__(self):
+        return f"<nested function {self.__name__}>"
+
+
+class _PassCaptured(gast.NodeTransformer):
+    """Calls of nested functions pass the variables the function captures."""
+
+    def __init__(self, lifted):
+        self.lifted = lifted
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, gast.Name) and node.func.id in self.lifted:
+            passed = {k.arg for k in node.keywords}
+            node.keywords = list(node.keywords) + [
+                gast.keyword(arg=c, value=gast.Name(c, gast.Load(), None, None))
+                for c in self.lifted[node.func.id][1] if c not in passed]
+        return node
+
+
+def _reassigned_in_blocks(body):
+    """Names assigned (or item-assigned) inside a loop or branch: they keep one name."""
+    names = set()
+    for stmt in body:
+        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+            for node in gast.walk(stmt):
+                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                    names.add(node.id)
+                elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
+                        and isinstance(node.value, gast.Name):
+                    names.add(node.value.id)
+                elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Subscript) \
+                        and isinstance(node.target.value, gast.Name):
+                    names.add(node.target.value.id)
+    return names
+
+
+def _breaks(body):
+    """True when a block (not a nested loop) contains ``break``."""
+    for stmt in body:
+        if stmt.kind == "break" or stmt.kind == "if" and (_breaks(stmt.body) or _breaks(stmt.orelse)):
+            return True
+    return False
+
+
+def _is_call_to(node, function, parsed):
+    return isinstance(node, gast.Call) and parsed.resolve(node.func) is function \
+        and not any(isinstance(a, gast.Starred) for a in node.args)
+
+
+class _Rename(gast.NodeTransformer):
+    def __init__(self, renames):
+        self.renames = renames
+
+    def visit_Name(self, node):
+        node.id = self.renames.get(node.id, node.id)
+        return node
+
+
+def _renamed_copy(node, renames):
+    return _Rename(renames).visit(copy.deepcopy(node))
 
 
 class _Unknown:

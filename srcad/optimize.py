@@ -210,11 +210,33 @@ def mutated_by(stmt):
     return set()
 
 
+COMPOUND = (gast.If, gast.For, gast.While)
+
+
+def assigned_anywhere(stmt):
+    """Every name a statement (with its nested blocks) assigns or writes into."""
+    names = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
+                and isinstance(node.value, gast.Name):
+            names.add(node.value.id)
+        if isinstance(node, gast.Expr):
+            names |= mutated_by(node)
+    return names
+
+
 def eliminate_dead_code(body, live_out, is_pure):
     """Drop statements whose results are never read (effects and impure calls stay)."""
     live = set(live_out)
     kept = []
     for stmt in reversed(body):
+        if isinstance(stmt, COMPOUND):
+            inner_live = live | (set(reads(stmt)) if not isinstance(stmt, gast.If) else set())
+            stmt.body = eliminate_dead_code(stmt.body, inner_live, is_pure) or [gast.Pass()]
+            stmt.orelse = eliminate_dead_code(stmt.orelse, inner_live, is_pure)
+            live.update(reads(stmt))
+            kept.append(stmt)
+            continue
         name, whole = written_name(stmt)
         if name is not None:
             value = stmt.value
@@ -237,12 +259,28 @@ def inline_temporaries(body, temporaries, is_pure, extra_uses):
     for n in extra_uses:
         uses[n] = uses.get(n, 0) + 1
     pinned = set()  # names written in place: their definition must stay a statement
-    for stmt in body:
+    for stmt in _all_statements(body):
         name, whole = written_name(stmt)
         if name is not None and not whole:
             pinned.add(name)
         pinned |= mutated_by(stmt)
+    return _inline_block(body, temporaries, is_pure, uses, pinned)
+
+
+def _all_statements(body):
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, COMPOUND):
+            yield from _all_statements(stmt.body)
+            yield from _all_statements(stmt.orelse)
+
+
+def _inline_block(body, temporaries, is_pure, uses, pinned):
     result = list(body)
+    for stmt in result:
+        if isinstance(stmt, COMPOUND):
+            stmt.body = _inline_block(stmt.body, temporaries, is_pure, uses, pinned)
+            stmt.orelse = _inline_block(stmt.orelse, temporaries, is_pure, uses, pinned)
     i = 0
     while i < len(result):
         stmt = result[i]
@@ -251,7 +289,11 @@ def inline_temporaries(body, temporaries, is_pure, extra_uses):
                 and is_pure(stmt.value):
             j = _single_use_site(result, i, name)
             if j is not None and not _clobbered(result[i + 1:j], set(reads(stmt.value))):
-                result[j] = _Replace(name, stmt.value).visit(result[j])
+                use = result[j]
+                if isinstance(use, gast.If):
+                    use.test = _Replace(name, stmt.value).visit(use.test)
+                else:
+                    result[j] = _Replace(name, stmt.value).visit(use)
                 del result[i]
                 continue
         i += 1
@@ -259,16 +301,28 @@ def inline_temporaries(body, temporaries, is_pure, extra_uses):
 
 
 def _single_use_site(body, start, name):
+    """Where a temporary's one use is, if it can take the expression (not inside a loop)."""
     for j in range(start + 1, len(body)):
-        if name in reads(body[j]):
+        stmt = body[j]
+        if isinstance(stmt, COMPOUND):
+            if isinstance(stmt, gast.If) and name in reads(stmt.test):
+                return j
+            if name in reads(stmt) or name in assigned_anywhere(stmt):
+                return None
+            continue
+        if name in reads(stmt):
             return j
-        if written_name(body[j])[0] == name:
+        if written_name(stmt)[0] == name:
             return None
     return None
 
 
 def _clobbered(between, names):
     for stmt in between:
+        if isinstance(stmt, COMPOUND):
+            if assigned_anywhere(stmt) & names:
+                return True
+            continue
         written, _ = written_name(stmt)
         if written in names or mutated_by(stmt) & names:
             return True
@@ -288,7 +342,10 @@ class _Replace(gast.NodeTransformer):
 def simplify(body, namespace):
     simplifier = Simplifier(namespace)
     for stmt in body:
-        if not getattr(stmt, "primal", False):
+        if isinstance(stmt, COMPOUND):
+            simplify(stmt.body, namespace)
+            simplify(stmt.orelse, namespace)
+        elif not getattr(stmt, "primal", False):
             simplifier.visit(stmt)
     return body
 
@@ -297,10 +354,10 @@ def optimize(body, live_out, temporaries, namespace):
     """Run every pass until nothing changes (at most a few rounds)."""
     is_pure = purity_checker(namespace)
     for _ in range(4):
-        before = len(body)
+        before = sum(1 for _ in _all_statements(body))
         body = simplify(body, namespace)
         body = eliminate_dead_code(body, live_out, is_pure)
         body = inline_temporaries(body, temporaries, is_pure, live_out)
-        if len(body) == before:
+        if sum(1 for _ in _all_statements(body)) == before:
             break
     return simplify(body, namespace)

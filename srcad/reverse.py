@@ -1,20 +1,31 @@
 """Stage 4b, reverse mode: the primal sweep, then the adjoint statements in reverse order.
 
 The adjoint of ``y`` is ``y_bar``. Its first contribution initializes it, later ones add
-to it. Index reads scatter into an adjoint array srcad created itself (never into the
-caller's cotangent), and ``y[i] = v`` hands ``y_bar[i]`` to ``v_bar`` and zeroes it.
+to it; an assignment to ``y`` ends its adjoint (earlier values of ``y`` are other values).
+Index reads scatter into an adjoint array srcad created itself (never into the caller's
+cotangent), and ``y[i] = v`` hands ``y_bar[i]`` to ``v_bar`` and zeroes it.
+
+Loops and branches: the adjoint of ``if`` re-tests the recorded condition; the adjoint of
+a loop runs its iterations backwards (``reversed(range(...))``, or as many iterations as a
+counter recorded for ``while`` and loops that ``break``). A value the adjoint reads is
+saved on the tape (a list: ``append`` before it is overwritten, ``pop`` to restore it
+when the adjoint sweep passes the assignment again); values the adjoint never reads are
+not saved.
 """
 import gast
 
 from .derivatives import assign, bind, call, instantiate, name, rule_of, template_for
-from .forward import Transform, primal_statement, unsupported_pack
+from .forward import Transform, primal_statement
+from .ir import walk
 from .templates import names_in
+
+TAPE = "tape"
 
 
 def needed_primal_values(fn, activity):
-    """Primal versions that the adjoint sweep reads (so they must not be overwritten)."""
+    """Primal versions the adjoint of a rule reads (used to decide in-place item writes)."""
     needed = set()
-    for stmt in fn.body:
+    for stmt in walk(fn.body):
         if stmt.kind == "call" and stmt.target and activity.active(stmt.target):
             rule = rule_of(stmt)
             bound = bind(rule, stmt)
@@ -29,20 +40,128 @@ def needed_primal_values(fn, activity):
     return needed
 
 
-class ReverseTransform(Transform):
-    """Builds the body of a VJP function from a normalized function."""
+def _marker(node, kind, variable):
+    """Tag a tape statement so it can be dropped when `variable` is never read back."""
+    node.tape = (kind, variable)
+    return node
 
-    def __init__(self, fn, activity, namer, rename):
+
+def _method(receiver, method, *args):
+    return gast.Call(func=gast.Attribute(value=receiver, attr=method, ctx=gast.Load()),
+                     args=list(args), keywords=[])
+
+
+def _expr(value, origin=None):
+    node = gast.Expr(value=value)
+    node.origin = origin
+    return node
+
+
+class ReverseTransform(Transform):
+    """Builds the body of a VJP function from a normalized function.
+
+    `state` maps each adjoint name that currently holds a value to "set" (it may be shared
+    with another array) or "owned" (created here, safe to write into); an absent name is zero.
+    """
+
+    def __init__(self, fn, activity, namer, rename, linker):
         super().__init__(fn, activity, namer, rename)
-        self.defined = set()   # adjoint names assigned so far
+        self.linker = linker
+        self.state = {}
+        self.primal_of = {}    # adjoint name -> primal version
+        self.sequences = _sequence_values(fn)
+        self.saved = {}        # user-call target -> name of what its forward part saved
+        self.counters = {}     # id(loop stmt) -> iteration counter name
+        self.bound_at = {}     # id(loop stmt) -> names possibly bound when the loop starts
+        self.integers = {s.target for s in walk(fn.body) if s.kind == "for"}
 
     def bar(self, version):
-        return self.derived(version, "_bar")
+        adjoint = self.derived(version, "_bar")
+        self.primal_of[adjoint] = self.rename.get(version, version)
+        return adjoint
 
+    @property
+    def defined(self):
+        return set(self.state)
+
+    # -- the primal sweep --------------------------------------------------------------------
     def primal_sweep(self):
-        for stmt in self.fn.body:
-            self.body.extend(primal_statement(stmt, self.in_place(stmt)))
+        _mark_bindings(self.fn.body, set(self.fn.params) | set(self.fn.kwonly), self.bound_at)
+        return self.primal_block(self.fn.body)
 
+    def primal_block(self, block):
+        nodes = []
+        for stmt in block:
+            if stmt.kind == "if":
+                nodes.append(gast.If(test=stmt.test, body=self.primal_block(stmt.body) or [gast.Pass()],
+                                     orelse=self.primal_block(stmt.orelse)))
+            elif stmt.kind in ("for", "while"):
+                nodes.extend(self.primal_loop(stmt))
+            elif stmt.kind == "break":
+                nodes.append(gast.Break())
+            else:
+                computed = self.primal_simple(stmt)
+                nodes.extend(self.save_overwritten(stmt))
+                nodes.extend(computed)
+            nodes[-1].origin = getattr(nodes[-1], "origin", None) or stmt.origin
+        return nodes
+
+    def primal_simple(self, stmt):
+        if stmt.kind == "usercall" and self.activity.active(stmt.target):
+            saved = self.namer.fresh(f"{self.rename.get(stmt.target, stmt.target)}_saved")
+            self.saved[stmt.target] = saved
+            fwd, _ = self.linker.split(stmt, self.active_params(stmt))
+            target = gast.Tuple(elts=[gast.Name(stmt.target, gast.Store(), None, None),
+                                      gast.Name(saved, gast.Store(), None, None)], ctx=gast.Store())
+            node = assign(target, _user_call(fwd, stmt), stmt.origin)
+            node.primal = True
+            return [node]
+        return primal_statement(stmt, self.in_place(stmt))
+
+    def save_overwritten(self, stmt):
+        """Tape pushes before `stmt` overwrites values the adjoint may need."""
+        if not stmt.maybe_bound:
+            return []
+        if stmt.kind == "setitem" and self.in_place(stmt):
+            base = self.rename.get(stmt.base, stmt.base)
+            slot = gast.Subscript(value=name(base), slice=stmt.index, ctx=gast.Load())
+            return [_marker(_expr(_method(name(TAPE), "append", call("copy_of", slot))), "push", base)]
+        nodes = []
+        for variable in self.written(stmt):
+            nodes.append(_marker(_expr(_method(name(TAPE), "append", name(variable))), "push", variable))
+        return nodes
+
+    def written(self, stmt):
+        if stmt.kind in ("append", "effect", "setitem") or not stmt.target:
+            return []
+        names = [stmt.target]
+        if stmt.target in self.saved:
+            names.append(self.saved[stmt.target])
+        return names
+
+    def primal_loop(self, stmt):
+        body = self.primal_block(stmt.body)
+        assigned = _assigned_in(stmt.body)
+        assigned |= {self.saved[s.target] for s in walk(stmt.body) if s.target in self.saved}
+        nodes = [_marker(assign(variable, gast.Constant(None, None)), "init", variable)
+                 for variable in sorted(assigned - self.bound_at[id(stmt)])]
+        if stmt.kind == "while" or stmt.has_break:
+            counter = self.namer.fresh("iterations")
+            self.counters[id(stmt)] = counter
+            if self.bound_at.get(("counter", id(stmt))):
+                nodes.append(_marker(_expr(_method(name(TAPE), "append", name(counter))), "push", counter))
+            nodes.append(_counter(assign(counter, gast.Constant(0, None)), counter))
+            body.insert(0, _counter(gast.AugAssign(target=gast.Name(counter, gast.Store(), None, None),
+                                                   op=gast.Add(), value=gast.Constant(1, None)), counter))
+        if stmt.kind == "while":
+            loop = gast.While(test=stmt.test, body=body, orelse=[])
+        else:
+            loop = gast.For(target=gast.Name(stmt.target, gast.Store(), None, None), iter=stmt.iter,
+                            body=body, orelse=[], type_comment=None)
+        loop.origin = stmt.origin
+        return nodes + [loop]
+
+    # -- the adjoint sweep -------------------------------------------------------------------
     def seed(self, cotangents):
         """Start the adjoint sweep: (output atom, cotangent expression) pairs."""
         for atom, cotangent in cotangents:
@@ -50,14 +169,118 @@ class ReverseTransform(Transform):
                 self.accumulate(atom.id, cotangent, None)
 
     def adjoint_sweep(self):
-        for stmt in reversed(self.fn.body):
-            if stmt.target and self.activity.active(stmt.target) and self.bar(stmt.target) in self.defined:
-                getattr(self, "adjoint_" + stmt.kind)(stmt)
+        self.body.extend(self.adjoint_block(self.fn.body))
+
+    def adjoint_block(self, block):
+        outer, self.body = self.body, []
+        try:
+            for stmt in reversed(block):
+                if stmt.kind == "if":
+                    self.adjoint_if(stmt)
+                elif stmt.kind in ("for", "while"):
+                    self.adjoint_loop(stmt)
+                elif stmt.kind != "break":
+                    self.adjoint_simple(stmt)
+            return self.body
+        finally:
+            self.body = outer
+
+    def adjoint_simple(self, stmt):
+        written = stmt.base if stmt.kind == "append" else stmt.target
+        if written and self.activity.active(written) and self.bar(written) in self.state:
+            contributions = getattr(self, "adjoint_" + stmt.kind)(stmt)
+            if contributions is not None:
+                self.pass_back(stmt, contributions)
+        elif stmt.target and stmt.kind != "setitem":
+            self.state.pop(self.bar(stmt.target), None)
+        if stmt.kind == "append":
+            self.body.append(_marker(_expr(_method(name(stmt.base), "pop")), "undo", stmt.base))
+        for variable in reversed(self.written(stmt) if stmt.maybe_bound else []):
+            self.body.append(_marker(assign(variable, _method(name(TAPE), "pop")), "pop", variable))
+        if stmt.kind == "setitem" and stmt.maybe_bound and self.in_place(stmt):
+            base = self.rename.get(stmt.base, stmt.base)
+            slot = gast.Subscript(value=name(base), slice=stmt.index, ctx=gast.Store())
+            self.body.append(_marker(assign(slot, _method(name(TAPE), "pop")), "pop", base))
+
+    def adjoint_if(self, stmt):
+        before = dict(self.state)
+        body = self.adjoint_block(stmt.body)
+        after_body, self.state = self.state, dict(before)
+        orelse = self.adjoint_block(stmt.orelse)
+        after_orelse = self.state
+        self.state = self.merge(after_body, body, after_orelse, orelse, stmt.origin)
+        node = gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse)
+        node.origin = stmt.origin
+        self.body.append(node)
+
+    def merge(self, state_a, nodes_a, state_b, nodes_b, origin):
+        """Adjoints set on one path only are zero-initialized on the other."""
+        merged = {}
+        for adjoint in set(state_a) | set(state_b):
+            for state, nodes in ((state_a, nodes_a), (state_b, nodes_b)):
+                if adjoint not in state:
+                    nodes.append(assign(adjoint, call("zeros_like", name(self.primal_of[adjoint])), origin))
+                    state[adjoint] = "owned"
+            merged[adjoint] = "owned" if state_a[adjoint] == state_b[adjoint] == "owned" else "set"
+        return merged
+
+    def adjoint_loop(self, stmt):
+        entry = dict(self.state)
+        for _ in range(4):
+            self.state = dict(entry)
+            body = self.adjoint_block(stmt.body)
+            exit_state = self.state
+            zero_first = [a for a in exit_state if a not in entry]
+            downgrade = [a for a in entry if entry[a] == "owned" and exit_state.get(a) != "owned"]
+            if not zero_first and not downgrade:
+                break
+            for adjoint in zero_first:
+                self.body.append(assign(adjoint, call("zeros_like", name(self.primal_of[adjoint])),
+                                        stmt.origin))
+                entry[adjoint] = "owned"
+            for adjoint in downgrade:
+                entry[adjoint] = "set"
+        for adjoint in [a for a in entry if a not in exit_state]:
+            body.append(assign(adjoint, call("zeros_like", name(self.primal_of[adjoint])), stmt.origin))
+        self.state = entry
+        if not body:
+            body = [gast.Pass()]
+        counter = self.counters.get(id(stmt))
+        if stmt.kind == "while":
+            loop = gast.For(target=gast.Name(self.namer.fresh("_"), gast.Store(), None, None),
+                            iter=call("range", name(counter)), body=body, orelse=[], type_comment=None)
+        else:
+            iterations = stmt.iter
+            if counter:
+                iterations = gast.Subscript(value=iterations, slice=gast.Slice(None, name(counter), None),
+                                            ctx=gast.Load())
+            loop = gast.For(target=gast.Name(stmt.target, gast.Store(), None, None),
+                            iter=call("reversed", iterations), body=body, orelse=[], type_comment=None)
+        loop.origin = stmt.origin
+        loop.adjoint_loop = counter
+        self.body.append(loop)
+        if counter and self.bound_at.get(("counter", id(stmt))):
+            self.body.append(_marker(assign(counter, _method(name(TAPE), "pop")), "pop", counter))
 
     def wrt_adjoints(self, wrt_names):
         """The adjoint of each `wrt` input (a zero where the output does not depend on it)."""
-        return [name(self.bar(w)) if self.bar(w) in self.defined else call("zeros_like", name(w))
+        return [name(self.bar(w)) if self.bar(w) in self.state else call("zeros_like", name(w))
                 for w in wrt_names]
+
+    def pass_back(self, stmt, contributions):
+        """Add each (version, contribution) to the adjoint of `version`, then end the
+        target's adjoint: its earlier values are different values. A contribution to the
+        target itself (``x = x * w``) is added last, after the target's adjoint is used."""
+        onto_target = [c for version, c in contributions if version == stmt.target]
+        for version, contribution in contributions:
+            if version != stmt.target:
+                self.accumulate(version, contribution, stmt.origin)
+        self.state.pop(self.bar(stmt.target), None)
+        if onto_target:
+            total = onto_target[0]
+            for contribution in onto_target[1:]:
+                total = gast.BinOp(left=total, op=gast.Add(), right=contribution)
+            self.accumulate(stmt.target, total, stmt.origin)
 
     # -- emission helpers ------------------------------------------------------------------
     def emit(self, target, value, origin):
@@ -65,23 +288,27 @@ class ReverseTransform(Transform):
 
     def accumulate(self, version, contribution, origin):
         adjoint = self.bar(version)
-        if adjoint in self.defined:
-            self.emit(adjoint, gast.BinOp(left=name(adjoint), op=gast.Add(), right=contribution), origin)
-            self.owned.add(adjoint)
+        if adjoint in self.state:
+            if version in self.sequences:
+                total = call("add_each", name(adjoint), contribution)
+            else:
+                total = gast.BinOp(left=name(adjoint), op=gast.Add(), right=contribution)
+            self.emit(adjoint, total, origin)
+            self.state[adjoint] = "owned"
         else:
             self.emit(adjoint, contribution, origin)
-            self.defined.add(adjoint)
-            self.owned.discard(adjoint)
+            self.state[adjoint] = "set"
 
     def make_owned(self, version, origin):
-        """Make ``version_bar`` an array this code may write into."""
+        """Make ``version_bar`` a value this code may write into."""
         adjoint = self.bar(version)
-        if adjoint not in self.defined:
-            self.emit(adjoint, call("zeros_like", name(version)), origin)
-            self.defined.add(adjoint)
-        elif adjoint not in self.owned:
-            self.emit(adjoint, _method(name(adjoint), "copy"), origin)
-        self.owned.add(adjoint)
+        if adjoint not in self.state:
+            self.emit(adjoint, call("zeros_like", name(self.rename.get(version, version))), origin)
+        elif self.state[adjoint] != "owned":
+            copied = call("copy_of", name(adjoint)) if version in self.sequences \
+                else _method(name(adjoint), "copy")
+            self.emit(adjoint, copied, origin)
+        self.state[adjoint] = "owned"
         return adjoint
 
     # -- one method per statement kind -------------------------------------------------------
@@ -91,29 +318,69 @@ class ReverseTransform(Transform):
         names = {"g": name(self.bar(stmt.target)), "ans": name(stmt.target)}
         contributions = []
         for param, atom in bound.items():
-            if isinstance(atom, list) or not self.activity.is_active_atom(atom):
+            if isinstance(atom, list):
+                for position, element in enumerate(atom):
+                    if self.activity.is_active_atom(element):
+                        template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
+                        if template is not None:
+                            contributions.append((element.id, instantiate(
+                                rule, template, bound, param,
+                                {**names, "position": gast.Constant(position, None)})))
+                continue
+            if not self.activity.is_active_atom(atom):
                 continue
             template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
             if template is None:
                 continue
             contributions.append((atom.id, instantiate(rule, template, bound, param, names)))
-        for version, contribution in contributions:
-            self.accumulate(version, contribution, stmt.origin)
+        return contributions
+
+    def adjoint_usercall(self, stmt):
+        active = self.active_params(stmt)
+        _, bwd = self.linker.split(stmt, active)
+        pulled = call(bwd, name(self.saved[stmt.target]), name(self.bar(stmt.target)))
+        if len(active) == 1:
+            return [(active[0][1].id, pulled)]
+        grads = self.namer.fresh(f"{self.rename.get(stmt.target, stmt.target)}_grads")
+        self.emit(grads, pulled, stmt.origin)
+        return [(atom.id, gast.Subscript(value=name(grads), slice=gast.Constant(position, None),
+                                         ctx=gast.Load())) for position, (_, atom) in enumerate(active)]
 
     def adjoint_copy(self, stmt):
-        self.accumulate(stmt.args[0].id, name(self.bar(stmt.target)), stmt.origin)
+        if self.activity.is_active_atom(stmt.args[0]):
+            return [(stmt.args[0].id, name(self.bar(stmt.target)))]
+        return []
+
+    def adjoint_inert(self, stmt):
+        return []
+
+    def adjoint_pack(self, stmt):
+        g = name(self.bar(stmt.target))
+        keys = stmt.keys if stmt.keys is not None else range(len(stmt.args))
+        return [(atom.id, gast.Subscript(value=g, slice=gast.Constant(key, None), ctx=gast.Load()))
+                for key, atom in zip(keys, stmt.args) if self.activity.is_active_atom(atom)]
+
+    def adjoint_append(self, stmt):
+        adjoint = self.make_owned(stmt.base, stmt.origin)
+        item = stmt.args[0]
+        popped = _method(name(adjoint), "pop")
+        if self.activity.is_active_atom(item):
+            self.accumulate(item.id, popped, stmt.origin)
+        else:
+            self.body.append(_expr(popped, stmt.origin))
 
     def adjoint_getitem(self, stmt):
         base = stmt.args[0].id
         adjoint = self.make_owned(base, stmt.origin)
         g = name(self.bar(stmt.target))
-        if _is_basic_index(stmt.index):
+        if _is_basic_index(stmt.index, self.integers):
             update = gast.AugAssign(target=gast.Subscript(value=name(adjoint), slice=stmt.index,
                                                           ctx=gast.Store()), op=gast.Add(), value=g)
         else:
             update = gast.Expr(value=call("add_at", name(adjoint), _index_value(stmt.index), g))
         update.origin = stmt.origin
         self.body.append(update)
+        return []
 
     def adjoint_setitem(self, stmt):
         g = self.bar(stmt.target)
@@ -122,10 +389,12 @@ class ReverseTransform(Transform):
         base_active = self.activity.active(stmt.base)
         if self.activity.is_active_atom(value):
             slot = gast.Subscript(value=name(g), slice=stmt.index, ctx=gast.Load())
-            if in_place and base_active and g in self.owned:
+            if in_place and base_active and self.state.get(g) == "owned":
                 slot = _method(slot, "copy")  # y_bar is zeroed in place next
             self.accumulate(value.id, slot, stmt.origin)
         if not base_active:
+            if not in_place:
+                self.state.pop(g, None)
             return
         if in_place:
             self.make_owned(stmt.target, stmt.origin)
@@ -136,22 +405,74 @@ class ReverseTransform(Transform):
         self.emit(gast.Subscript(value=name(zeroed), slice=stmt.index, ctx=gast.Store()),
                   gast.Constant(0.0, None), stmt.origin)
         if not in_place:
+            self.state.pop(g, None)
             self.accumulate(stmt.base, name(zeroed), stmt.origin)
 
-    def adjoint_pack(self, stmt):
-        unsupported_pack(stmt)
+
+def _counter(node, counter):
+    node.counter = counter
+    return node
 
 
-def _method(receiver, method):
-    return gast.Call(func=gast.Attribute(value=receiver, attr=method, ctx=gast.Load()),
-                     args=[], keywords=[])
+def _user_call(function_name, stmt, extra=()):
+    return gast.Call(func=name(function_name), args=list(extra) + list(stmt.args),
+                     keywords=[gast.keyword(arg=k, value=v) for k, v in stmt.kwargs.items()])
 
 
-def _is_basic_index(index):
+def _sequence_values(fn):
+    """Variables holding tuples, lists or dicts of values (their adjoints add per element)."""
+    from .rules import lookup
+    sequences = set()
+    for stmt in walk(fn.body):
+        if stmt.kind == "pack" or stmt.kind == "usercall":
+            sequences.add(stmt.target)
+        elif stmt.kind == "call" and getattr(lookup(stmt.callee), "sequence_output", False):
+            sequences.add(stmt.target)
+        elif stmt.kind == "copy" and isinstance(stmt.args[0], gast.Name) and stmt.args[0].id in sequences:
+            sequences.add(stmt.target)
+    return sequences
+
+
+def _assigned_in(block):
+    names = set()
+    for stmt in walk(block):
+        if stmt.kind not in ("append", "effect", "setitem", "break") and stmt.target:
+            names.add(stmt.target)
+    return names
+
+
+def _mark_bindings(block, bound, loops, depth=0):
+    """Set `maybe_bound` on each assignment whose variable may already hold a value, and
+    record the names bound when each loop starts. Returns the names bound after `block`."""
+    for stmt in block:
+        if stmt.kind == "if":
+            bound = _mark_bindings(stmt.body, set(bound), loops, depth) \
+                | _mark_bindings(stmt.orelse, set(bound), loops, depth)
+        elif stmt.kind in ("for", "while"):
+            loops[id(stmt)] = set(bound)
+            inside = bound | _assigned_in(stmt.body)
+            if stmt.kind == "for":
+                inside.add(stmt.target)
+            loops[("counter", id(stmt))] = depth > 0  # a nested loop's counter is overwritten
+            _mark_bindings(stmt.body, set(inside), loops, depth + 1)
+            bound = inside
+        else:
+            if stmt.kind == "setitem":
+                stmt.maybe_bound = True
+            elif stmt.target:
+                stmt.maybe_bound = stmt.target in bound
+                bound = bound | {stmt.target}
+    return bound
+
+
+def _is_basic_index(index, integers):
+    """Ints, slices and names known to hold ints (loop counters): ``+=`` is then exact."""
+    def known(node):
+        return node is None or isinstance(node, gast.Constant) \
+            or isinstance(node, gast.Name) and node.id in integers
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
-    return all(isinstance(p, gast.Slice) and all(isinstance(b, (gast.Constant, type(None)))
-                                                 for b in (p.lower, p.upper, p.step))
-               or isinstance(p, gast.Constant) for p in parts)
+    return all(isinstance(p, gast.Slice) and all(known(b) for b in (p.lower, p.upper, p.step))
+               or isinstance(p, (gast.Constant, gast.Name)) and known(p) for p in parts)
 
 
 def _index_value(index):

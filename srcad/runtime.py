@@ -36,10 +36,33 @@ def broadcast_as(t, ans):
 
 
 def zeros_like(x):
-    """A zero of the same shape and dtype as `x`; a plain 0.0 for Python scalars."""
+    """A zero of the same shape and dtype as `x`; a plain 0.0 for Python scalars; a list
+    (dict) of zeros for a tuple or list (dict) of values."""
     if isinstance(x, (float, int)):
         return 0.0
+    if isinstance(x, (list, tuple)):
+        return [zeros_like(v) for v in x]
+    if isinstance(x, dict):
+        return {k: zeros_like(v) for k, v in x.items()}
     return np.zeros_like(x)
+
+
+def add_each(a, b):
+    """``a + b`` for derivative values; tuples, lists and dicts add element by element."""
+    if isinstance(a, (list, tuple)):
+        return [add_each(x, y) for x, y in zip(a, b)]
+    if isinstance(a, dict):
+        return {k: add_each(a[k], b[k]) for k in a}
+    return a + b
+
+
+def copy_of(x):
+    """A copy that later in-place writes cannot reach (lists and dicts copied deeply)."""
+    if isinstance(x, (list, tuple)):
+        return [copy_of(v) for v in x]
+    if isinstance(x, dict):
+        return {k: copy_of(v) for k, v in x.items()}
+    return x.copy() if isinstance(x, np.ndarray | np.generic) else x
 
 
 def seed_cotangent(y, function_name):

@@ -7,27 +7,33 @@ from dataclasses import dataclass
 
 import gast
 
-from . import runtime
+from . import linking, runtime
 from .activity import analyze
-from .derivatives import call, name
+from .derivatives import assign, call, name
 from .emit import import_lines, to_source, with_comments
 from .errors import SrcadError
 from .forward import ForwardTransform
 from .names import Namer
-from .normalize import Renamer, coalesce_setitems, normalize
+from .normalize import LiftedFunction, Renamer, coalesce_setitems, normalize
 from .optimize import optimize
 from .parse import parse_function
-from .reverse import ReverseTransform, needed_primal_values
+from .reverse import TAPE, ReverseTransform, needed_primal_values
 from .rules.registry import all_free_names
+from .tape import prune_tape, walk_nodes
 
-MODES = ("jvp", "vjp", "grad", "value_and_grad")
-RUNTIME_NAMES = {n: getattr(runtime, n) for n in ("zeros_like", "add_at", "seed_cotangent")}
+MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
+RUNTIME_NAMES = {n: getattr(runtime, n) for n in (
+    "zeros_like", "add_at", "seed_cotangent", "add_each", "copy_of")}
+RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of)
 
 _DOCS = {
     "jvp": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
     "vjp": "Reverse mode (VJP) of {name}: returns (its value, the cotangent of {wrt}).",
     "grad": "Gradient of {name} with respect to {wrt}.",
     "value_and_grad": "Value and gradient of {name} with respect to {wrt}.",
+    "jvp_call": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
+    "fwd": "Forward part of {name}'s reverse mode: returns (its value, what the backward part needs).",
+    "bwd": "Backward part of {name}'s reverse mode: returns the cotangent of {wrt}.",
 }
 _HEADERS = {
     "jvp": "Each value is followed by its tangent (d value along the input tangents).",
@@ -39,12 +45,46 @@ _HEADERS = {
 class Generated:
     """A generated derivative function: its source and the names its code refers to."""
 
-    name: str
+    name: str            # the entry function (``f_fwd f_bwd`` for mode "split")
     source: str
     namespace: dict      # names the code needs, beyond builtins
     mode: str
     wrt: tuple
     function: object = None
+
+
+class Linker:
+    """Names of the derivative functions of user functions this code calls."""
+
+    def __init__(self, namer):
+        self.namer = namer
+        self.bindings = {}   # (mode, callee key, wrt) -> (names, binding source line)
+
+    def _bind(self, mode, stmt, active, suffixes, helper):
+        wrt = tuple(index for index, _ in active)
+        key = (mode, id(stmt.callee) if not isinstance(stmt.callee, LiftedFunction)
+               else stmt.callee.__name__, wrt)
+        if key not in self.bindings:
+            base = stmt.callee.__name__
+            names = [self.namer.fresh(f"{base}_{suffix}") for suffix in suffixes]
+            function = stmt.expr.func
+            line = f"{', '.join(names)} = {helper}({_unparse(function)}, {wrt!r})"
+            self.bindings[key] = (names, line)
+        return self.bindings[key][0]
+
+    def split(self, stmt, active):
+        return self._bind("split", stmt, active, ("fwd", "bwd"), "split_of")
+
+    def jvp(self, stmt, active):
+        return self._bind("jvp", stmt, active, ("jvp",), "jvp_of")[0]
+
+    def lines(self):
+        return [line for _, line in self.bindings.values()]
+
+
+def _unparse(node):
+    import ast
+    return ast.unparse(gast.gast_to_ast(node))
 
 
 def generate(function, mode, wrt, as_tuple=None):
@@ -57,12 +97,13 @@ def generate(function, mode, wrt, as_tuple=None):
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     parsed = parse_function(function)
     fn = normalize(parsed)
+    params = fn.params + fn.kwonly if mode in ("split", "jvp_call") else fn.params
     for index in wrt:
-        if not 0 <= index < len(fn.params):
+        if not 0 <= index < len(params):
             raise SrcadError(f"wrt={index} is out of range: {fn.name} has {len(fn.params)} "
                              "positional parameters")
-    wrt_names = [fn.params[i] for i in wrt]
-    if mode == "jvp":
+    wrt_names = [params[i] for i in wrt]
+    if mode in ("jvp", "jvp_call"):
         builder = _forward
     else:
         builder = _reverse
@@ -77,24 +118,34 @@ def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple):
     rename = coalesce_setitems(fn)
     activity = analyze(fn, wrt_names)
     namer = _namer(fn)
-    transform = ForwardTransform(fn, activity, namer, rename)
+    linker = Linker(namer)
+    transform = ForwardTransform(fn, activity, namer, rename, linker)
     body = _renamed(transform.run(), rename)
     tangents = transform.output_tangents()
     outputs = _renamed(_pack(fn.outputs, fn.returns_tuple), rename)
     returned = gast.Tuple(elts=[outputs, _pack(tangents, fn.returns_tuple)], ctx=gast.Load())
-    params = fn.params + [namer.derived(w, "_dot") for w in wrt_names]
-    return _finish(fn, parsed, mode, wrt, body, returned, params, namer)
+    dots = [namer.derived(w, "_dot") for w in wrt_names]
+    if mode == "jvp_call":
+        tangents_param = namer.fresh("tangents")
+        unpack = assign(gast.Tuple(elts=[gast.Name(d, gast.Store(), None, None) for d in dots],
+                                   ctx=gast.Store()), name(tangents_param))
+        function = _function(fn, parsed, mode, wrt, [unpack] + body, returned,
+                             [tangents_param] + fn.params, namer, keep_defaults=True)
+        return _module(fn, parsed, mode, wrt, [function], linker)
+    function = _function(fn, parsed, mode, wrt, body, returned, fn.params + dots, namer)
+    return _module(fn, parsed, mode, wrt, [function], linker)
 
 
 def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple):
     activity = analyze(fn, wrt_names)
     rename = coalesce_setitems(fn, keep=needed_primal_values(fn, activity))
     namer = _namer(fn)
-    transform = ReverseTransform(fn, activity, namer, rename)
-    transform.primal_sweep()
-    adjoint_start = len(transform.body)
+    linker = Linker(namer)
+    transform = ReverseTransform(fn, activity, namer, rename, linker)
+    primal = transform.primal_sweep()
     params = list(fn.params)
-    if mode == "vjp":
+    cotangent = None
+    if mode in ("vjp", "split"):
         if fn.returns_tuple:
             cotangent = namer.fresh("cotangents")
             seeds = [(o, gast.Subscript(value=name(cotangent), slice=gast.Constant(i, None),
@@ -104,8 +155,9 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple):
                 if isinstance(fn.outputs[0], gast.Name) else namer.fresh("cotangent")
             seeds = []
             if activity.is_active_atom(fn.outputs[0]):
-                transform.defined.add(cotangent)
-        params.append(cotangent)
+                transform.state[cotangent] = "set"
+        if mode == "vjp":
+            params.append(cotangent)
     else:
         if fn.returns_tuple:
             raise SrcadError(f"srcad.grad needs {fn.name} to return one scalar, but it returns a "
@@ -117,15 +169,110 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple):
         transform.body.append(gast.Expr(value=seeds[0][1]))  # still check the output is scalar
     transform.adjoint_sweep()
     adjoints = _pack(transform.wrt_adjoints(wrt_names), as_tuple)
-    _renamed(transform.body, rename)
-    outputs = _renamed(_pack(fn.outputs, fn.returns_tuple), rename)
+    adjoint = transform.body
+    _renamed(primal, rename)
+    _renamed(adjoint, rename)
+    primal, adjoint, restored = prune_tape(primal, adjoint)
+    outputs = _renamed(_pack(list(fn.outputs), fn.returns_tuple), rename)
+    outputs = _capture(outputs, restored, primal, namer)
+    if any(getattr(node, "tape", None) for node in walk_nodes(primal)):
+        primal.insert(0, assign(TAPE, gast.List(elts=[], ctx=gast.Load())))
+    for node in adjoint:
+        node.sweep = "adjoint"
+    if mode == "split":
+        return _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker)
     if mode == "grad":
         returned = adjoints
     else:
         returned = gast.Tuple(elts=[outputs, adjoints], ctx=gast.Load())
-    for node in transform.body[adjoint_start:]:
-        node.sweep = "adjoint"
-    return _finish(fn, parsed, mode, wrt, transform.body, returned, params, namer)
+    function = _function(fn, parsed, mode, wrt, primal + adjoint, returned, params, namer,
+                         keep_defaults=mode in ("grad", "value_and_grad"))
+    return _module(fn, parsed, mode, wrt, [function], linker)
+
+
+def _capture(outputs, restored, primal, namer):
+    """Outputs the adjoint sweep restores to earlier values are copied at the end of the
+    primal sweep, so the function returns its final values."""
+    atoms = outputs.elts if isinstance(outputs, gast.Tuple) else [outputs]
+    captured = []
+    for atom in atoms:
+        if isinstance(atom, gast.Name) and atom.id in restored:
+            kept = namer.fresh(f"{atom.id}_value")
+            value = name(atom.id) if restored[atom.id] == "pop" else call("list", name(atom.id))
+            primal.append(assign(kept, value))
+            atom = name(kept)
+        captured.append(atom)
+    return gast.Tuple(elts=captured, ctx=gast.Load()) if isinstance(outputs, gast.Tuple) else captured[0]
+
+
+def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker):
+    """Reverse mode as two functions: forward part and backward part, sharing `saved`."""
+    temporaries = _temporaries(fn, namer)
+    namespace = _namespace(parsed)
+    cotangent = cotangent or namer.fresh("cotangent")
+    adjoint = optimize(adjoint, _names_in(adjoints), temporaries, namespace)
+    primal_written = {n.id for node in primal for n in gast.walk(node)
+                      if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    residuals = sorted(_live_in(adjoint + [gast.Expr(value=adjoints)], set())
+                       & (primal_written | set(fn.params) | set(fn.kwonly)))
+    unbound = [r for r in residuals if r not in _assigned_on_every_path(primal, set(fn.params) | set(fn.kwonly))]
+    primal = [assign(r, gast.Constant(None, None)) for r in unbound] + primal  # not set on every path
+    saved = namer.fresh("saved")
+    saved_tuple = gast.Tuple(elts=[name(r) for r in residuals], ctx=gast.Load())
+    forward = _function(fn, parsed, "fwd", wrt, primal, gast.Tuple(elts=[outputs, saved_tuple],
+                        ctx=gast.Load()), fn.params, namer, keep_defaults=True, optimized=False)
+    unpack = assign(gast.Tuple(elts=[gast.Name(r, gast.Store(), None, None) for r in residuals],
+                               ctx=gast.Store()), name(saved))
+    backward = _function(fn, parsed, "bwd", wrt, ([unpack] if residuals else []) + adjoint, adjoints,
+                         [saved, cotangent], namer, optimized=True)
+    return _module(fn, parsed, "split", wrt, [forward, backward], linker)
+
+
+def _assigned_on_every_path(nodes, assigned):
+    """Names certainly bound after `nodes` run."""
+    assigned = set(assigned)
+    for node in nodes:
+        if isinstance(node, gast.If):
+            assigned |= _assigned_on_every_path(node.body, assigned) & _assigned_on_every_path(
+                node.orelse, assigned)
+        elif not isinstance(node, (gast.For, gast.While)):
+            assigned |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+                         and isinstance(n.ctx, gast.Store)}
+    return assigned
+
+
+def _live_in(nodes, assigned):
+    """Names `nodes` may read before assigning them."""
+    live = set()
+    for node in nodes:
+        if isinstance(node, gast.If):
+            live |= _names_in(node.test) - assigned
+            live |= _live_in(node.body, assigned) | _live_in(node.orelse, assigned)
+            assigned = assigned | (_assigned_on_every_path(node.body, assigned)
+                                   & _assigned_on_every_path(node.orelse, assigned))
+        elif isinstance(node, (gast.For, gast.While)):
+            header = node.iter if isinstance(node, gast.For) else node.test
+            live |= _names_in(header) - assigned
+            inner = set(assigned)
+            if isinstance(node, gast.For):
+                inner |= {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
+            live |= _live_in(node.body, inner)
+        else:
+            value = node.value if isinstance(node, (gast.Assign, gast.AugAssign, gast.Expr)) else node
+            live |= _names_in(value) - assigned
+            if isinstance(node, gast.AugAssign) or isinstance(node, gast.Assign) and not all(
+                    isinstance(t, gast.Name) for t in node.targets):
+                live |= {n.id for t in ([node.target] if isinstance(node, gast.AugAssign) else node.targets)
+                         for n in gast.walk(t) if isinstance(n, gast.Name)} - assigned
+            assigned = assigned | {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+                                   and isinstance(n.ctx, gast.Store)}
+    return live
+
+
+def _names_in(node):
+    nodes = node if isinstance(node, list) else [node]
+    return {n.id for item in nodes for n in gast.walk(item)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _renamed(nodes, rename):
@@ -140,45 +287,71 @@ def _pack(atoms, as_tuple):
     return gast.Tuple(elts=list(atoms), ctx=gast.Load()) if as_tuple else atoms[0]
 
 
-def _finish(fn, parsed, mode, wrt, body, returned, params, namer):
-    """Optimize, add the docstring and comments, and print the function."""
-    namespace = _namespace(parsed)
+def _temporaries(fn, namer):
     temporaries = set(fn.temporaries) | {
         derived for (base, _), derived in namer.derived_names.items() if base in fn.temporaries}
-    temporaries |= {n for n in namer.taken if n.endswith("_rest")}
-    live_out = {n.id for n in gast.walk(returned) if isinstance(n, gast.Name)}
-    body = optimize(body, live_out, temporaries, namespace)
-    if mode == "jvp":
+    return temporaries | {n for n in namer.taken if n.endswith("_rest")}
+
+
+def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_defaults=False,
+              optimized=False):
+    """Optimize, add the docstring and comments: one generated FunctionDef and its comments."""
+    namespace = _namespace(parsed)
+    if not optimized:
+        live_out = _names_in(returned)
+        body = optimize(body, live_out, _temporaries(fn, namer), namespace)
+    if mode in ("jvp", "jvp_call"):
         header_at = {0: _HEADERS["jvp"]} if body else {}
     else:
         adjoint = [i for i, stmt in enumerate(body) if getattr(stmt, "sweep", None) == "adjoint"]
         header_at = {adjoint[0]: _HEADERS["reverse"]} if adjoint else {}
     body, comments = with_comments(body, header_at)
     function_name = namer.fresh(f"{fn.name}_{mode}")
-    wrt_text = ", ".join(fn.params[i] for i in wrt)
-    doc = _DOCS[mode].format(name=fn.name, wrt=wrt_text)
+    wrt_names = fn.params + fn.kwonly if mode in ("fwd", "bwd", "jvp_call") else fn.params
+    doc = _DOCS[mode].format(name=fn.name, wrt=", ".join(wrt_names[i] for i in wrt))
     docstring = gast.Expr(value=gast.Constant(f"{doc} Generated by srcad.", None))
     node = gast.FunctionDef(
         name=function_name,
-        args=_arguments(fn, params, keep_defaults=mode in ("grad", "value_and_grad")),
+        args=_arguments(fn, params, keep_defaults),
         body=[docstring] + body + [gast.Return(value=returned)],
         decorator_list=[], returns=None, type_comment=None, type_params=[])
-    source = to_source(node, comments)
-    used = _used_names(node)
+    return node, comments
+
+
+def _module(fn, parsed, mode, wrt, functions, linker):
+    """The generated file: header, imports, nested functions, bindings, then the functions."""
+    namespace = _namespace(parsed)
+    lifted = [to_source(node, []) for node in fn.lifted]
+    texts = [to_source(node, comments) for node, comments in functions]
+    bindings = linker.lines()
+    used = set()
+    for node, _ in functions:
+        used |= _used_names(node)
+    for node in fn.lifted:
+        used |= _used_names(node)
+    if bindings:
+        used |= {"split_of", "jvp_of"} & {line.split("= ")[1].split("(")[0] for line in bindings}
+        used |= {n for line in bindings for n in _names_in(gast.parse(line).body[0].value)}
+    used -= {node.name for node in fn.lifted}
     needed = {n: namespace[n] for n in sorted(used) if n in namespace}
+    names = " ".join(node.name for node, _ in functions)
     header = "\n".join(
         [f"# Generated by srcad from {parsed.function.__qualname__} "
-         f"({parsed.filename}:{parsed.first_line}); mode={mode}, wrt={tuple(wrt)}."]
+         f"({parsed.filename}:{parsed.first_line}); mode={mode}, wrt={tuple(wrt)}.",
+         f"# srcad entry: {names}"]
         + import_lines(needed))
-    return Generated(function_name, f"{header}\n\n\n{source}", needed, mode, tuple(wrt))
+    parts = [header] + lifted + (["\n".join(bindings) + "\n"] if bindings else []) + texts
+    return Generated(names, "\n\n\n".join(p.rstrip("\n") for p in parts) + "\n", needed, mode, tuple(wrt))
 
 
 def _arguments(fn, params, keep_defaults):
     def param(identifier):
         return gast.Name(identifier, gast.Param(), None, None)
+    with_kwonly = set(fn.params) <= set(params)
     return gast.arguments(
         args=[param(p) for p in params], posonlyargs=[], vararg=None,
-        kwonlyargs=[param(p) for p in fn.kwonly], kw_defaults=list(fn.kw_defaults), kwarg=None,
+        kwonlyargs=[param(p) for p in fn.kwonly] if with_kwonly else [],
+        kw_defaults=list(fn.kw_defaults) if with_kwonly else [], kwarg=None,
         defaults=list(fn.defaults) if keep_defaults else [])
 
 

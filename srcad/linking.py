@@ -1,0 +1,41 @@
+"""Calls between generated functions: a user function called by a differentiated function
+is transformed too, on first use, and cached on its own.
+
+Generated code binds, once per file, ``g_fwd, g_bwd = split_of(g, wrt)`` (reverse mode: a
+forward part returning what the backward part needs) or ``g_jvp = jvp_of(g, wrt)``. The
+binding is lazy, so a function may call itself (recursion) or its caller.
+"""
+
+
+class LazyDerivative:
+    """A derivative function of `function`, generated when first called."""
+
+    __slots__ = ("function", "mode", "wrt", "part", "target")
+
+    def __init__(self, function, mode, wrt, part=None):
+        self.function, self.mode, self.wrt, self.part = function, mode, tuple(wrt), part
+        self.target = None
+
+    def resolve(self):
+        if self.target is None:
+            from .cache import derivative
+            result = derivative(self.function, self.mode, self.wrt, None)
+            self.target = result if self.part is None else result[self.part]
+        return self.target
+
+    def __call__(self, *args, **kwargs):
+        target = self.target or self.resolve()
+        return target(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<srcad {self.mode} of {getattr(self.function, '__qualname__', self.function)}>"
+
+
+def split_of(function, wrt):
+    """(forward part, backward part) of `function`'s reverse mode w.r.t. parameters `wrt`."""
+    return LazyDerivative(function, "split", wrt, 0), LazyDerivative(function, "split", wrt, 1)
+
+
+def jvp_of(function, wrt):
+    """`function`'s forward mode, called as ``f_jvp(tangents, *args, **kwargs)``."""
+    return LazyDerivative(function, "jvp_call", wrt)

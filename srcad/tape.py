@@ -1,0 +1,91 @@
+"""The tape, trimmed: keep only the saves whose values the adjoint sweep reads.
+
+The reverse transform tags every statement that could save or restore a value (tape
+``append``/``pop``, ``v = None`` before a loop, a list's ``pop`` undoing an ``append``)
+with ``node.tape = (kind, variable)``, and every loop-counter statement with
+``node.counter``. Here a variable's saves are kept only if the adjoint sweep reads the
+variable (to-be-recorded analysis); adjoint loops and branches left empty are dropped,
+and with them the counters they read. Repeats until nothing changes.
+"""
+import gast
+
+COMPOUND = (gast.If, gast.For, gast.While)
+
+
+def _reads(nodes):
+    """Names read in `nodes`, not counting the tape statements themselves."""
+    names = set()
+    for node in nodes:
+        if getattr(node, "tape", None):
+            continue
+        if isinstance(node, COMPOUND):
+            for part in ("test", "iter"):
+                if getattr(node, part, None) is not None:
+                    names |= _load_names(getattr(node, part))
+            names |= _reads(node.body) | _reads(node.orelse)
+        else:
+            names |= _load_names(node)
+    return names
+
+
+def _load_names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
+def _filter(nodes, keep):
+    """`nodes` without the statements `keep` rejects; empty loops and branches go too."""
+    result = []
+    for node in nodes:
+        if not keep(node):
+            continue
+        if isinstance(node, COMPOUND):
+            node.body = _filter(node.body, keep)
+            node.orelse = _filter(node.orelse, keep)
+            if not _effective(node.body) and not _effective(node.orelse) \
+                    and (isinstance(node, gast.If) or getattr(node, "adjoint_loop", False) is not False):
+                continue
+            if not node.body:
+                node.body = [gast.Pass()]
+        result.append(node)
+    return result
+
+
+def _effective(nodes):
+    return any(not isinstance(n, gast.Pass) for n in nodes)
+
+
+def prune_tape(primal, adjoint):
+    """(primal, adjoint, restored): restored maps each variable the adjoint sweep rewinds
+    to "pop" (a saved value) or "undo" (a list's append undone)."""
+    while True:
+        needed = _reads(adjoint)
+        before = _count(adjoint) + _count(primal)
+
+        def keep(node):
+            tape = getattr(node, "tape", None)
+            if tape is not None and tape[1] not in needed:
+                return False
+            counter = getattr(node, "counter", None)
+            return counter is None or counter in needed
+        adjoint = _filter(adjoint, keep)
+        primal = _filter(primal, keep)
+        if _count(adjoint) + _count(primal) == before:
+            break
+    restored = {}
+    for node in walk_nodes(adjoint):
+        tape = getattr(node, "tape", None)
+        if tape and tape[0] in ("pop", "undo"):
+            restored[tape[1]] = tape[0]
+    return primal, adjoint, restored
+
+
+def walk_nodes(nodes):
+    for node in nodes:
+        yield node
+        if isinstance(node, COMPOUND):
+            yield from walk_nodes(node.body)
+            yield from walk_nodes(node.orelse)
+
+
+def _count(nodes):
+    return sum(1 for _ in walk_nodes(nodes))
