@@ -6,6 +6,7 @@ cannot hold, are carried as marker strings and swapped in after printing.
 """
 import ast
 import re
+import sys
 import types
 
 import gast
@@ -68,8 +69,8 @@ def import_lines(names):
             continue
         module = getattr(obj, "__module__", None)
         qualname = getattr(obj, "__qualname__", None)
-        if module and qualname and "." not in qualname and module != "__main__" \
-                and module != "builtins" and not module.startswith("<"):
+        importable = getattr(sys.modules.get(module or ""), qualname or "", None) is obj
+        if importable and "." not in qualname and module != "__main__" and module != "builtins":
             alias = "" if qualname == name else f" as {name}"
             lines.append(f"from {module} import {qualname}{alias}")
         elif module != "builtins":

@@ -128,6 +128,9 @@ class ForwardTransform(Transform):
 
     def tangent_call(self, stmt):
         rule = rule_of(stmt)
+        if not rule.differentiable:
+            self.emit(self.dot(stmt.target), call("zeros_like", name(stmt.target)), stmt)
+            return
         bound = bind(rule, stmt)
         terms = []
         for param, atom in bound.items():

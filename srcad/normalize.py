@@ -392,9 +392,13 @@ class Normalizer:
 
     def lift(self, node, outer_locals):
         own = _assigned_names(node)
-        captured = sorted({n.id for n in gast.walk(node) if isinstance(n, gast.Name)
-                           and isinstance(n.ctx, gast.Load) and n.id in outer_locals
-                           and n.id not in own} - set(self.lifted))
+        captured = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+                    and isinstance(n.ctx, gast.Load) and n.id in outer_locals and n.id not in own}
+        for call in gast.walk(node):  # what the nested functions it calls capture, too
+            if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
+                    and call.func.id in self.lifted:
+                captured |= set(self.lifted[call.func.id][1])
+        captured = sorted(captured - set(self.lifted) - own)
         lifted = copy.deepcopy(node)
         lifted.args.args = list(lifted.args.args) + [gast.Name(c, gast.Param(), None, None)
                                                      for c in captured]

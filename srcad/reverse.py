@@ -314,6 +314,8 @@ class ReverseTransform(Transform):
     # -- one method per statement kind -------------------------------------------------------
     def adjoint_call(self, stmt):
         rule = rule_of(stmt)
+        if not rule.differentiable:
+            return []
         bound = bind(rule, stmt)
         names = {"g": name(self.bar(stmt.target)), "ans": name(stmt.target)}
         contributions = []
