@@ -85,8 +85,13 @@ class ForwardTransform(Transform):
         super().__init__(fn, activity, namer, rename)
         self.linker = linker
 
-    def run(self):
-        return self.block(self.fn.body)
+    def run(self, wrt_names):
+        """The JVP body. A parameter outside `wrt` that a loop or branch later makes varied
+        starts with a zero tangent."""
+        starts = [assign(self.dot(p), call("zeros_like", name(p)))
+                  for p in self.fn.params + self.fn.kwonly
+                  if p in self.activity.varied and p not in wrt_names and self.activity.active(p)]
+        return starts + self.block(self.fn.body)
 
     def block(self, stmts):
         outer, self.body = self.body, []

@@ -10,6 +10,8 @@ _PY_SCALARS = (float, int)
 
 def unbroadcast(g, x):
     """Sum `g` over the axes that broadcasting added to or stretched in `x`."""
+    if type(g) is float:  # a Python float cotangent: the value was a scalar, so is x
+        return g
     if type(x) in _PY_SCALARS:
         return g if type(g) in _PY_SCALARS or np.ndim(g) == 0 else np.sum(g)
     x_shape = np.shape(x)

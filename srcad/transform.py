@@ -120,7 +120,7 @@ def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple):
     namer = _namer(fn)
     linker = Linker(namer)
     transform = ForwardTransform(fn, activity, namer, rename, linker)
-    body = _renamed(transform.run(), rename)
+    body = _renamed(transform.run(wrt_names), rename)
     tangents = transform.output_tangents()
     outputs = _renamed(_pack(fn.outputs, fn.returns_tuple), rename)
     returned = gast.Tuple(elts=[outputs, _pack(tangents, fn.returns_tuple)], ctx=gast.Load())

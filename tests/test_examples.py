@@ -1,0 +1,32 @@
+"""The examples run and their derivatives agree with their references."""
+import pathlib
+import sys
+
+import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "examples"))
+
+import newton_sqrt  # noqa: E402
+import recursive_determinant  # noqa: E402
+import rk4_sensitivity  # noqa: E402
+import rnn_gradient  # noqa: E402
+
+
+def test_rk4_sensitivity_matches_finite_differences():
+    jacobian, numeric = rk4_sensitivity.main()
+    np.testing.assert_allclose(jacobian, numeric, rtol=1e-6, atol=1e-6)
+
+
+def test_rnn_gradient_matches_finite_differences():
+    srcad_value, numeric = rnn_gradient.main()
+    assert abs(srcad_value - numeric) < 1e-6 * max(1.0, abs(numeric))
+
+
+def test_recursive_determinant_matches_jacobi_formula():
+    gradient, exact = recursive_determinant.main()
+    np.testing.assert_allclose(gradient, exact, rtol=1e-10, atol=1e-12)
+
+
+def test_newton_sqrt_runs(capsys):
+    newton_sqrt.main()
+    assert "exact" in capsys.readouterr().out
