@@ -67,6 +67,9 @@ def parse_function(function):
     if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda):
         raise UnsupportedSyntax("a lambda", f"{filename}:{first_line}",
                                 "Write the function with `def`.")
+    if isinstance(node, gast.AsyncFunctionDef):
+        raise UnsupportedSyntax("`async def`", f"{filename}:{first_line}",
+                                "Async functions cannot be differentiated; use a plain `def`.")
     if not isinstance(node, gast.FunctionDef):
         raise UnsupportedSyntax(type(node).__name__, f"{filename}:{first_line}")
     node.decorator_list = []  # line numbers stay relative to the first decorator line
