@@ -11,6 +11,7 @@ import types
 
 import gast
 
+COMPOUND = (gast.If, gast.For, gast.While)
 _MARK = "__srcad_comment_{}__"
 _MARK_LINE = re.compile(r"^(\s*)'__srcad_comment_(\d+)__'$", re.MULTILINE)
 
@@ -18,6 +19,15 @@ _MARK_LINE = re.compile(r"^(\s*)'__srcad_comment_(\d+)__'$", re.MULTILINE)
 def _comment_node(comments, text):
     comments.append(text)
     return gast.Expr(value=gast.Constant(_MARK.format(len(comments) - 1), None))
+
+
+def walk_nodes(nodes):
+    """Every statement of a generated body, nested blocks included, in order."""
+    for node in nodes:
+        yield node
+        if isinstance(node, COMPOUND):
+            yield from walk_nodes(node.body)
+            yield from walk_nodes(node.orelse)
 
 
 def with_comments(body, sweep_headers):
@@ -39,7 +49,7 @@ def _commented(body, sweep_headers, comments):
         if origin is not None and origin != last_origin:
             result.append(_comment_node(comments, origin.comment()))
             last_origin = origin
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+        if isinstance(stmt, COMPOUND):
             stmt.body = _commented(stmt.body, {}, comments)
             stmt.orelse = _commented(stmt.orelse, {}, comments)
             last_origin = None

@@ -210,7 +210,7 @@ def mutated_by(stmt):
     return set()
 
 
-COMPOUND = (gast.If, gast.For, gast.While)
+from .emit import COMPOUND, walk_nodes
 
 
 def assigned_anywhere(stmt):
@@ -259,20 +259,12 @@ def inline_temporaries(body, temporaries, is_pure, extra_uses):
     for n in extra_uses:
         uses[n] = uses.get(n, 0) + 1
     pinned = set()  # names written in place: their definition must stay a statement
-    for stmt in _all_statements(body):
+    for stmt in walk_nodes(body):
         name, whole = written_name(stmt)
         if name is not None and not whole:
             pinned.add(name)
         pinned |= mutated_by(stmt)
     return _inline_block(body, temporaries, is_pure, uses, pinned)
-
-
-def _all_statements(body):
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, COMPOUND):
-            yield from _all_statements(stmt.body)
-            yield from _all_statements(stmt.orelse)
 
 
 def _inline_block(body, temporaries, is_pure, uses, pinned):
@@ -354,10 +346,10 @@ def optimize(body, live_out, temporaries, namespace):
     """Run every pass until nothing changes (at most a few rounds)."""
     is_pure = purity_checker(namespace)
     for _ in range(4):
-        before = sum(1 for _ in _all_statements(body))
+        before = sum(1 for _ in walk_nodes(body))
         body = simplify(body, namespace)
         body = eliminate_dead_code(body, live_out, is_pure)
         body = inline_temporaries(body, temporaries, is_pure, live_out)
-        if sum(1 for _ in _all_statements(body)) == before:
+        if sum(1 for _ in walk_nodes(body)) == before:
             break
     return simplify(body, namespace)

@@ -9,7 +9,7 @@ and with them the counters they read. Repeats until nothing changes.
 """
 import gast
 
-COMPOUND = (gast.If, gast.For, gast.While)
+from .emit import COMPOUND, walk_nodes
 
 
 def _reads(nodes):
@@ -77,14 +77,6 @@ def prune_tape(primal, adjoint):
         if tape and tape[0] in ("pop", "undo"):
             restored[tape[1]] = tape[0]
     return primal, adjoint, restored
-
-
-def walk_nodes(nodes):
-    for node in nodes:
-        yield node
-        if isinstance(node, COMPOUND):
-            yield from walk_nodes(node.body)
-            yield from walk_nodes(node.orelse)
 
 
 def _count(nodes):

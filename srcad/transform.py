@@ -19,7 +19,8 @@ from .optimize import optimize
 from .parse import parse_function
 from .reverse import TAPE, ReverseTransform, needed_primal_values
 from .rules.registry import all_free_names
-from .tape import prune_tape, walk_nodes
+from .emit import walk_nodes
+from .tape import prune_tape
 
 MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
 RUNTIME_NAMES = {n: getattr(runtime, n) for n in (

@@ -5,6 +5,8 @@ and against each other); a few also against closed forms. Functions are module-l
 because srcad reads their source.
 """
 import math
+import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -13,6 +15,9 @@ import srcad
 from srcad.testing import check_grads
 
 import control_flow_helpers as other_module
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "examples"))
+from recursive_determinant import det as det_by_minors  # noqa: E402  (recursive, with a loop)
 
 RNG = np.random.default_rng(0)
 VECTOR = RNG.uniform(0.5, 1.5, 4)
@@ -232,17 +237,6 @@ def calls_in_loop(x):
     for i in range(3):
         x = helper_with_loop(x, 2) * 0.5
     return x
-
-
-def det_by_minors(A):
-    n = A.shape[0]
-    if n == 1:
-        return A[0, 0]
-    total = 0.0
-    for j in range(n):
-        keep = [k for k in range(n) if k != j]
-        total = total + (-1) ** j * A[0, j] * det_by_minors(A[1:][:, keep])
-    return total
 
 
 def closure(x, w):
