@@ -37,14 +37,15 @@ def template_for(rule, templates, param, stmt, mode):
     return template
 
 
-def instantiate(rule, template, bound, param, names):
+def instantiate(rule, template, bound, param, names, same_shape=False):
     """Splice a template: parameters -> the call's atoms; ``g``, ``ans``, ``*_dot`` -> `names`.
 
-    When every other differentiable argument is a literal number, broadcasting cannot
-    change shapes, so ``unbroadcast(e, x)`` and ``broadcast_as(e, ans)`` reduce to ``e``.
+    When every other differentiable argument is a literal number, or the argument is known
+    to have the result's shape (`same_shape`), broadcasting cannot change shapes, so
+    ``unbroadcast(e, x)`` and ``broadcast_as(e, ans)`` reduce to ``e``.
     """
     expr = substitute(template, {**bound, **names})
-    if _others_are_literals(rule, bound, param):
+    if same_shape or _others_are_literals(rule, bound, param):
         expr = strip_broadcasting(expr)
     return expr
 

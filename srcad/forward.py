@@ -10,6 +10,7 @@ import gast
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError
 from .normalize import LiftedFunction
+from .shapes import ShapeClasses
 
 
 def primal_statement(stmt, in_place):
@@ -49,6 +50,7 @@ class Transform:
 
     def __init__(self, fn, activity, namer, rename):
         self.fn, self.activity, self.namer, self.rename = fn, activity, namer, rename
+        self.shapes = ShapeClasses(fn)
         self.body = []
         self.owned = set()   # derivative arrays this code created, safe to write into
 
@@ -150,7 +152,8 @@ class ForwardTransform(Transform):
             names = {"ans": name(stmt.target)}
             names.update({f"{p}_dot": name(self.dot(a.id)) for p, a in bound.items()
                           if not isinstance(a, list) and self.has_tangent(a)})
-            terms.append(instantiate(rule, template, bound, param, names))
+            terms.append(instantiate(rule, template, bound, param, names,
+                                     same_shape=self.shapes.same(atom, stmt.target)))
         if terms:
             self.emit(self.dot(stmt.target), add_all(terms), stmt)
         else:

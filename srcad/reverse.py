@@ -17,6 +17,7 @@ import gast
 from .derivatives import assign, bind, call, instantiate, name, rule_of, template_for
 from .forward import Transform, primal_statement
 from .ir import walk
+from .shapes import ShapeClasses
 from .templates import names_in
 
 TAPE = "tape"
@@ -24,6 +25,7 @@ TAPE = "tape"
 
 def needed_primal_values(fn, activity):
     """Primal versions the adjoint of a rule reads (used to decide in-place item writes)."""
+    shapes = ShapeClasses(fn)
     needed = set()
     for stmt in walk(fn.body):
         if stmt.kind == "call" and stmt.target and activity.active(stmt.target):
@@ -35,7 +37,8 @@ def needed_primal_values(fn, activity):
                     if template is None:
                         continue
                     expr = instantiate(rule, template, bound, param,
-                                       {"g": name("g"), "ans": name(stmt.target)})
+                                       {"g": name("g"), "ans": name(stmt.target)},
+                                       same_shape=shapes.same(atom, stmt.target))
                     needed |= names_in(expr) & fn.locals
     return needed
 
@@ -334,7 +337,8 @@ class ReverseTransform(Transform):
             template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
             if template is None:
                 continue
-            contributions.append((atom.id, instantiate(rule, template, bound, param, names)))
+            contributions.append((atom.id, instantiate(rule, template, bound, param, names,
+                                                       same_shape=self.shapes.same(atom, stmt.target))))
         return contributions
 
     def adjoint_usercall(self, stmt):

@@ -1,0 +1,96 @@
+"""Stage 3b, analyze: which values certainly have the same shape.
+
+Reverse mode undoes broadcasting with ``unbroadcast(g, x)`` and forward mode broadcasts a
+lone tangent with ``broadcast_as(t, ans)``; both need ``x``'s value at run time (in a
+loop, a tape entry). When ``x`` certainly has the shape of the result, both are the
+identity and are left out. A value gets a *shape class*: a parameter its own, a unary
+ufunc's (or one-argument ``math`` function's) result its argument's, a binary ufunc's result its operands' when they agree (a
+literal number broadcasts to anything), and any other value a class of its own. A
+variable assigned in several places keeps a class only if all of them agree.
+"""
+import operator
+
+import gast
+import numpy as np
+
+from .ir import walk
+from .rules import lookup
+
+LITERAL = ("literal",)
+BINARY_OPERATORS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow}
+UNARY_OPERATORS = {operator.neg, operator.pos, abs}
+
+
+def _is_number(atom):
+    return isinstance(atom, gast.Constant) and isinstance(atom.value, (int, float)) \
+        and not isinstance(atom.value, bool)
+
+
+class ShapeClasses:
+    """`same(atom, target)`: True when `atom` certainly has the shape of `target`."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.classes = {p: ("param", p) for p in fn.params + fn.kwonly}
+        definitions = {}
+        for stmt in walk(fn.body):
+            if stmt.target and stmt.kind not in ("for",):
+                definitions.setdefault(stmt.target, []).append(stmt)
+        for p in fn.params + fn.kwonly:
+            definitions.setdefault(p, []).insert(0, None)
+        self.definitions = definitions
+        for _ in range(len(definitions) + 2):
+            if not self._round():
+                break
+
+    def _round(self):
+        changed = False
+        for variable, stmts in self.definitions.items():
+            labels = {self._label(stmt, variable) for stmt in stmts}
+            labels.discard(None)
+            if not labels:
+                continue
+            label = labels.pop() if len(labels) == 1 else ("variable", variable)
+            if self.classes.get(variable) != label:
+                self.classes[variable] = label
+                changed = True
+        return changed
+
+    def of(self, atom):
+        if _is_number(atom):
+            return LITERAL
+        if isinstance(atom, gast.Name):
+            return self.classes.get(atom.id, ("free", atom.id))
+        return ("unknown", id(atom))
+
+    def _label(self, stmt, variable):
+        if stmt is None:
+            return ("param", variable)
+        own = ("value", id(stmt))
+        if stmt.kind == "copy":
+            label = self.of(stmt.args[0])
+            return None if label is None else label
+        if stmt.kind != "call" or stmt.kwargs:
+            return own
+        callee = stmt.callee
+        rule = lookup(callee)
+        if rule is None or not rule.differentiable:
+            return own
+        args = stmt.args
+        if len(args) == 1 and (callee in UNARY_OPERATORS or isinstance(callee, np.ufunc) and callee.nin == 1
+                               or getattr(callee, "__module__", None) == "math"):
+            return self.of(args[0])
+        if len(args) == 2 and (callee in BINARY_OPERATORS or isinstance(callee, np.ufunc) and callee.nin == 2):
+            left, right = self.of(args[0]), self.of(args[1])
+            if left is None or right is None:
+                return None
+            if left == LITERAL:
+                return right
+            if right == LITERAL or left == right:
+                return left
+        return own
+
+    def same(self, atom, target):
+        label = self.of(atom)
+        return label not in (None, LITERAL) and label == self.classes.get(target) \
+            and not str(label[0]).startswith("unknown")
