@@ -146,6 +146,7 @@ class ReverseTransform(Transform):
         body = self.primal_block(stmt.body)
         assigned = _assigned_in(stmt.body)
         assigned |= {self.saved[s.target] for s in walk(stmt.body) if s.target in self.saved}
+        assigned |= {self.counters[id(s)] for s in walk(stmt.body) if id(s) in self.counters}
         nodes = [_marker(assign(variable, gast.Constant(None, None)), "init", variable)
                  for variable in sorted(assigned - self.bound_at[id(stmt)])]
         if stmt.kind == "while" or stmt.has_break:

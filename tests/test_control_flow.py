@@ -351,3 +351,100 @@ def test_generated_loop_reads_like_the_source():
     text = srcad.source(srcad.grad(scalar_loop))
     assert "for i in range(n):" in text and "for i in reversed(range(n)):" in text
     assert "x = x * 0.99 + np.sin(x)   (test_control_flow.py:" in text
+
+
+# -- harder structure ---------------------------------------------------------------------------
+
+def while_in_for(x):
+    total = 0.0
+    for i in range(3):
+        y = x * (i + 1)
+        while y < 4.0:
+            y = y * 1.7 + 0.1 * np.sin(y)
+        total = total + y
+    return total
+
+
+def break_in_nested_loop(x):
+    total = 0.0
+    for i in range(4):
+        for j in range(5):
+            total = total + np.sin(x * (j + 1))
+            if total > 1.5 + i:
+                break
+        total = total * 0.9
+    return total
+
+
+def return_from_nested_loop(x):
+    for i in range(5):
+        for j in range(5):
+            x = x * 1.2 + 0.05
+            if x > 4.0:
+                return x * x + i
+    return x
+
+
+def tree_recursion(x, depth):
+    if depth == 0:
+        return np.sin(x)
+    return tree_recursion(x * 0.9, depth - 1) * tree_recursion(x + 0.1, depth - 1)
+
+
+def is_even_chain(x, n):
+    if n == 0:
+        return x
+    return is_odd_chain(np.sin(x), n - 1)
+
+
+def is_odd_chain(x, n):
+    if n == 0:
+        return x * 2.0
+    return is_even_chain(x * x, n - 1)
+
+
+def polar(x, y):
+    return np.hypot(x, y) if False else np.sqrt(x * x + y * y), np.arctan2(y, x)
+
+
+def uses_tuple_result(x, y):
+    r, theta = polar(x, y)
+    return r * np.cos(theta) + r
+
+
+def defined_in_one_branch(x):
+    if x > 0.0:
+        y = x * 3.0
+    else:
+        y = np.exp(x)
+    z = y * x
+    return z + y
+
+
+def closure_in_loop(x, w):
+    def step(h):
+        return np.tanh(h * w) + h
+    for i in range(3):
+        x = step(x)
+    return np.sum(x)
+
+
+def list_of_arrays_indexing(x):
+    parts = [x[:2], x[2:] * 2.0]
+    parts.append(np.sin(x))
+    return np.sum(parts[0]) * np.sum(parts[2]) + np.sum(parts[1] ** 2)
+
+
+HARDER = [
+    (while_in_for, (0.5,)), (break_in_nested_loop, (0.3,)), (return_from_nested_loop, (0.5,)),
+    (return_from_nested_loop, (-30.0,)), (tree_recursion, (0.4, 3)), (is_even_chain, (0.3, 5)),
+    (uses_tuple_result, (0.6, 0.8)), (defined_in_one_branch, (0.7,)), (defined_in_one_branch, (-0.7,)),
+    (closure_in_loop, (VECTOR, 0.4)), (list_of_arrays_indexing, (VECTOR,)),
+]
+
+
+@pytest.mark.parametrize("function, args", HARDER,
+                         ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(HARDER)])
+def test_harder_structure(function, args):
+    wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
+    check_grads(function, args, wrt=wrt, rtol=1e-5, atol=1e-7)
