@@ -279,7 +279,12 @@ class ReverseTransform(Transform):
         for version, contribution in contributions:
             if version != stmt.target:
                 self.accumulate(version, contribution, stmt.origin)
-        self.state.pop(self.bar(stmt.target), None)
+        adjoint = self.bar(stmt.target)
+        previous = self.state.pop(adjoint, None)
+        if onto_target == [name(adjoint)] or len(onto_target) == 1 and \
+                isinstance(onto_target[0], gast.Name) and onto_target[0].id == adjoint:
+            self.state[adjoint] = previous  # x = x + c: x's adjoint passes on unchanged
+            return
         if onto_target:
             total = onto_target[0]
             for contribution in onto_target[1:]:

@@ -54,11 +54,25 @@ def _effective(nodes):
     return any(not isinstance(n, gast.Pass) for n in nodes)
 
 
+def _needed(adjoint):
+    """Variables the adjoint sweep reads after it may have rewound them. A read before the
+    first statement that restores the variable sees its final value, which needs no save."""
+    needed = set()
+    rewound = set()
+    for node in adjoint:
+        restores = {getattr(n, "tape")[1] for n in walk_nodes([node])
+                    if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
+        rewound |= restores
+        needed |= _reads([node]) & rewound
+    return needed
+
+
 def prune_tape(primal, adjoint):
     """(primal, adjoint, restored): restored maps each variable the adjoint sweep rewinds
     to "pop" (a saved value) or "undo" (a list's append undone)."""
     while True:
-        needed = _reads(adjoint)
+        needed = _needed(adjoint)
+        read = _reads(adjoint)
         before = _count(adjoint) + _count(primal)
 
         def keep(node):
@@ -66,7 +80,7 @@ def prune_tape(primal, adjoint):
             if tape is not None and tape[1] not in needed:
                 return False
             counter = getattr(node, "counter", None)
-            return counter is None or counter in needed
+            return counter is None or counter in read
         adjoint = _filter(adjoint, keep)
         primal = _filter(primal, keep)
         if _count(adjoint) + _count(primal) == before:
