@@ -140,8 +140,9 @@ def purity_checker(namespace):
                         or lookup(getattr(np.ndarray, node.func.attr, None)) is not None):
                     continue
                 return False
-            if function is runtime.add_at or (
-                    lookup(function) is None and getattr(function, "__module__", None) != runtime.__name__):
+            module = getattr(function, "__module__", None) or ""
+            if function is runtime.add_at or (lookup(function) is None and module != runtime.__name__
+                                              and not module.startswith("srcad.rules.")):
                 return False
         return True
     return is_pure

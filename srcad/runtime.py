@@ -40,7 +40,7 @@ def broadcast_as(t, ans):
 def zeros_like(x):
     """A zero of the same shape and dtype as `x`; a plain 0.0 for Python scalars; a list
     (dict) of zeros for a tuple or list (dict) of values."""
-    if isinstance(x, (float, int)):
+    if type(x) is float or type(x) is int:
         return 0.0
     if isinstance(x, (list, tuple)):
         return [zeros_like(v) for v in x]

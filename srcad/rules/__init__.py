@@ -1,3 +1,4 @@
 """The derivative rule table, one module per family of callables."""
 from . import elementwise, linalg, pymath, reductions, runtime_rules, shape  # noqa: F401  (registers)
+from . import scipy_special  # noqa: F401  (registers scipy.special's rules when SciPy is installed)
 from .registry import alias, all_rules, defjvp, defvjp, elementwise as defelementwise, lookup, nondifferentiable  # noqa: F401

@@ -1,27 +1,63 @@
-"""Elementwise NumPy functions and the arithmetic operators.
+"""Elementwise NumPy functions, the arithmetic operators and the elementwise array methods.
 
 Binary rules undo broadcasting with ``unbroadcast`` in reverse mode and broadcast a lone
-tangent with ``broadcast_as`` in forward mode. Ties in maximum/minimum split the
-derivative evenly (0.5 each), as JAX does.
+tangent with ``broadcast_as`` in forward mode. Conventions (as JAX):
+
+* ties in maximum/minimum/fmax/fmin/clip split the derivative evenly (0.5 each);
+* d|x|/dx at 0 is sign(0) = 0;
+* d(x ** y)/dy at x == 0 is 0 (``x ** y`` is constantly 0 there for y > 0);
+* rounding, sign and heaviside are non-differentiable: their derivative is zero.
+
+Constants are Python floats, so float32 inputs get float32 derivatives.
 """
 import operator
 
 import numpy as np
 
-from .registry import alias, defjvp, defvjp, elementwise, nondifferentiable
+from .elementwise_helpers import clip_weight, fmax_weight, match_real, power_log
+from .registry import ZERO, alias, defjvp, defvjp, describe, elementwise, nondifferentiable
 
-# Unary functions, by their derivative f'(x). `ans` is f(x).
+LN2 = 0.6931471805599453
+LN10 = 2.302585092994046
+DEG = 0.017453292519943295      # pi / 180
+RAD = 57.29577951308232         # 180 / pi
+
+# -- unary functions, by their derivative f'(x); `ans` is f(x) ------------------------------
 elementwise(np.sin, "np.cos(x)")
 elementwise(np.cos, "-np.sin(x)")
 elementwise(np.tan, "1 + ans ** 2")
-elementwise(np.exp, "ans")
-elementwise(np.log, "1 / x")
-elementwise(np.sqrt, "0.5 / ans")
+elementwise(np.arcsin, "1 / np.sqrt(1 - x ** 2)")
+elementwise(np.arccos, "-1 / np.sqrt(1 - x ** 2)")
+elementwise(np.arctan, "1 / (1 + x ** 2)")
+elementwise(np.sinh, "np.cosh(x)")
+elementwise(np.cosh, "np.sinh(x)")
 elementwise(np.tanh, "1 - ans ** 2")
+elementwise(np.arcsinh, "1 / np.sqrt(x ** 2 + 1)")
+elementwise(np.arccosh, "1 / np.sqrt(x ** 2 - 1)")
+elementwise(np.arctanh, "1 / (1 - x ** 2)")
+elementwise(np.exp, "ans")
+elementwise(np.exp2, f"ans * {LN2}")
+elementwise(np.expm1, "ans + 1")
+elementwise(np.log, "1 / x")
+elementwise(np.log2, f"1 / (x * {LN2})")
+elementwise(np.log10, f"1 / (x * {LN10})")
+elementwise(np.log1p, "1 / (1 + x)")
+elementwise(np.sqrt, "0.5 / ans")
+elementwise(np.cbrt, "1 / (3 * ans ** 2)")
+elementwise(np.square, "2 * x")
+elementwise(np.reciprocal, "-ans ** 2")
 elementwise(np.abs, "np.sign(x)")
-alias(np.absolute, np.abs)
+describe(np.abs, "also np.abs, abs(x), operator.abs; derivative sign(x): 0 at x == 0")
 alias(operator.abs, np.abs)
-alias(abs, np.abs)
+elementwise(np.fabs, "np.sign(x)")
+describe(np.fabs, "derivative sign(x): 0 at x == 0")
+# d sinc/dx = (cos(pi x) - sinc(x)) / x, which is 0 at x == 0 (the numerator is 0 there).
+elementwise(np.sinc, "(np.cos(np.pi * x) - ans) / np.where(x == 0, 1.0, x)")
+describe(np.sinc, "normalized sinc(x) = sin(pi x) / (pi x); derivative 0 at x == 0")
+elementwise(np.deg2rad, f"{DEG}")
+elementwise(np.radians, f"{DEG}")
+elementwise(np.rad2deg, f"{RAD}")
+elementwise(np.degrees, f"{RAD}")
 
 defvjp(np.negative, "x", "-g")
 defjvp(np.negative, "x", "-x_dot")
@@ -31,32 +67,64 @@ defvjp(np.positive, "x", "g")
 defjvp(np.positive, "x", "x_dot")
 alias(operator.pos, np.positive)
 
-# Binary arithmetic.
+# Complex parts and conjugates. For a real x, real(x) == x, imag(x) == 0 and conj(x) == x.
+defvjp(np.real, "x", "match_real(x, g)")
+defjvp(np.real, "x", "np.real(x_dot)")
+describe(np.real, "also x.real")
+alias(np.ndarray.real, np.real)
+defvjp(np.imag, "x", "match_real(x, -1j * g)")
+defjvp(np.imag, "x", "np.imag(x_dot)")
+describe(np.imag, "also x.imag; zero derivative for real x")
+alias(np.ndarray.imag, np.imag)
+defvjp(np.conjugate, "x", "np.conjugate(g)")
+defjvp(np.conjugate, "x", "np.conjugate(x_dot)")
+describe(np.conjugate, "also np.conj, x.conj(), x.conjugate()")
+alias(np.ndarray.conj, np.conjugate)
+alias(np.ndarray.conjugate, np.conjugate)
+
+# -- binary arithmetic ------------------------------------------------------------------------
 defvjp(np.add, "x, y", "unbroadcast(g, x)", "unbroadcast(g, y)")
 defjvp(np.add, "x, y", "broadcast_as(x_dot, ans)", "broadcast_as(y_dot, ans)")
+describe(np.add, "also x + y")
 alias(operator.add, np.add)
 
 defvjp(np.subtract, "x, y", "unbroadcast(g, x)", "unbroadcast(-g, y)")
 defjvp(np.subtract, "x, y", "broadcast_as(x_dot, ans)", "broadcast_as(-y_dot, ans)")
+describe(np.subtract, "also x - y")
 alias(operator.sub, np.subtract)
 
 defvjp(np.multiply, "x, y", "unbroadcast(g * y, x)", "unbroadcast(g * x, y)")
 defjvp(np.multiply, "x, y", "x_dot * y", "x * y_dot")
+describe(np.multiply, "also x * y")
 alias(operator.mul, np.multiply)
 
 defvjp(np.true_divide, "x, y", "unbroadcast(g / y, x)", "unbroadcast(-g * ans / y, y)")
 defjvp(np.true_divide, "x, y", "x_dot / y", "-y_dot * ans / y")
+describe(np.true_divide, "also np.divide, x / y")
 alias(operator.truediv, np.true_divide)
 
-# log(x) is taken in the result's dtype: for a Python-float base (``b ** x`` with b = 1.5)
-# np.log(b) alone is a float64 NumPy scalar, which would promote float32 derivatives.
 defvjp(np.power, "x, y",
        "unbroadcast(g * y * x ** (y - 1), x)",
-       "unbroadcast(g * ans * np.log(x * np.ones((), np.result_type(x, ans, 1.0))), y)")
-defjvp(np.power, "x, y", "x_dot * y * x ** (y - 1)",
-       "y_dot * ans * np.log(x * np.ones((), np.result_type(x, ans, 1.0)))")
-nondifferentiable(np.result_type)
+       "unbroadcast(g * ans * power_log(x, ans), y)")
+defjvp(np.power, "x, y", "x_dot * y * x ** (y - 1)", "y_dot * ans * power_log(x, ans)")
+describe(np.power, "also x ** y; d/dy is 0 where x == 0 (as JAX)")
 alias(operator.pow, np.power)
+
+defvjp(np.float_power, "x, y",
+       "unbroadcast(g * y * np.float_power(x, y - 1), x)",
+       "unbroadcast(g * ans * power_log(x, ans), y)")
+defjvp(np.float_power, "x, y", "x_dot * y * np.float_power(x, y - 1)",
+       "y_dot * ans * power_log(x, ans)")
+describe(np.float_power, "computes in float64 (so do its derivatives); d/dy is 0 where x == 0")
+
+defvjp(np.remainder, "x, y", "unbroadcast(g, x)", "unbroadcast(-g * np.floor_divide(x, y), y)")
+defjvp(np.remainder, "x, y", "broadcast_as(x_dot, ans)", "-y_dot * np.floor_divide(x, y)")
+describe(np.remainder, "also np.mod, x % y; d/dy = -floor(x / y)")
+alias(operator.mod, np.remainder)
+
+defvjp(np.fmod, "x, y", "unbroadcast(g, x)", "unbroadcast(-g * np.trunc(x / y), y)")
+defjvp(np.fmod, "x, y", "broadcast_as(x_dot, ans)", "-y_dot * np.trunc(x / y)")
+describe(np.fmod, "d/dy = -trunc(x / y)")
 
 defvjp(np.maximum, "x, y",
        "unbroadcast(g * (x > y) + 0.5 * g * (x == y), x)",
@@ -64,6 +132,7 @@ defvjp(np.maximum, "x, y",
 defjvp(np.maximum, "x, y",
        "broadcast_as(x_dot * (x > y) + 0.5 * x_dot * (x == y), ans)",
        "broadcast_as(y_dot * (y > x) + 0.5 * y_dot * (x == y), ans)")
+describe(np.maximum, "ties split 0.5 / 0.5")
 
 defvjp(np.minimum, "x, y",
        "unbroadcast(g * (x < y) + 0.5 * g * (x == y), x)",
@@ -71,7 +140,86 @@ defvjp(np.minimum, "x, y",
 defjvp(np.minimum, "x, y",
        "broadcast_as(x_dot * (x < y) + 0.5 * x_dot * (x == y), ans)",
        "broadcast_as(y_dot * (y < x) + 0.5 * y_dot * (x == y), ans)")
+describe(np.minimum, "ties split 0.5 / 0.5")
 
-# Python's max(a, b) / min(a, b) of two numbers behave like np.maximum / np.minimum.
-alias(max, np.maximum)
-alias(min, np.minimum)
+defvjp(np.fmax, "x, y", "unbroadcast(g * fmax_weight(x, y, True), x)",
+       "unbroadcast(g * fmax_weight(y, x, True), y)")
+defjvp(np.fmax, "x, y", "x_dot * fmax_weight(x, y, True)", "y_dot * fmax_weight(y, x, True)")
+describe(np.fmax, "ties split 0.5 / 0.5; a NaN operand gets zero")
+defvjp(np.fmin, "x, y", "unbroadcast(g * fmax_weight(x, y, False), x)",
+       "unbroadcast(g * fmax_weight(y, x, False), y)")
+defjvp(np.fmin, "x, y", "x_dot * fmax_weight(x, y, False)", "y_dot * fmax_weight(y, x, False)")
+describe(np.fmin, "ties split 0.5 / 0.5; a NaN operand gets zero")
+
+defvjp(np.hypot, "x, y", "unbroadcast(g * x / ans, x)", "unbroadcast(g * y / ans, y)")
+defjvp(np.hypot, "x, y", "x_dot * x / ans", "y_dot * y / ans")
+
+# np.arctan2(x, y) is the angle of the point (y, x): atan(x / y) in the right quadrant.
+defvjp(np.arctan2, "x, y", "unbroadcast(g * y / (x ** 2 + y ** 2), x)",
+       "unbroadcast(-g * x / (x ** 2 + y ** 2), y)")
+defjvp(np.arctan2, "x, y", "x_dot * y / (x ** 2 + y ** 2)", "-y_dot * x / (x ** 2 + y ** 2)")
+
+defvjp(np.logaddexp, "x, y", "unbroadcast(g * np.exp(x - ans), x)",
+       "unbroadcast(g * np.exp(y - ans), y)")
+defjvp(np.logaddexp, "x, y", "x_dot * np.exp(x - ans)", "y_dot * np.exp(y - ans)")
+defvjp(np.logaddexp2, "x, y", "unbroadcast(g * np.exp2(x - ans), x)",
+       "unbroadcast(g * np.exp2(y - ans), y)")
+defjvp(np.logaddexp2, "x, y", "x_dot * np.exp2(x - ans)", "y_dot * np.exp2(y - ans)")
+
+defvjp(np.copysign, "x, y", "unbroadcast(g * np.sign(x) * np.sign(ans), x)", ZERO)
+defjvp(np.copysign, "x, y", "broadcast_as(x_dot * np.sign(x) * np.sign(ans), ans)", ZERO)
+describe(np.copysign, "|x| with the sign of y; no derivative w.r.t. y")
+
+# -- selection ---------------------------------------------------------------------------------
+defvjp(np.where, "condition, x=None, y=None", ZERO,
+       "unbroadcast(np.where(condition, g, 0), x)", "unbroadcast(np.where(condition, 0, g), y)")
+defjvp(np.where, "condition, x=None, y=None", ZERO,
+       "broadcast_as(np.where(condition, x_dot, 0), ans)",
+       "broadcast_as(np.where(condition, 0, y_dot), ans)")
+describe(np.where, "the condition carries no derivative")
+
+CLIP = "a, a_min=None, a_max=None, out=None, *, min=None, max=None"
+defvjp(np.clip, CLIP,
+       "unbroadcast(g * clip_weight('a', a, a_min, a_max, min, max), a)",
+       "unbroadcast(g * clip_weight('lo', a, a_min, a_max, min, max), a_min)",
+       "unbroadcast(g * clip_weight('hi', a, a_min, a_max, min, max), a_max)", None,
+       "unbroadcast(g * clip_weight('lo', a, a_min, a_max, min, max), min)",
+       "unbroadcast(g * clip_weight('hi', a, a_min, a_max, min, max), max)")
+defjvp(np.clip, CLIP,
+       "broadcast_as(a_dot * clip_weight('a', a, a_min, a_max, min, max), ans)",
+       "broadcast_as(a_min_dot * clip_weight('lo', a, a_min, a_max, min, max), ans)",
+       "broadcast_as(a_max_dot * clip_weight('hi', a, a_min, a_max, min, max), ans)", None,
+       "broadcast_as(min_dot * clip_weight('lo', a, a_min, a_max, min, max), ans)",
+       "broadcast_as(max_dot * clip_weight('hi', a, a_min, a_max, min, max), ans)")
+describe(np.clip, "minimum(maximum(a, lo), hi): ties at a bound split 0.5 / 0.5; bounds differentiable")
+
+METHOD_CLIP = "a, min=None, max=None, out=None"
+defvjp(np.ndarray.clip, METHOD_CLIP,
+       "unbroadcast(g * clip_weight('a', a, min, max), a)",
+       "unbroadcast(g * clip_weight('lo', a, min, max), min)",
+       "unbroadcast(g * clip_weight('hi', a, min, max), max)")
+defjvp(np.ndarray.clip, METHOD_CLIP,
+       "broadcast_as(a_dot * clip_weight('a', a, min, max), ans)",
+       "broadcast_as(min_dot * clip_weight('lo', a, min, max), ans)",
+       "broadcast_as(max_dot * clip_weight('hi', a, min, max), ans)")
+describe(np.ndarray.clip, "as np.clip")
+
+# -- piecewise constant: derivative zero -------------------------------------------------------
+nondifferentiable(
+    np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix, np.heaviside,
+    np.ndarray.round, np.floor_divide, operator.floordiv,
+    np.isnan, np.isinf, np.isfinite, np.signbit,
+)
+
+# Helpers of the templates above: masks and tie weights, piecewise constant.
+nondifferentiable(clip_weight, fmax_weight)
+describe(clip_weight, "srcad helper: the weights of np.clip's derivative")
+describe(fmax_weight, "srcad helper: the weights of np.fmax / np.fmin's derivative")
+
+# power_log(x, like) = log(x) (0 at x == 0); match_real keeps the real part for real x.
+defvjp(power_log, "x, like", "g / x", ZERO)
+defjvp(power_log, "x, like", "x_dot / x", ZERO)
+describe(power_log, "srcad helper: log(x) with log(0) taken as 0, for d(x ** y)/dy")
+defvjp(match_real, "x, value", ZERO, "g")
+defjvp(match_real, "x, value", ZERO, "match_real(x, value_dot)")
+describe(match_real, "srcad helper: a cotangent's real part for a real x")

@@ -35,6 +35,8 @@ class Rule:
     jvps: dict = field(default_factory=dict)   # param -> template node
     free_names: dict = field(default_factory=dict)  # name -> object the templates use
     differentiable: bool = True
+    sequence_output: bool = False   # returns a tuple/list of arrays (eigh, qr, split)
+    note: str = ""                  # one line for docs/rules.md
 
     def bind(self, args, kwargs):
         """Map the call's argument nodes to parameter names (defaults filled in)."""
@@ -107,7 +109,7 @@ def _attach(fn, signature, templates, slot, caller_globals):
         node = parse_expression(text)
         node.text = text
         target[param] = node
-        local = set(names) | {"g", "ans"} | {p + "_dot" for p in names}
+        local = set(names) | {"g", "ans", "position"} | {p + "_dot" for p in names}
         for free in names_in(node) - local:
             rule.free_names[free] = _resolve_free(free, caller_globals, rule.name)
     return rule
@@ -155,6 +157,23 @@ def nondifferentiable(*fns):
         _RULES[_key(fn)] = rule
 
 
+def returns_sequence(*fns):
+    """Declare that each of `fns` returns a tuple or list of arrays (``np.linalg.eigh``).
+
+    Its VJP templates then receive ``g`` as a list with one cotangent per output (zeros for
+    outputs the caller did not use), and its JVP templates return a tuple of tangents.
+    Register the templates first.
+    """
+    _GENERATION[0] += 1
+    for fn in fns:
+        _RULES[_key(fn)].sequence_output = True
+
+
+def describe(fn, note):
+    """Attach a one-line note to the rule of `fn` (shown in docs/rules.md)."""
+    _RULES[_key(fn)].note = note
+
+
 def lookup(fn):
     """The `Rule` for `fn`, or None."""
     try:
@@ -185,7 +204,8 @@ def fingerprint():
     if generation not in _FINGERPRINT:
         digest = hashlib.sha256()
         for key, rule in sorted(_RULES.items(), key=lambda item: item[1].name):
-            digest.update(f"{rule.name}|{rule.signature}|{rule.differentiable}".encode())
+            digest.update(f"{rule.name}|{rule.signature}|{rule.differentiable}|"
+                          f"{rule.sequence_output}".encode())
             for slot in (rule.vjps, rule.jvps):
                 for param, node in sorted(slot.items()):
                     text = node if node == ZERO else node.text

@@ -21,9 +21,9 @@ defvjp(runtime.matmul_vjp_x, "cot, x, y", "matmul_any(g, y)", ZERO, "matmul_vjp_
 defjvp(runtime.matmul_vjp_x, "cot, x, y",
        "matmul_vjp_x(cot_dot, x, y)", ZERO, "matmul_vjp_x(cot, x, y_dot)")
 
-defvjp(runtime.matmul_vjp_y, "cot, x, y", "matmul_any(x, g)", "matmul_vjp_x(cot, x, g)")
+defvjp(runtime.matmul_vjp_y, "cot, x, y", "matmul_any(x, g)", "matmul_vjp_x(cot, x, g)", ZERO)
 defjvp(runtime.matmul_vjp_y, "cot, x, y",
-       "matmul_vjp_y(cot_dot, x, y)", "matmul_vjp_y(cot, x_dot, y)")
+       "matmul_vjp_y(cot_dot, x, y)", "matmul_vjp_y(cot, x_dot, y)", ZERO)
 
 defvjp(runtime.matmul_any, "x, y", "matmul_vjp_x(g, x, y)", "matmul_vjp_y(g, x, y)")
 defjvp(runtime.matmul_any, "x, y", "matmul_any(x_dot, y)", "matmul_any(x, y_dot)")
@@ -31,8 +31,14 @@ defjvp(runtime.matmul_any, "x, y", "matmul_any(x_dot, y)", "matmul_any(x, y_dot)
 defvjp(runtime.dot_vjp_x, "cot, x, y", "np.dot(g, y)", ZERO, "dot_vjp_y(cot, g, y)")
 defjvp(runtime.dot_vjp_x, "cot, x, y", "dot_vjp_x(cot_dot, x, y)", ZERO, "dot_vjp_x(cot, x, y_dot)")
 
-defvjp(runtime.dot_vjp_y, "cot, x, y", "np.dot(x, g)", "dot_vjp_x(cot, x, g)")
-defjvp(runtime.dot_vjp_y, "cot, x, y", "dot_vjp_y(cot_dot, x, y)", "dot_vjp_y(cot, x_dot, y)")
+defvjp(runtime.dot_vjp_y, "cot, x, y", "np.dot(x, g)", "dot_vjp_x(cot, x, g)", ZERO)
+defjvp(runtime.dot_vjp_y, "cot, x, y", "dot_vjp_y(cot_dot, x, y)", "dot_vjp_y(cot, x_dot, y)", ZERO)
 
 nondifferentiable(runtime.seed_cotangent, runtime.zeros_like, runtime.stop_gradient,
                   runtime.invert_permutation)
+
+# Helpers of control flow and lists: add_each adds, copy_of copies.
+defvjp(runtime.add_each, "a, b", "g", "g")
+defjvp(runtime.add_each, "a, b", "a_dot", "b_dot")
+defvjp(runtime.copy_of, "x", "g")
+defjvp(runtime.copy_of, "x", "copy_of(x_dot)")

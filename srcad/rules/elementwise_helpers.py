@@ -1,0 +1,134 @@
+"""NumPy helpers that the elementwise and Python-scalar rule templates call.
+
+Each helper is a pure function of its arguments. Those whose value carries a derivative
+have rules of their own (registered in elementwise.py and pymath.py), so generated code
+that calls them can be differentiated again; those that only compute piecewise-constant
+weights (masks, tie shares) are registered as non-differentiable, which is exact: their
+derivative is zero wherever it exists.
+
+Weights are returned in the floating dtype of the inputs (``np.result_type(x, 1.0)``), so
+a float32 cotangent multiplied by them stays float32.
+"""
+import math
+
+import numpy as np
+
+from .. import runtime
+
+
+def _float_dtype(*values):
+    return np.result_type(*[v for v in values if v is not None], 1.0)
+
+
+def power_log(x, like):
+    """``log(x)`` in the dtype of ``x ** y`` (`like`), with ``log(0)`` taken as 0.
+
+    It is the factor of d(x ** y)/dy = x ** y * log(x). At x == 0 (and y > 0) x ** y is the
+    constant 0, so the derivative is 0, as in JAX and autograd; 0 * log(0) would be nan.
+    A Python-float base keeps a float32 exponent's derivative float32.
+    """
+    x = np.asarray(x, _float_dtype(x, like))
+    return np.log(np.where(x == 0, 1, x))
+
+
+def clip_weight(part, a, lo=None, hi=None, lo2=None, hi2=None):
+    """The derivative of ``np.clip(a, lo, hi)`` w.r.t. `part` ("a", "lo" or "hi").
+
+    `lo2` / `hi2` are the keyword spellings ``min=`` / ``max=`` (used when `lo` / `hi` is
+    None). np.clip is ``minimum(maximum(a, lo), hi)``; ties split the derivative 0.5/0.5
+    as in np.maximum / np.minimum (JAX's convention).
+    """
+    lo = lo2 if lo is None else lo
+    hi = hi2 if hi is None else hi
+    dtype = _float_dtype(a, lo, hi)
+    one = np.ones((), dtype)
+    if lo is None:
+        through, low = one, 0 * one
+        clipped_below = a
+    else:
+        through = (a > lo) + 0.5 * (a == lo) * one
+        low = (lo > a) + 0.5 * (a == lo) * one
+        clipped_below = np.maximum(a, lo)
+    if hi is None:
+        inside, high = one, 0 * one
+    else:
+        inside = (clipped_below < hi) + 0.5 * (clipped_below == hi) * one
+        high = (hi < clipped_below) + 0.5 * (clipped_below == hi) * one
+    weight = {"a": through * inside, "lo": low * inside, "hi": high}[part]
+    return np.asarray(weight, dtype)
+
+
+def fmax_weight(x, y, larger):
+    """d fmax(x, y)/dx (`larger`) or d fmin(x, y)/dx: like maximum/minimum, but a NaN
+    operand loses (fmax ignores NaN), and ties split 0.5/0.5."""
+    dtype = _float_dtype(x, y)
+    wins = (x > y) if larger else (x < y)
+    weight = wins + 0.5 * (x == y) * np.ones((), dtype) + (np.isnan(y) & ~np.isnan(x))
+    return np.asarray(weight, dtype)
+
+
+def match_real(x, value):
+    """`value` as a cotangent of `x`: its real part when `x` is real (np.real / np.imag)."""
+    return value if np.iscomplexobj(x) else np.real(value)
+
+
+def extremum_share(ans, position, args):
+    """The share of ``args[position]`` in ``ans = max(*args)`` (or ``min``).
+
+    For several arguments: 1 / (number of arguments equal to `ans`) for a tied winner,
+    0 otherwise (ties split equally, as in JAX). For a single iterable argument
+    (``max(x)`` of a 1-d array): that weight for each element of it.
+    """
+    if len(args) == 1:
+        items = np.asarray(args[0])
+        hits = items == ans
+        return hits / np.asarray(np.sum(hits), _float_dtype(items))
+    hits = [bool(np.all(value == ans)) for value in args]
+    return 1.0 / sum(hits) if hits[position] else 0.0
+
+
+def sum_items_vjp(g, items):
+    """Cotangents of the items of builtin ``sum(items)``: one per item of a list or tuple
+    (with broadcasting undone), or for an array the cotangent of each of its rows."""
+    if isinstance(items, (list, tuple)):
+        return [runtime.unbroadcast(g, item) for item in items]
+    return np.broadcast_to(g, np.shape(items))
+
+
+def sum_items_jvp(tangents, like):
+    """Tangent of builtin ``sum(items)``: the sum of the items' tangents (a list or tuple),
+    or for an array the sum of its rows."""
+    if isinstance(tangents, (list, tuple)):
+        return runtime.broadcast_as(sum(tangents), like)
+    return np.sum(tangents, axis=0)
+
+
+_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
+
+
+def scalar_polygamma(n, x):
+    """The polygamma function psi^(n)(x) of a Python float (psi^(0) is digamma).
+
+    The recurrence psi^(n)(x) = psi^(n)(x + 1) - (-1)^n n! / x^(n + 1) moves x above 10,
+    where the asymptotic series is accurate to double precision. For the derivatives of
+    math.gamma and math.lgamma without SciPy.
+    """
+    n, x = int(n), float(x)
+    if x <= 0 and x == math.floor(x):
+        return math.nan
+    shift = 0.0
+    sign = -1.0 if n % 2 else 1.0           # (-1) ** n
+    factorial = math.factorial(n)
+    while x < 10.0:
+        shift -= sign * factorial / x ** (n + 1)
+        x += 1.0
+    if n == 0:
+        series = math.log(x) - 0.5 / x
+        for k, b in enumerate(_BERNOULLI, start=1):
+            series -= b / (2 * k * x ** (2 * k))
+    else:
+        series = math.factorial(n - 1) / x ** n + factorial / (2 * x ** (n + 1))
+        for k, b in enumerate(_BERNOULLI, start=1):
+            series += b * math.factorial(2 * k + n - 1) / (math.factorial(2 * k) * x ** (2 * k + n))
+        series *= -sign                      # (-1) ** (n + 1)
+    return series + shift

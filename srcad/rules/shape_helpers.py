@@ -1,0 +1,325 @@
+"""Helpers that the shape and data-movement rules call: plain NumPy, pure functions.
+
+Most are adjoints (transposes) of NumPy's linear data-movement functions: ``take_vjp``
+scatters back what ``np.take`` gathered, ``tile_vjp`` sums the copies ``np.tile`` made.
+Each has derivative rules of its own in rules/shape.py, so generated code that calls one can
+be differentiated again (Hessians by forward-over-reverse).
+
+A cotangent keeps the dtype of the incoming cotangent ``g`` (float32 stays float32).
+"""
+import numpy as np
+
+from ..runtime import unbroadcast
+
+
+def _float_dtype(like):
+    """The floating dtype of an array `like`; float64 for Python numbers and integers."""
+    if isinstance(like, (np.ndarray, np.generic)) and np.issubdtype(like.dtype, np.inexact):
+        return like.dtype
+    return np.dtype(np.float64)
+
+
+def _zeros(shape, like):
+    return np.zeros(shape, dtype=_float_dtype(like))
+
+
+def _axis(axis, ndim):
+    return axis % ndim if ndim else 0
+
+
+# -- broadcasting ------------------------------------------------------------------------
+
+def sum_to_shape(g, like):
+    """Sum `g` down to the shape of `like` (undo ``np.broadcast_to``)."""
+    return unbroadcast(g, like)
+
+
+def expand_to_shape(t, like):
+    """Broadcast `t` to the shape of `like` (the adjoint of `sum_to_shape`)."""
+    return np.broadcast_to(t, np.shape(like))
+
+
+# -- dtype casts -------------------------------------------------------------------------
+
+def _is_array(x):
+    return isinstance(x, (np.ndarray, np.generic))
+
+
+def astype_jvp(t, ans):
+    """A tangent `t` carried into the dtype of the cast result `ans` (zero for integer results)."""
+    if not _is_array(ans):
+        return t
+    if np.issubdtype(ans.dtype, np.inexact):
+        return np.asarray(t).astype(ans.dtype, copy=False)
+    return np.zeros(np.shape(ans), dtype=_float_dtype(t))
+
+
+def astype_vjp(g, x, ans):
+    """The cotangent of ``x.astype(...)``: `g` in the dtype of `x` (zero for integer results)."""
+    if _is_array(ans) and not np.issubdtype(ans.dtype, np.inexact):
+        return np.zeros(np.shape(x), dtype=_float_dtype(x))
+    if _is_array(x) and np.issubdtype(x.dtype, np.inexact):
+        return np.reshape(np.asarray(g).astype(x.dtype, copy=False), np.shape(x))
+    return np.reshape(g, np.shape(x))
+
+
+def array_vjp(g, x, ans):
+    """The cotangent of ``np.array(x)``: a list (one per item) when `x` is a list or tuple."""
+    if isinstance(x, (list, tuple)):
+        zero = not (_is_array(ans) and np.issubdtype(ans.dtype, np.inexact))
+        g = np.asarray(g)
+        return [array_vjp(np.zeros_like(g[i]) if zero else g[i], item, g[i])
+                for i, item in enumerate(x)]
+    return astype_vjp(g, x, ans)
+
+
+def array_jvp(t, ans):
+    """The tangent of ``np.array(x)`` from the tangent(s) of `x` (a list for a list `x`)."""
+    return astype_jvp(np.reshape(np.array(t), np.shape(ans)), ans)
+
+
+# -- joining and splitting ---------------------------------------------------------------
+
+def concatenate_vjp(g, arrays, axis=0):
+    """One cotangent per array of ``np.concatenate(arrays, axis)``."""
+    if axis is None:
+        sizes = [np.size(a) for a in arrays]
+        pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
+    else:
+        axis = _axis(axis, np.ndim(g))
+        sizes = [np.shape(a)[axis] for a in arrays]
+        pieces = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    return [np.reshape(p, np.shape(a)) for p, a in zip(pieces, arrays)]
+
+
+def stack_vjp(g, arrays, axis=0):
+    """One cotangent per array of ``np.stack(arrays, axis)``."""
+    axis = _axis(axis, np.ndim(g))
+    return [np.take(g, i, axis=axis) for i in range(len(arrays))]
+
+
+def _promoted_shape(shape, kind):
+    """The shape an array of `shape` takes inside hstack/vstack/dstack/column_stack."""
+    n = len(shape)
+    if kind == "hstack":
+        return shape if n else (1,)
+    if kind == "vstack":
+        return shape if n >= 2 else (1,) + shape if n == 1 else (1, 1)
+    if kind == "dstack":
+        return {0: (1, 1, 1), 1: (1,) + shape + (1,), 2: shape + (1,)}.get(n, shape)
+    if kind == "column_stack":
+        return shape if n >= 2 else shape + (1,) if n == 1 else (1, 1)
+    raise ValueError(f"unknown stacking {kind!r}")
+
+
+def stacked_vjp(g, arrays, kind):
+    """One cotangent per array of ``np.hstack`` / ``vstack`` / ``dstack`` / ``column_stack``."""
+    shapes = [_promoted_shape(np.shape(a), kind) for a in arrays]
+    if kind == "hstack":
+        axis = 0 if len(shapes[0]) == 1 else 1
+    else:
+        axis = {"vstack": 0, "dstack": 2, "column_stack": 1}[kind]
+    sizes = [s[axis] for s in shapes]
+    pieces = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    return [np.reshape(p, np.shape(a)) for p, a in zip(pieces, arrays)]
+
+
+def restack(pieces, kind):
+    """``np.hstack(pieces)`` etc. by name (the adjoint of `stacked_vjp`)."""
+    return getattr(np, kind)(list(pieces))
+
+
+# -- repetition --------------------------------------------------------------------------
+
+def tile_vjp(g, x, reps):
+    """The cotangent of ``np.tile(x, reps)``: the copies summed."""
+    reps = (int(reps),) if np.ndim(reps) == 0 else tuple(int(r) for r in reps)
+    shape = np.shape(x)
+    d = max(len(reps), len(shape))
+    reps = (1,) * (d - len(reps)) + reps
+    full = (1,) * (d - len(shape)) + shape
+    interleaved = [n for pair in zip(reps, full) for n in pair]
+    summed = np.sum(np.reshape(g, interleaved), axis=tuple(range(0, 2 * d, 2)))
+    return np.reshape(summed, shape)
+
+
+def repeat_vjp(g, x, repeats, axis=None):
+    """The cotangent of ``np.repeat(x, repeats, axis)``: each element's copies summed."""
+    shape = np.shape(x)
+    if axis is None:
+        work, axis = (int(np.prod(shape)),), 0
+    else:
+        work, axis = shape, _axis(axis, len(shape))
+    n = work[axis]
+    if np.size(repeats) == 1:
+        r = int(np.ravel(repeats)[0])
+        out = np.sum(np.reshape(g, work[:axis] + (n, r) + work[axis + 1:]), axis=axis + 1)
+    else:
+        owner = np.repeat(np.arange(n), repeats)
+        out = _zeros(work, g)
+        np.add.at(out, (slice(None),) * axis + (owner,), g)
+    return np.reshape(out, shape)
+
+
+# -- padding -----------------------------------------------------------------------------
+
+_COPY_MODES = ("edge", "reflect", "symmetric", "wrap")
+
+
+def _pad_pairs(pad_width, ndim):
+    """(before, after) per axis, as ``np.pad`` reads `pad_width`."""
+    return np.broadcast_to(np.asarray(pad_width, dtype=int), (ndim, 2))
+
+
+def pad_vjp(g, x, pad_width, mode="constant"):
+    """The cotangent of ``np.pad(x, pad_width, mode)``: the centre, plus copies folded back."""
+    shape = np.shape(x)
+    if mode == "constant":
+        pairs = _pad_pairs(pad_width, len(shape))
+        return g[tuple(slice(int(b), int(b) + n) for (b, _), n in zip(pairs, shape))]
+    if mode not in _COPY_MODES:
+        raise NotImplementedError(f"srcad: no derivative of np.pad with mode={mode!r} "
+                                  f"(constant, {', '.join(_COPY_MODES)} have one)")
+    source = np.pad(np.arange(int(np.prod(shape))).reshape(shape), pad_width, mode=mode)
+    out = _zeros(int(np.prod(shape)), g)
+    np.add.at(out, np.ravel(source), np.ravel(g))
+    return np.reshape(out, shape)
+
+
+def pad_constant_vjp(g, x, pad_width, c):
+    """The cotangent of a scalar ``constant_values=c`` of ``np.pad``: g summed over the padding."""
+    if np.size(c) != 1:
+        raise NotImplementedError("srcad: np.pad has a derivative with respect to "
+                                  "constant_values only when it is one number")
+    return np.reshape(np.sum(g) - np.sum(pad_vjp(g, x, pad_width)), np.shape(c))
+
+
+def pad_constant_jvp(t, x, pad_width):
+    """The tangent of ``np.pad(x, pad_width, constant_values=c)`` along c (a scalar)."""
+    return np.pad(np.zeros(np.shape(x), dtype=_float_dtype(x)), pad_width, constant_values=t)
+
+
+# -- diagonals ---------------------------------------------------------------------------
+
+def diag_vjp(g, x, k=0):
+    """The cotangent of ``np.diag(x, k)`` (x a vector: a diagonal read; x a matrix: written)."""
+    if np.ndim(x) == 1:
+        return np.diagonal(g, k).copy()
+    out = _zeros(np.shape(x), g)
+    i = np.arange(np.shape(g)[0])
+    out[i + max(-k, 0), i + max(k, 0)] = g
+    return out
+
+
+def diagonal_vjp(g, x, offset=0, axis1=0, axis2=1):
+    """The cotangent of ``np.diagonal(x, offset, axis1, axis2)``: g written on the diagonal."""
+    shape = np.shape(x)
+    out = _zeros(shape, g)
+    moved = np.moveaxis(out, (_axis(axis1, len(shape)), _axis(axis2, len(shape))), (-2, -1))
+    i = np.arange(np.shape(g)[-1])
+    moved[..., i + max(-offset, 0), i + max(offset, 0)] = g
+    return out
+
+
+def trace_vjp(g, x, offset=0, axis1=0, axis2=1):
+    """The cotangent of ``np.trace(x, offset, axis1, axis2)``: g on the whole diagonal."""
+    shape = np.shape(x)
+    n1, n2 = shape[_axis(axis1, len(shape))], shape[_axis(axis2, len(shape))]
+    count = max(0, min(n1 - max(-offset, 0), n2 - max(offset, 0)))
+    spread = np.broadcast_to(np.expand_dims(g, -1), np.shape(g) + (count,))
+    return diagonal_vjp(spread, x, offset, axis1, axis2)
+
+
+# -- indexing ----------------------------------------------------------------------------
+
+def take_vjp(g, x, indices, axis=None, mode="raise"):
+    """The cotangent of ``np.take(x, indices, axis, mode=mode)``: g added at the indices."""
+    shape = np.shape(x)
+    if axis is None:
+        work, axis = (int(np.prod(shape)),), 0
+    else:
+        work, axis = shape, _axis(axis, len(shape))
+    n = work[axis]
+    index = np.asarray(indices)
+    if mode == "wrap":
+        index = np.mod(index, n)
+    elif mode == "clip":
+        index = np.clip(index, 0, n - 1)
+    else:
+        index = np.where(index < 0, index + n, index)
+    out = _zeros(work, g)
+    np.add.at(out, (slice(None),) * axis + (index,), g)
+    return np.reshape(out, shape)
+
+
+def take_along_axis_vjp(g, x, indices, axis=-1):
+    """The cotangent of ``np.take_along_axis(x, indices, axis)``: g added at the indices."""
+    shape = np.shape(x)
+    if axis is None:
+        out = _zeros(int(np.prod(shape)), g)
+        np.add.at(out, np.asarray(indices), g)
+        return np.reshape(out, shape)
+    ndim = len(shape)
+    axis = _axis(axis, ndim)
+    index = np.asarray(indices)
+    index = np.where(index < 0, index + shape[axis], index)
+    fancy = []
+    for dim in range(ndim):
+        if dim == axis:
+            fancy.append(index)
+        else:
+            along = [-1 if d == dim else 1 for d in range(ndim)]
+            fancy.append(np.arange(shape[dim]).reshape(along))
+    out = _zeros(shape, g)
+    np.add.at(out, tuple(fancy), g)
+    return out
+
+
+def sort_jvp(t, x, axis=-1):
+    """The tangent of ``np.sort(x, axis)``: `t` in the sorting order of `x`."""
+    if axis is None:
+        return np.ravel(t)[np.argsort(np.ravel(x), kind="stable")]
+    return np.take_along_axis(t, np.argsort(x, axis=axis, kind="stable"), axis=axis)
+
+
+def sort_vjp(g, x, axis=-1):
+    """The cotangent of ``np.sort(x, axis)``: g put back where each element came from."""
+    if axis is None:
+        out = _zeros(np.size(x), g)
+        out[np.argsort(np.ravel(x), kind="stable")] = g
+        return np.reshape(out, np.shape(x))
+    out = _zeros(np.shape(x), g)
+    np.put_along_axis(out, np.argsort(x, axis=axis, kind="stable"), g, axis=axis)
+    return out
+
+
+def item_vjp(g, x, args):
+    """The cotangent of ``x.item(*args)``: g at that element."""
+    out = np.zeros(np.shape(x), dtype=_float_dtype(x))
+    if not args:
+        out[...] = g
+    elif len(args) == 1 and np.ndim(args[0]) == 0:
+        out.flat[args[0]] = g
+    else:
+        out[tuple(args[0]) if len(args) == 1 else tuple(args)] = g
+    return out
+
+
+def item_of(t, args):
+    """``t.item(*args)`` (the tangent of ``x.item(*args)``)."""
+    return np.asarray(t).item(*args)
+
+
+# -- constructors whose values depend on an argument -------------------------------------
+
+def linspace_weights(ans, num, endpoint=True, axis=0, which=1):
+    """d np.linspace(start, stop, num) / d stop (which=1) or d start (which=0), shaped to
+    broadcast against `ans`. It depends only on shapes, so it has no derivative."""
+    if isinstance(ans, tuple):
+        raise NotImplementedError("srcad: np.linspace(..., retstep=True) has no derivative rule")
+    dtype = _float_dtype(ans)
+    t = np.linspace(0.0, 1.0, num, endpoint=endpoint).astype(dtype)
+    if which == 0:
+        t = 1 - t
+    ndim = np.ndim(ans)
+    return np.reshape(t, [-1 if d == _axis(axis, ndim) else 1 for d in range(ndim)])

@@ -1,0 +1,258 @@
+"""Rule cases for srcad's own helpers, which appear in generated derivative code: the
+runtime helpers (srcad/runtime.py, rules in srcad/rules/runtime_rules.py) and the template
+helpers of the elementwise, reduction, scalar and scipy.special rules. Their rules are what
+lets derivative code be differentiated again, so they are checked like any other rule, by
+calling the helpers directly.
+"""
+import numpy as np
+
+from srcad import runtime
+from srcad.rules import lookup
+from srcad.rules import elementwise_helpers as eh
+from srcad.rules import reduction_helpers as rh
+
+from . import RuleCase, uniform
+
+CUBE = (2, 3, 4)
+
+
+# ---------------------------------------------------------------------------------------
+# srcad.runtime
+# ---------------------------------------------------------------------------------------
+
+def unbroadcast_matrix_to_row(g, x):
+    return runtime.unbroadcast(g, x)
+
+
+def broadcast_row_to_matrix(t, ans):
+    return runtime.broadcast_as(t, ans)
+
+
+def expand_reduced_axis(g, x):
+    return runtime.expand_reduced(g, x, axis=1)
+
+
+def expand_reduced_tuple_keepdims(g, x):
+    return runtime.expand_reduced(g, x, axis=(0, 2), keepdims=True)
+
+
+def expand_reduced_all(g, x):
+    return runtime.expand_reduced(g, x)
+
+
+def matmul_any(x, y):
+    return runtime.matmul_any(x, y)
+
+
+def matmul_vjp_x(g, x, y):
+    return runtime.matmul_vjp_x(g, x, y)
+
+
+def matmul_vjp_y(g, x, y):
+    return runtime.matmul_vjp_y(g, x, y)
+
+
+def dot_vjp_x(g, x, y):
+    return runtime.dot_vjp_x(g, x, y)
+
+
+def dot_vjp_y(g, x, y):
+    return runtime.dot_vjp_y(g, x, y)
+
+
+def add_each(x, y):
+    return runtime.add_each(x, y)
+
+
+def copy_of(x):
+    return runtime.copy_of(x) * 2.0
+
+
+def seed_cotangent(x):
+    return runtime.seed_cotangent(np.sum(x), "f")
+
+
+def zeros_like(x):
+    return runtime.zeros_like(x * 2.0)
+
+
+def stop_gradient(x):
+    return runtime.stop_gradient(x)
+
+
+def invert_permutation(x):
+    return np.transpose(x, runtime.invert_permutation((2, 0, 1)))
+
+
+CASES = [
+    RuleCase((runtime.unbroadcast,), unbroadcast_matrix_to_row,
+             (uniform((3, 4), seed=1), uniform((1, 4), seed=2)), name="3x4-1x4"),
+    RuleCase((runtime.unbroadcast,), unbroadcast_matrix_to_row,
+             (uniform(CUBE, seed=3), uniform((3, 1), seed=4)), name="2x3x4-3x1"),
+    RuleCase((runtime.unbroadcast,), unbroadcast_matrix_to_row, (uniform((3, 4), seed=5), 0.5),
+             name="to_float"),
+    RuleCase((runtime.broadcast_as,), broadcast_row_to_matrix,
+             (uniform((4,), seed=6), uniform((3, 4), seed=7)), name="4-3x4"),
+    RuleCase((runtime.broadcast_as,), broadcast_row_to_matrix,
+             (uniform((3, 1), seed=8), uniform(CUBE, seed=9)), name="3x1-2x3x4"),
+    RuleCase((runtime.expand_reduced,), expand_reduced_axis,
+             (uniform((2, 4), seed=10), uniform(CUBE, seed=11))),
+    RuleCase((runtime.expand_reduced,), expand_reduced_tuple_keepdims,
+             (uniform((1, 3, 1), seed=12), uniform(CUBE, seed=13))),
+    RuleCase((runtime.expand_reduced,), expand_reduced_all, (uniform((), seed=14), uniform(CUBE, seed=15))),
+]
+for _xs, _ys in [((4,), (4,)), ((3, 4), (4,)), ((4,), (4, 5)), ((3, 4), (4, 5)), ((2, 3, 4), (4, 5)),
+                 ((), (3, 4))]:
+    _x, _y = uniform(_xs, seed=16), uniform(_ys, seed=17)
+    _g = uniform(np.shape(runtime.matmul_any(_x, _y)), seed=18)
+    _n = f"{'x'.join(map(str, _xs)) or '0d'}-{'x'.join(map(str, _ys))}"
+    CASES += [
+        RuleCase((runtime.matmul_any,), matmul_any, (_x, _y), wrt=(0, 1), name=_n),
+        RuleCase((runtime.matmul_vjp_x,), matmul_vjp_x, (_g, _x, _y), wrt=(0, 2), name=_n),
+        RuleCase((runtime.matmul_vjp_y,), matmul_vjp_y, (_g, _x, _y), wrt=(0, 1), name=_n),
+    ]
+for _xs, _ys in [((3, 4), (4, 5)), ((2, 3), (2, 3, 2)), ((4,), (4,))]:
+    _x, _y = uniform(_xs, seed=19), uniform(_ys, seed=20)
+    _g = uniform(np.shape(np.dot(_x, _y)), seed=21)
+    _n = f"{'x'.join(map(str, _xs))}-{'x'.join(map(str, _ys))}"
+    CASES += [
+        RuleCase((runtime.dot_vjp_x,), dot_vjp_x, (_g, _x, _y), wrt=(0, 2), name=_n),
+        RuleCase((runtime.dot_vjp_y,), dot_vjp_y, (_g, _x, _y), wrt=(0, 1), name=_n),
+    ]
+if hasattr(runtime, "add_each"):   # helpers of control flow and lists
+    CASES += [
+        RuleCase((runtime.add_each,), add_each, (uniform((3, 4), seed=27), uniform((3, 4), seed=28)),
+                 wrt=(0, 1), name="arrays"),
+        RuleCase((runtime.add_each,), add_each, (0.5, -1.5), wrt=(0, 1), name="floats"),
+        RuleCase((runtime.copy_of,), copy_of, (uniform((3, 4), seed=29),), name="array"),
+        RuleCase((runtime.copy_of,), copy_of, (0.5,), name="float"),
+    ]
+CASES += [
+    RuleCase((runtime.seed_cotangent,), seed_cotangent, (uniform((3,), seed=22),), differentiable=False),
+    RuleCase((runtime.zeros_like,), zeros_like, (uniform((3,), seed=23),), differentiable=False),
+    RuleCase((runtime.stop_gradient,), stop_gradient, (uniform((3,), seed=24),), differentiable=False),
+    RuleCase((runtime.invert_permutation,), invert_permutation, (uniform(CUBE, seed=26),)),
+]
+
+
+# ---------------------------------------------------------------------------------------
+# Template helpers of srcad/rules/elementwise.py and pymath.py
+# ---------------------------------------------------------------------------------------
+
+def power_log(x, like):
+    return eh.power_log(x, like)
+
+
+def match_real(x, value):
+    return eh.match_real(x, value)
+
+
+def polygamma(x):
+    return eh.scalar_polygamma(1, x) + eh.scalar_polygamma(0, x * 2.0)
+
+
+def clip_weight(x, lo):
+    return eh.clip_weight("a", x, lo, 0.5) + eh.clip_weight("lo", x, lo, 0.5)
+
+
+def fmax_weight(x, y):
+    return eh.fmax_weight(x, y, True)
+
+
+def extremum_share(x, y):
+    return eh.extremum_share(np.maximum(x, y), 0, (x, y))
+
+
+CASES += [
+    RuleCase((eh.power_log,), power_log, (uniform((3, 4), 0.3, 2.0, seed=30), uniform((3, 4), seed=31)),
+             name="array"),
+    RuleCase((eh.power_log,), power_log, (1.7, 0.5), name="float"),
+    RuleCase((eh.match_real,), match_real, (uniform((3,), seed=32), uniform((3,), seed=33)), wrt=(1,)),
+    RuleCase((eh.scalar_polygamma,), polygamma, (1.3,), name="positive"),
+    RuleCase((eh.scalar_polygamma,), polygamma, (-0.35,), name="negative"),
+    RuleCase((eh.clip_weight,), clip_weight, (uniform((3, 4), seed=34), -0.2), wrt=(0, 1),
+             differentiable=False),
+    RuleCase((eh.fmax_weight,), fmax_weight, (uniform((3, 4), seed=35), uniform((4,), seed=36)),
+             wrt=(0, 1), differentiable=False),
+]
+if lookup(eh.extremum_share) is not None:   # registered with builtin max(*args)
+    CASES.append(RuleCase((eh.extremum_share,), extremum_share, (0.3, 0.9), wrt=(0, 1),
+                          differentiable=False))
+
+
+# ---------------------------------------------------------------------------------------
+# Template helpers of srcad/rules/reductions.py
+# ---------------------------------------------------------------------------------------
+
+def prod_others(x, axis):
+    return rh.prod_others(x, axis)
+
+
+def cumsum_vjp(g, x, axis):
+    return rh.cumsum_vjp(g, x, axis)
+
+
+def cumprod_jvp(x, t, axis):
+    return rh.cumprod_jvp(x, t, axis)
+
+
+def cumprod_vjp(g, x, axis):
+    return rh.cumprod_vjp(g, x, axis)
+
+
+def average_weights(a, w, axis):
+    return rh.average_weights(a, w, axis)
+
+
+def average_weights_vjp(g, a, w, axis):
+    return rh.average_weights_vjp(g, a, w, axis)
+
+
+def extremum_weights(x):
+    return rh.extremum_weights(x, np.max(x, axis=0), 0)
+
+
+def ptp_weights(x):
+    return rh.ptp_weights(x, 1)
+
+
+def reduced_count(x):
+    return rh.reduced_count(x, np.var(x, axis=0), 1) * x
+
+
+def nan_weights(x):
+    return rh.nan_weights(x, 0, True)
+
+
+def _signed(shape, seed):
+    rng = np.random.default_rng(seed)
+    return uniform(shape, 0.5, 1.5, seed) * rng.choice([-1.0, 1.0], shape)
+
+
+for _axis in [None, 0, -1, (0, 2)]:
+    CASES.append(RuleCase((rh.prod_others,), prod_others, (_signed(CUBE, 40), _axis), name=f"axis={_axis}"))
+for _axis in [None, 0, 1]:
+    _x = _signed((3, 4), 41)
+    _out = np.shape(np.cumsum(_x, axis=_axis))
+    CASES += [
+        RuleCase((rh.cumsum_vjp,), cumsum_vjp, (uniform(_out, seed=42), _x, _axis), name=f"axis={_axis}"),
+        RuleCase((rh.cumprod_jvp,), cumprod_jvp, (_x, uniform((3, 4), seed=43), _axis), wrt=(0, 1),
+                 name=f"axis={_axis}"),
+        RuleCase((rh.cumprod_vjp,), cumprod_vjp, (uniform(_out, seed=44), _x, _axis), wrt=(0, 1),
+                 name=f"axis={_axis}"),
+    ]
+CASES += [
+    RuleCase((rh.average_weights,), average_weights,
+             (uniform((3, 4), seed=45), uniform((4,), seed=46), 1), wrt=(1,), name="1d"),
+    RuleCase((rh.average_weights,), average_weights,
+             (uniform((3, 4), seed=47), uniform((3, 4), seed=48), None), wrt=(1,), name="full"),
+    RuleCase((rh.average_weights_vjp,), average_weights_vjp,
+             (uniform((3, 4), seed=49), uniform((3, 4), seed=50), uniform((3,), seed=51), 0), name="1d"),
+    RuleCase((rh.average_weights_vjp,), average_weights_vjp,
+             (uniform((3, 4), seed=52), uniform((3, 4), seed=53), uniform((3, 4), seed=54), None),
+             name="full"),
+    RuleCase((rh.extremum_weights,), extremum_weights, (uniform((3, 4), seed=55),), differentiable=False),
+    RuleCase((rh.ptp_weights,), ptp_weights, (uniform((3, 4), seed=56),), differentiable=False),
+    RuleCase((rh.reduced_count,), reduced_count, (uniform((3, 4), seed=57),)),
+    RuleCase((rh.nan_weights,), nan_weights, (uniform((3, 4), seed=58),), differentiable=False),
+]
