@@ -41,7 +41,7 @@ def _operands(stmt):
     """The local names whose derivatives flow into `stmt.target`."""
     names = [a.id for a in stmt.args if isinstance(a, gast.Name)]
     names += [v.id for v in stmt.kwargs.values() if isinstance(v, gast.Name)]
-    if stmt.kind == "setitem":
+    if stmt.kind in ("setitem", "pop"):
         names.append(stmt.base)
     return names
 

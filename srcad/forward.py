@@ -218,6 +218,13 @@ class ForwardTransform(Transform):
         node.origin = stmt.origin
         self.body.append(node)
 
+    def tangent_pop(self, stmt):
+        if stmt.base in self.activity.varied:
+            value = _method_call(name(self.dot(stmt.base)), "pop")
+        else:
+            value = call("zeros_like", name(stmt.target))
+        self.emit(self.dot(stmt.target), value, stmt)
+
     def tangent_usercall(self, stmt):
         active = self.active_params(stmt)
         jvp = self.linker.jvp(stmt, active)
@@ -239,6 +246,11 @@ class ForwardTransform(Transform):
             else:
                 tangents.append(call("zeros_like", atom))
         return tangents
+
+
+def _method_call(receiver, method):
+    return gast.Call(func=gast.Attribute(value=receiver, attr=method, ctx=gast.Load()), args=[],
+                     keywords=[])
 
 
 def callee_parameters(callee):

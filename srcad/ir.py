@@ -35,6 +35,7 @@ class Stmt:
       "effect"  expr evaluated for its side effect   (no target)
       "inert"   target = expr, a value with no derivative, kept as written (``a and b``)
       "append"  base.append(args[0])             (a list grows in place; no target)
+      "pop"     target = base.pop()              (a list shrinks: the tape of generated code)
       "usercall" target = callee(*args, **kwargs), a user function srcad transforms too
       "if"      if test: body else: orelse       (test an atom)
       "for"     for target in iter: body         (iter a ``range(...)`` of atoms)

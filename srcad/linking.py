@@ -19,7 +19,10 @@ class LazyDerivative:
     def resolve(self):
         if self.target is None:
             from .cache import derivative
-            result = derivative(self.function, self.mode, self.wrt, None)
+            function = self.function
+            if isinstance(function, LazyDerivative):  # the derivative of a derivative
+                function = function.resolve()
+            result = derivative(function, self.mode, self.wrt, None)
             self.target = result if self.part is None else result[self.part]
         return self.target
 

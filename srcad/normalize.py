@@ -13,6 +13,7 @@ import numpy as np
 
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt
+from .linking import LazyDerivative
 from .names import Namer
 from .parse import MISSING
 from .restructure import restructure
@@ -213,8 +214,10 @@ class Normalizer:
             if self.is_append(stmt.value):
                 return self.append(stmt.value)
             operation = self.operation(stmt.value)
-            operation["kind"] = "effect" if operation["kind"] == "call" else operation["kind"]
-            if operation["kind"] == "usercall":
+            if operation["kind"] == "pop":  # a discarded pop still moves the list's derivative
+                self.emit(self.temp(), operation)
+                return None
+            if operation["kind"] in ("call", "usercall"):
                 operation["kind"] = "effect"
             self.emit(None, operation)
             return None
@@ -252,8 +255,9 @@ class Normalizer:
         origin = self.origin
         iterable = stmt.iter
         prologue = []  # (target node, value node) assigned at the top of each iteration
-        if _is_call_to(iterable, range, self.parsed) and isinstance(stmt.target, gast.Name):
-            bounds = [self.atom(a) for a in iterable.args]
+        iterator = None
+        if self.is_range(iterable) and isinstance(stmt.target, gast.Name):
+            iterator = self.range_expression(iterable)
             loop_var = self.define(stmt.target.id)
         else:
             sequences, targets = self.iteration(iterable, stmt.target)
@@ -273,7 +277,9 @@ class Normalizer:
                 if sequence is not None:
                     prologue.append((target, gast.Subscript(value=sequence, slice=_normalized(index),
                                                             ctx=gast.Load())))
-        iterator = gast.Call(func=gast.Name("range", gast.Load(), None, None), args=bounds, keywords=[])
+        if iterator is None:
+            iterator = gast.Call(func=gast.Name("range", gast.Load(), None, None), args=bounds,
+                                 keywords=[])
         outer, self.body = self.body, []
         self.loop_depth += 1
         try:
@@ -287,6 +293,28 @@ class Normalizer:
         self.origin = origin
         self.body.append(Stmt("for", loop_var, None, origin, iter=iterator, body=body,
                               has_break=_breaks(body)))
+
+    def is_range(self, node):
+        """``range(...)``, ``reversed(<range>)`` or ``<range>[a:b:c]``: a range of ints."""
+        if _is_call_to(node, range, self.parsed):
+            return True
+        if _is_call_to(node, reversed, self.parsed) and len(node.args) == 1:
+            return self.is_range(node.args[0])
+        return isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice) \
+            and self.is_range(node.value)
+
+    def range_expression(self, node):
+        """A range expression with atoms for its bounds; ``reversed(r)`` becomes ``r[::-1]``
+        (still a range, so it can be reversed again by the adjoint)."""
+        if _is_call_to(node, range, self.parsed):
+            return gast.Call(func=gast.Name("range", gast.Load(), None, None),
+                             args=[self.atom(a) for a in node.args], keywords=[])
+        if isinstance(node, gast.Call):  # reversed(...)
+            inner = self.range_expression(node.args[0])
+            return gast.Subscript(value=inner, slice=gast.Slice(None, None, gast.Constant(-1, None)),
+                                  ctx=gast.Load())
+        return gast.Subscript(value=self.range_expression(node.value), slice=self.index(node.slice),
+                              ctx=gast.Load())
 
     def iteration(self, iterable, target):
         """(sequences, targets) of a loop over arrays or lists; None marks the index of
@@ -360,6 +388,11 @@ class Normalizer:
         self.current[result] = result
         self.for_statement(loop)
         return _normalized(gast.Name(result, gast.Load(), None, None))
+
+    def is_list_pop(self, value):
+        return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
+            and value.func.attr == "pop" and self.is_local(value.func.value) \
+            and not value.args and not value.keywords
 
     def is_append(self, value):
         return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
@@ -525,6 +558,14 @@ class Normalizer:
             source = operation["expr"]
             if operation["kind"] == "copy" and isinstance(source, gast.Name) and source.id in self.versions:
                 self.array_of[target] = self.array_of.get(source.id, source.id)
+            if operation["kind"] in ("call", "getitem", "pack", "usercall") \
+                    and target in _load_names(source):
+                # x = f(x): compute into a temporary first, so that derivative code can
+                # still read the old x (the optimizer folds it back where that is safe)
+                value = self.temp()
+                self.body.append(Stmt(target=value, origin=self.origin, **operation))
+                operation = {"kind": "copy", "expr": _normalized(gast.Name(value, gast.Load(), None, None))}
+                operation["args"] = [operation["expr"]]
         self.body.append(Stmt(target=target, origin=self.origin, **operation))
         return target
 
@@ -539,6 +580,9 @@ class Normalizer:
         """An operand: a Name or Constant, emitting a temporary for anything compound."""
         if isinstance(node, gast.Constant) or getattr(node, "normalized", False):
             return node
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) \
+                and isinstance(node.operand, gast.Constant):
+            return node  # -1 stays a literal
         if isinstance(node, gast.Name):
             if node.id in self.local_names:
                 if node.id not in self.current:
@@ -581,6 +625,11 @@ class Normalizer:
             left, right = self.atom(node.left), self.atom(node.comparators[0])
             expr = gast.Compare(left=left, ops=node.ops, comparators=[right])
             return self.call_op(COMPARISONS[type(node.ops[0])], expr, [left, right])
+        if self.is_list_pop(node):
+            base = self.atom(node.func.value)
+            expr = gast.Call(func=gast.Attribute(value=base, attr="pop", ctx=gast.Load()), args=[],
+                             keywords=[])
+            return {"kind": "pop", "expr": expr, "base": base.id}
         if isinstance(node, gast.Call):
             return self.call(node)
         if isinstance(node, gast.Subscript):
@@ -646,6 +695,8 @@ class Normalizer:
         callee = self.parsed.resolve(func)
         if callee is MISSING:
             raise SrcadError(f"{self.where(node)}: cannot resolve the function `{_dotted(func)}`")
+        if isinstance(callee, LazyDerivative):  # generated code calling generated code
+            callee = callee.resolve()
         args = [self.atom(a) for a in node.args]
         kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
         expr = gast.Call(func=func, args=args, keywords=_keywords(kwargs))
@@ -697,6 +748,10 @@ class _PassCaptured(gast.NodeTransformer):
                 gast.keyword(arg=c, value=gast.Name(c, gast.Load(), None, None))
                 for c in self.lifted[node.func.id][1] if c not in passed]
         return node
+
+
+def _load_names(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _reassigned_in_blocks(body):

@@ -12,6 +12,8 @@ saved on the tape (a list: ``append`` before it is overwritten, ``pop`` to resto
 when the adjoint sweep passes the assignment again); values the adjoint never reads are
 not saved.
 """
+import operator
+
 import gast
 
 from .derivatives import assign, bind, call, instantiate, name, rule_of, template_for
@@ -20,7 +22,6 @@ from .ir import walk
 from .shapes import ShapeClasses
 from .templates import names_in
 
-TAPE = "tape"
 
 
 def needed_primal_values(fn, activity):
@@ -70,13 +71,14 @@ class ReverseTransform(Transform):
     def __init__(self, fn, activity, namer, rename, linker):
         super().__init__(fn, activity, namer, rename)
         self.linker = linker
+        self.tape = namer.fresh("tape")   # tape_1 when differentiating code that has a tape
         self.state = {}
         self.primal_of = {}    # adjoint name -> primal version
         self.sequences = _sequence_values(fn)
         self.saved = {}        # user-call target -> name of what its forward part saved
         self.counters = {}     # id(loop stmt) -> iteration counter name
         self.bound_at = {}     # id(loop stmt) -> names possibly bound when the loop starts
-        self.integers = {s.target for s in walk(fn.body) if s.kind == "for"}
+        self.integers = _integers(fn)
 
     def bar(self, version):
         adjoint = self.derived(version, "_bar")
@@ -128,10 +130,10 @@ class ReverseTransform(Transform):
         if stmt.kind == "setitem" and self.in_place(stmt):
             base = self.rename.get(stmt.base, stmt.base)
             slot = gast.Subscript(value=name(base), slice=stmt.index, ctx=gast.Load())
-            return [_marker(_expr(_method(name(TAPE), "append", call("copy_of", slot))), "push", base)]
+            return [_marker(_expr(_method(name(self.tape), "append", call("copy_of", slot))), "push", base)]
         nodes = []
         for variable in self.written(stmt):
-            nodes.append(_marker(_expr(_method(name(TAPE), "append", name(variable))), "push", variable))
+            nodes.append(_marker(_expr(_method(name(self.tape), "append", name(variable))), "push", variable))
         return nodes
 
     def written(self, stmt):
@@ -153,7 +155,7 @@ class ReverseTransform(Transform):
             counter = self.namer.fresh("iterations")
             self.counters[id(stmt)] = counter
             if self.bound_at.get(("counter", id(stmt))):
-                nodes.append(_marker(_expr(_method(name(TAPE), "append", name(counter))), "push", counter))
+                nodes.append(_marker(_expr(_method(name(self.tape), "append", name(counter))), "push", counter))
             nodes.append(_counter(assign(counter, gast.Constant(0, None)), counter))
             body.insert(0, _counter(gast.AugAssign(target=gast.Name(counter, gast.Store(), None, None),
                                                    op=gast.Add(), value=gast.Constant(1, None)), counter))
@@ -190,7 +192,9 @@ class ReverseTransform(Transform):
             self.body = outer
 
     def adjoint_simple(self, stmt):
-        written = stmt.base if stmt.kind == "append" else stmt.target
+        written = stmt.base if stmt.kind in ("append", "pop") else stmt.target
+        if stmt.kind == "pop" and self.activity.active(stmt.target) and self.bar(stmt.target) in self.state:
+            written = stmt.target  # the popped value's adjoint goes back into the list's
         if written and self.activity.active(written) and self.bar(written) in self.state:
             contributions = getattr(self, "adjoint_" + stmt.kind)(stmt)
             if contributions is not None:
@@ -199,12 +203,15 @@ class ReverseTransform(Transform):
             self.state.pop(self.bar(stmt.target), None)
         if stmt.kind == "append":
             self.body.append(_marker(_expr(_method(name(stmt.base), "pop")), "undo", stmt.base))
+        if stmt.kind == "pop":  # put the value back: the list is as it was before the pop
+            self.body.append(_marker(_expr(_method(name(stmt.base), "append", name(stmt.target))),
+                                     "undo", stmt.base))
         for variable in reversed(self.written(stmt) if stmt.maybe_bound else []):
-            self.body.append(_marker(assign(variable, _method(name(TAPE), "pop")), "pop", variable))
+            self.body.append(_marker(assign(variable, _method(name(self.tape), "pop")), "pop", variable))
         if stmt.kind == "setitem" and stmt.maybe_bound and self.in_place(stmt):
             base = self.rename.get(stmt.base, stmt.base)
             slot = gast.Subscript(value=name(base), slice=stmt.index, ctx=gast.Store())
-            self.body.append(_marker(assign(slot, _method(name(TAPE), "pop")), "pop", base))
+            self.body.append(_marker(assign(slot, _method(name(self.tape), "pop")), "pop", base))
 
     def adjoint_if(self, stmt):
         before = dict(self.state)
@@ -264,7 +271,7 @@ class ReverseTransform(Transform):
         loop.adjoint_loop = counter
         self.body.append(loop)
         if counter and self.bound_at.get(("counter", id(stmt))):
-            self.body.append(_marker(assign(counter, _method(name(TAPE), "pop")), "pop", counter))
+            self.body.append(_marker(assign(counter, _method(name(self.tape), "pop")), "pop", counter))
 
     def wrt_adjoints(self, wrt_names):
         """The adjoint of each `wrt` input (a zero where the output does not depend on it)."""
@@ -381,15 +388,22 @@ class ReverseTransform(Transform):
         else:
             self.body.append(_expr(popped, stmt.origin))
 
+    def adjoint_pop(self, stmt):
+        adjoint = self.make_owned(stmt.base, stmt.origin)
+        g = self.bar(stmt.target)
+        value = name(g) if g in self.state else call("zeros_like", name(stmt.target))
+        self.body.append(_expr(_method(name(adjoint), "append", value), stmt.origin))
+        return []
+
     def adjoint_getitem(self, stmt):
         base = stmt.args[0].id
         adjoint = self.make_owned(base, stmt.origin)
         g = name(self.bar(stmt.target))
-        if _is_basic_index(stmt.index, self.integers):
+        if _is_basic_index(stmt.index, self.integers) or base in self.sequences:
             update = gast.AugAssign(target=gast.Subscript(value=name(adjoint), slice=stmt.index,
                                                           ctx=gast.Store()), op=gast.Add(), value=g)
         else:
-            update = gast.Expr(value=call("add_at", name(adjoint), _index_value(stmt.index), g))
+            update = assign(adjoint, call("add_at", name(adjoint), _index_value(stmt.index), g))
         update.origin = stmt.origin
         self.body.append(update)
         return []
@@ -443,6 +457,33 @@ def _sequence_values(fn):
         elif stmt.kind == "copy" and isinstance(stmt.args[0], gast.Name) and stmt.args[0].id in sequences:
             sequences.add(stmt.target)
     return sequences
+
+
+INTEGER_OPERATIONS = {operator.add, operator.sub, operator.mul, operator.floordiv, operator.mod,
+                      operator.neg, len, int}
+
+
+def _integers(fn):
+    """Names that certainly hold ints: loop counters and int arithmetic on them."""
+    integers = {s.target for s in walk(fn.body) if s.kind == "for"}
+    candidates = [s for s in walk(fn.body) if s.kind == "call" and s.callee in INTEGER_OPERATIONS]
+    definitions = {}
+    for stmt in walk(fn.body):
+        if stmt.target:
+            definitions.setdefault(stmt.target, []).append(stmt)
+
+    def is_int(atom):
+        return isinstance(atom, gast.Constant) and type(atom.value) is int \
+            or isinstance(atom, gast.Name) and atom.id in integers
+    changed = True
+    while changed:
+        changed = False
+        for stmt in candidates:
+            if stmt.target not in integers and len(definitions[stmt.target]) == 1 and (
+                    stmt.callee in (len, int) or all(is_int(a) for a in stmt.args)):
+                integers.add(stmt.target)
+                changed = True
+    return integers
 
 
 def _assigned_in(block):

@@ -42,17 +42,41 @@ def zeros_like(x):
     (dict) of zeros for a tuple or list (dict) of values."""
     if type(x) is float or type(x) is int:
         return 0.0
+    if x is None:  # a variable not yet assigned (the tape saves it before a loop)
+        return None
     if isinstance(x, (list, tuple)):
-        return [zeros_like(v) for v in x]
+        return Cotangents(zeros_like(v) for v in x)
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
     return np.zeros_like(x)
 
 
+class Cotangents(list):
+    """The derivative of a tuple or list: ``+`` and ``+=`` add item by item (not concatenate),
+    so ``t_bar[1] += g`` works when item 1 is itself a tuple."""
+
+    def __add__(self, other):
+        return Cotangents(add_each(a, b) for a, b in zip(self, other))
+
+    def __iadd__(self, other):
+        for i, value in enumerate(other):
+            self[i] = add_each(self[i], value) if isinstance(self[i], (list, tuple, dict)) \
+                or self[i] is None or value is None else _iadd(self[i], value)
+        return self
+
+
+def _iadd(a, b):
+    a += b
+    return a
+
+
 def add_each(a, b):
-    """``a + b`` for derivative values; tuples, lists and dicts add element by element."""
+    """``a + b`` for derivative values; tuples, lists and dicts add element by element;
+    None (the value of a variable not yet assigned) counts as zero."""
+    if a is None or b is None:
+        return b if a is None else a
     if isinstance(a, (list, tuple)):
-        return [add_each(x, y) for x, y in zip(a, b)]
+        return Cotangents(add_each(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
         return {k: add_each(a[k], b[k]) for k in a}
     return a + b
@@ -61,7 +85,7 @@ def add_each(a, b):
 def copy_of(x):
     """A copy that later in-place writes cannot reach (lists and dicts copied deeply)."""
     if isinstance(x, (list, tuple)):
-        return [copy_of(v) for v in x]
+        return Cotangents(copy_of(v) for v in x) if isinstance(x, Cotangents) else [copy_of(v) for v in x]
     if isinstance(x, dict):
         return {k: copy_of(v) for k, v in x.items()}
     return x.copy() if isinstance(x, np.ndarray | np.generic) else x
@@ -136,8 +160,17 @@ def matmul_any(x, y):
 
 
 def add_at(target, index, values):
-    """``target[index] += values`` that accumulates repeated indices (``np.add.at``)."""
+    """``target[index] += values`` that accumulates repeated indices (``np.add.at``), in
+    place; returns `target`."""
     np.add.at(target, index, values)
+    return target
+
+
+def scatter_add(like, index, values):
+    """A zero array shaped like `like` with `values` added at `index` (repeats accumulate)."""
+    result = np.zeros_like(like)
+    np.add.at(result, index, values)
+    return result
 
 
 def dot_vjp_x(g, x, y):

@@ -17,7 +17,7 @@ from .names import Namer
 from .normalize import LiftedFunction, Renamer, coalesce_setitems, normalize
 from .optimize import optimize
 from .parse import parse_function
-from .reverse import TAPE, ReverseTransform, needed_primal_values
+from .reverse import ReverseTransform, needed_primal_values
 from .rules.registry import all_free_names
 from .emit import walk_nodes
 from .tape import prune_tape
@@ -177,7 +177,7 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple):
     outputs = _renamed(_pack(list(fn.outputs), fn.returns_tuple), rename)
     outputs = _capture(outputs, restored, primal, namer)
     if any(getattr(node, "tape", None) for node in walk_nodes(primal)):
-        primal.insert(0, assign(TAPE, gast.List(elts=[], ctx=gast.Load())))
+        primal.insert(0, assign(transform.tape, gast.List(elts=[], ctx=gast.Load())))
     for node in adjoint:
         node.sweep = "adjoint"
     if mode == "split":

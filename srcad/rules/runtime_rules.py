@@ -42,3 +42,9 @@ defvjp(runtime.add_each, "a, b", "g", "g")
 defjvp(runtime.add_each, "a, b", "a_dot", "b_dot")
 defvjp(runtime.copy_of, "x", "g")
 defjvp(runtime.copy_of, "x", "copy_of(x_dot)")
+
+# add_at(target, index, values) adds in place and returns target; scatter_add is its pure form.
+defvjp(runtime.add_at, "target, index, values", "g", ZERO, "g[index]")
+defjvp(runtime.add_at, "target, index, values", "target_dot", ZERO, "scatter_add(target, index, values_dot)")
+defvjp(runtime.scatter_add, "like, index, values", ZERO, ZERO, "g[index]")
+defjvp(runtime.scatter_add, "like, index, values", ZERO, ZERO, "scatter_add(like, index, values_dot)")

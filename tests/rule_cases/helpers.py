@@ -68,6 +68,17 @@ def copy_of(x):
     return runtime.copy_of(x) * 2.0
 
 
+REPEATED = np.array([0, 2, 2])
+
+
+def add_at_repeated(target, values):
+    return runtime.add_at(target.copy(), REPEATED, values) * 1.5
+
+
+def scatter_add_repeated(like, values):
+    return runtime.scatter_add(like, (REPEATED, slice(None)), values) ** 2
+
+
 def seed_cotangent(x):
     return runtime.seed_cotangent(np.sum(x), "f")
 
@@ -119,13 +130,16 @@ for _xs, _ys in [((3, 4), (4, 5)), ((2, 3), (2, 3, 2)), ((4,), (4,))]:
         RuleCase((runtime.dot_vjp_x,), dot_vjp_x, (_g, _x, _y), wrt=(0, 2), name=_n),
         RuleCase((runtime.dot_vjp_y,), dot_vjp_y, (_g, _x, _y), wrt=(0, 1), name=_n),
     ]
-if hasattr(runtime, "add_each"):   # helpers of control flow and lists
-    CASES += [
-        RuleCase((runtime.add_each,), add_each, (uniform((3, 4), seed=27), uniform((3, 4), seed=28)),
-                 wrt=(0, 1), name="arrays"),
-        RuleCase((runtime.add_each,), add_each, (0.5, -1.5), wrt=(0, 1), name="floats"),
-        RuleCase((runtime.copy_of,), copy_of, (uniform((3, 4), seed=29),), name="array"),
-        RuleCase((runtime.copy_of,), copy_of, (0.5,), name="float"),
+CASES += [   # helpers of control flow, lists and index scatters
+    RuleCase((runtime.add_at,), add_at_repeated, (uniform((4,), seed=30), uniform((3,), seed=31)),
+             wrt=(0, 1)),
+    RuleCase((runtime.scatter_add,), scatter_add_repeated,
+             (uniform((4, 2), seed=32), uniform((3, 2), seed=33)), wrt=(1,)),
+    RuleCase((runtime.add_each,), add_each, (uniform((3, 4), seed=27), uniform((3, 4), seed=28)),
+             wrt=(0, 1), name="arrays"),
+    RuleCase((runtime.add_each,), add_each, (0.5, -1.5), wrt=(0, 1), name="floats"),
+    RuleCase((runtime.copy_of,), copy_of, (uniform((3, 4), seed=29),), name="array"),
+    RuleCase((runtime.copy_of,), copy_of, (0.5,), name="float"),
     ]
 CASES += [
     RuleCase((runtime.seed_cotangent,), seed_cotangent, (uniform((3,), seed=22),), differentiable=False),
