@@ -103,6 +103,7 @@ class NormalFunction:
     parsed: object            # the ParsedFunction
 
     lifted: list = field(default_factory=list)   # nested defs, as module-level gast defs
+    unpacked: set = field(default_factory=set)   # values unpacked into several names (tuples)
 
     def definition_of(self):
         """version name -> the Stmt that defines it."""

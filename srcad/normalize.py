@@ -100,6 +100,7 @@ class Normalizer:
         self.temporaries = set()  # names normalization invented (t1, t2, ..., out)
         self.lifted = {}          # nested def name -> (module-level gast def, captured names)
         self.loop_depth = 0
+        self.unpacked = set()     # values unpacked into several names (tuples)
 
     # -- names -------------------------------------------------------------------------
     def define(self, user_name):
@@ -164,7 +165,7 @@ class Normalizer:
             kw_defaults=list(args.kw_defaults), body=self.body, outputs=outputs,
             returns_tuple=returns_tuple, locals=set(self.versions), taken=self.namer.taken,
             temporaries=self.temporaries, parsed=self.parsed,
-            lifted=[node for node, _ in self.lifted.values()],
+            lifted=[node for node, _ in self.lifted.values()], unpacked=self.unpacked,
         )
 
     def check_supported(self, body):
@@ -488,6 +489,8 @@ class Normalizer:
                 self.assign(element, atom)
             return
         whole = self.atom(value)
+        if isinstance(whole, gast.Name):
+            self.unpacked.add(whole.id)  # a tuple (or a sequence): its derivative is a list
         for i, element in enumerate(target.elts):
             item = gast.Subscript(value=whole, slice=gast.Constant(value=i, kind=None),
                                   ctx=gast.Load())

@@ -79,6 +79,8 @@ class ReverseTransform(Transform):
         self.counters = {}     # id(loop stmt) -> iteration counter name
         self.bound_at = {}     # id(loop stmt) -> names possibly bound when the loop starts
         self.integers = _integers(fn)
+        self.definite_at = {}  # id(if or loop stmt) -> names certainly bound when it starts
+        self.maybe_none = set()  # adjoints that may hold None (zero where the value never existed)
 
     def bar(self, version):
         adjoint = self.derived(version, "_bar")
@@ -91,7 +93,9 @@ class ReverseTransform(Transform):
 
     # -- the primal sweep --------------------------------------------------------------------
     def primal_sweep(self):
-        _mark_bindings(self.fn.body, set(self.fn.params) | set(self.fn.kwonly), self.bound_at)
+        params = set(self.fn.params) | set(self.fn.kwonly)
+        _mark_bindings(self.fn.body, params, self.bound_at)
+        _mark_definite(self.fn.body, params, self.definite_at)
         return self.primal_block(self.fn.body)
 
     def primal_block(self, block):
@@ -219,18 +223,27 @@ class ReverseTransform(Transform):
         after_body, self.state = self.state, dict(before)
         orelse = self.adjoint_block(stmt.orelse)
         after_orelse = self.state
-        self.state = self.merge(after_body, body, after_orelse, orelse, stmt.origin)
+        self.state = self.merge(after_body, body, after_orelse, orelse, stmt)
         node = gast.If(test=stmt.test, body=body or [gast.Pass()], orelse=orelse)
         node.origin = stmt.origin
         self.body.append(node)
 
-    def merge(self, state_a, nodes_a, state_b, nodes_b, origin):
+    def zero(self, adjoint, stmt):
+        """``v_bar = zeros_like(v)``; None where v may not exist yet when `stmt` starts (only
+        a path on which v exists can use it later)."""
+        primal = self.primal_of[adjoint]
+        if primal in self.definite_at.get(id(stmt), ()):
+            return assign(adjoint, call("zeros_like", name(primal)), stmt.origin)
+        self.maybe_none.add(adjoint)
+        return assign(adjoint, gast.Constant(None, None), stmt.origin)
+
+    def merge(self, state_a, nodes_a, state_b, nodes_b, stmt):
         """Adjoints set on one path only are zero-initialized on the other."""
         merged = {}
-        for adjoint in set(state_a) | set(state_b):
+        for adjoint in sorted(set(state_a) | set(state_b)):
             for state, nodes in ((state_a, nodes_a), (state_b, nodes_b)):
                 if adjoint not in state:
-                    nodes.append(assign(adjoint, call("zeros_like", name(self.primal_of[adjoint])), origin))
+                    nodes.append(self.zero(adjoint, stmt))
                     state[adjoint] = "owned"
             merged[adjoint] = "owned" if state_a[adjoint] == state_b[adjoint] == "owned" else "set"
         return merged
@@ -246,13 +259,12 @@ class ReverseTransform(Transform):
             if not zero_first and not downgrade:
                 break
             for adjoint in zero_first:
-                self.body.append(assign(adjoint, call("zeros_like", name(self.primal_of[adjoint])),
-                                        stmt.origin))
+                self.body.append(self.zero(adjoint, stmt))
                 entry[adjoint] = "owned"
             for adjoint in downgrade:
                 entry[adjoint] = "set"
         for adjoint in [a for a in entry if a not in exit_state]:
-            body.append(assign(adjoint, call("zeros_like", name(self.primal_of[adjoint])), stmt.origin))
+            body.append(assign(adjoint, call("zeros_like", name(adjoint)), stmt.origin))
         self.state = entry
         if not body:
             body = [gast.Pass()]
@@ -305,7 +317,7 @@ class ReverseTransform(Transform):
     def accumulate(self, version, contribution, origin):
         adjoint = self.bar(version)
         if adjoint in self.state:
-            if version in self.sequences:
+            if version in self.sequences or adjoint in self.maybe_none:
                 total = call("add_each", name(adjoint), contribution)
             else:
                 total = gast.BinOp(left=name(adjoint), op=gast.Add(), right=contribution)
@@ -320,6 +332,9 @@ class ReverseTransform(Transform):
         adjoint = self.bar(version)
         if adjoint not in self.state:
             self.emit(adjoint, call("zeros_like", name(self.rename.get(version, version))), origin)
+        elif adjoint in self.maybe_none:
+            self.emit(adjoint, call("add_each", call("zeros_like", name(self.rename.get(version, version))),
+                                    name(adjoint)), origin)
         elif self.state[adjoint] != "owned":
             copied = call("copy_of", name(adjoint)) if version in self.sequences \
                 else _method(name(adjoint), "copy")
@@ -399,7 +414,11 @@ class ReverseTransform(Transform):
         base = stmt.args[0].id
         adjoint = self.make_owned(base, stmt.origin)
         g = name(self.bar(stmt.target))
-        if _is_basic_index(stmt.index, self.integers) or base in self.sequences:
+        if base in self.sequences:  # an item of a tuple or list: maybe a tuple or None itself
+            slot = gast.Subscript(value=name(adjoint), slice=stmt.index, ctx=gast.Load())
+            update = assign(gast.Subscript(value=name(adjoint), slice=stmt.index, ctx=gast.Store()),
+                            call("add_each", slot, g))
+        elif _is_basic_index(stmt.index, self.integers):
             update = gast.AugAssign(target=gast.Subscript(value=name(adjoint), slice=stmt.index,
                                                           ctx=gast.Store()), op=gast.Add(), value=g)
         else:
@@ -448,7 +467,7 @@ def _user_call(function_name, stmt, extra=()):
 def _sequence_values(fn):
     """Variables holding tuples, lists or dicts of values (their adjoints add per element)."""
     from .rules import lookup
-    sequences = set()
+    sequences = set(fn.unpacked)
     for stmt in walk(fn.body):
         if stmt.kind == "pack" or stmt.kind == "usercall":
             sequences.add(stmt.target)
@@ -515,6 +534,20 @@ def _mark_bindings(block, bound, loops, depth=0):
             elif stmt.target:
                 stmt.maybe_bound = stmt.target in bound
                 bound = bound | {stmt.target}
+    return bound
+
+
+def _mark_definite(block, bound, starts):
+    """Record, for each branch and loop, the names certainly bound when it starts."""
+    for stmt in block:
+        if stmt.kind == "if":
+            starts[id(stmt)] = set(bound)
+            bound = _mark_definite(stmt.body, set(bound), starts) & _mark_definite(stmt.orelse, set(bound), starts)
+        elif stmt.kind in ("for", "while"):
+            starts[id(stmt)] = set(bound)
+            _mark_definite(stmt.body, set(bound) | ({stmt.target} if stmt.kind == "for" else set()), starts)
+        elif stmt.target and stmt.kind != "break":
+            bound = bound | {stmt.target}
     return bound
 
 

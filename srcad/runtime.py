@@ -79,7 +79,10 @@ def add_each(a, b):
         return Cotangents(add_each(x, y) for x, y in zip(a, b))
     if isinstance(a, dict):
         return {k: add_each(a[k], b[k]) for k in a}
-    return a + b
+    total = a + b
+    if isinstance(a, np.ndarray) and isinstance(total, np.ndarray) and total.dtype != a.dtype:
+        total = total.astype(a.dtype)  # as ``a += b`` would: the derivative keeps a's dtype
+    return total
 
 
 def copy_of(x):

@@ -95,6 +95,14 @@ def sum_items_vjp(g, items):
     return np.broadcast_to(g, np.shape(items))
 
 
+def sum_cotangents(cotangents, like):
+    """The adjoint of `sum_items_vjp` in its cotangent: the items' cotangents (a list, or the
+    rows of an array) summed back to the shape of `like`."""
+    if isinstance(cotangents, (list, tuple)):
+        return sum(runtime.broadcast_as(c, like) for c in cotangents)
+    return runtime.unbroadcast(cotangents, like)
+
+
 def sum_items_jvp(tangents, like):
     """Tangent of builtin ``sum(items)``: the sum of the items' tangents (a list or tuple),
     or for an array the sum of its rows."""

@@ -8,8 +8,8 @@ import math
 
 import numpy as np  # noqa: F401  (templates call np.sign)
 
-from .elementwise_helpers import (extremum_share, power_log, scalar_polygamma, sum_items_jvp,  # noqa: F401
-                                  sum_items_vjp)                 # (templates call them)
+from .elementwise_helpers import (extremum_share, power_log, scalar_polygamma, sum_cotangents,  # noqa: F401
+                                  sum_items_jvp, sum_items_vjp)  # (templates call them)
 from .registry import ZERO, alias, defjvp, defvjp, describe, elementwise, nondifferentiable
 
 LN2 = 0.6931471805599453
@@ -91,6 +91,13 @@ describe(pow, "as x ** y; mod is not differentiable")
 # value; an array iterable (summed over its first axis) gets an array.
 defvjp(sum, "iterable, start=0", "sum_items_vjp(g, iterable)", "unbroadcast(g, start)")
 defjvp(sum, "iterable, start=0", "sum_items_jvp(iterable_dot, ans)", "broadcast_as(start_dot, ans)")
+# ... and the helpers themselves, linear in their first argument (second derivatives of sum):
+defvjp(sum_items_vjp, "cotangent, items", "sum_cotangents(g, cotangent)", ZERO)
+defjvp(sum_items_vjp, "cotangent, items", "sum_items_vjp(cotangent_dot, items)", ZERO)
+defvjp(sum_items_jvp, "tangents, like", "sum_items_vjp(g, tangents)", ZERO)
+defjvp(sum_items_jvp, "tangents, like", "sum_items_jvp(tangents_dot, like)", ZERO)
+defvjp(sum_cotangents, "cotangents, like", "sum_items_vjp(g, cotangents)", ZERO)
+defjvp(sum_cotangents, "cotangents, like", "sum_cotangents(cotangents_dot, like)", ZERO)
 describe(sum, "of a list / tuple of values or of an array's rows")
 
 

@@ -189,6 +189,33 @@ CASES += [
     RuleCase((eh.fmax_weight,), fmax_weight, (uniform((3, 4), seed=35), uniform((4,), seed=36)),
              wrt=(0, 1), differentiable=False),
 ]
+def sum_items_vjp_list(g, a, b):
+    first, second = eh.sum_items_vjp(g, [a, b])
+    return np.sum(first * a) + np.sum(second ** 2)
+
+
+def sum_items_jvp_list(a, b, like):
+    return eh.sum_items_jvp([a, b * 2.0], like) ** 2
+
+
+def sum_cotangents_list(a, b, like):
+    return eh.sum_cotangents([a, b], like) * 3.0
+
+
+def sum_items_vjp_rows(g, rows):
+    return eh.sum_items_vjp(g, rows) ** 2
+
+
+CASES += [
+    RuleCase((eh.sum_items_vjp,), sum_items_vjp_list,
+             (uniform((3,), seed=60), uniform((3,), seed=61), uniform((3,), seed=62)), wrt=(0, 1, 2)),
+    RuleCase((eh.sum_items_vjp,), sum_items_vjp_rows, (uniform((3,), seed=63), uniform((4, 3), seed=64)),
+             name="rows"),
+    RuleCase((eh.sum_items_jvp,), sum_items_jvp_list,
+             (uniform((3,), seed=65), uniform((3,), seed=66), uniform((3,), seed=67)), wrt=(0, 1)),
+    RuleCase((eh.sum_cotangents,), sum_cotangents_list,
+             (uniform((3,), seed=68), uniform((3,), seed=69), uniform((3,), seed=70)), wrt=(0, 1)),
+]
 if lookup(eh.extremum_share) is not None:   # registered with builtin max(*args)
     CASES.append(RuleCase((eh.extremum_share,), extremum_share, (0.3, 0.9), wrt=(0, 1),
                           differentiable=False))
