@@ -181,7 +181,8 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple):
     for node in adjoint:
         node.sweep = "adjoint"
     if mode == "split":
-        return _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker)
+        return _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker,
+                      transform.tape)
     if mode == "grad":
         returned = adjoints
     else:
@@ -206,8 +207,9 @@ def _capture(outputs, restored, primal, namer):
     return gast.Tuple(elts=captured, ctx=gast.Load()) if isinstance(outputs, gast.Tuple) else captured[0]
 
 
-def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker):
-    """Reverse mode as two functions: forward part and backward part, sharing `saved`."""
+def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker, tape):
+    """Reverse mode as two functions: forward part and backward part, sharing `saved`.
+    The backward part pops a copy of the tape, so `saved` can be used again."""
     temporaries = _temporaries(fn, namer)
     namespace = _namespace(parsed)
     cotangent = cotangent or namer.fresh("cotangent")
@@ -224,7 +226,10 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
                         ctx=gast.Load()), fn.params, namer, keep_defaults=True, optimized=False)
     unpack = assign(gast.Tuple(elts=[gast.Name(r, gast.Store(), None, None) for r in residuals],
                                ctx=gast.Store()), name(saved))
-    backward = _function(fn, parsed, "bwd", wrt, ([unpack] if residuals else []) + adjoint, adjoints,
+    start = [unpack] if residuals else []
+    if tape in residuals:
+        start.append(assign(tape, call("list", name(tape))))
+    backward = _function(fn, parsed, "bwd", wrt, start + adjoint, adjoints,
                          [saved, cotangent], namer, optimized=True)
     return _module(fn, parsed, "split", wrt, [forward, backward], linker)
 

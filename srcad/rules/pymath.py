@@ -91,6 +91,11 @@ describe(pow, "as x ** y; mod is not differentiable")
 # value; an array iterable (summed over its first axis) gets an array.
 defvjp(sum, "iterable, start=0", "sum_items_vjp(g, iterable)", "unbroadcast(g, start)")
 defjvp(sum, "iterable, start=0", "sum_items_jvp(iterable_dot, ans)", "broadcast_as(start_dot, ans)")
+# list(...) / tuple(...) of values copy them (the backward part of a split call copies its tape)
+defvjp(list, "iterable", "g")
+defjvp(list, "iterable", "list(iterable_dot)")
+defvjp(tuple, "iterable", "g")
+defjvp(tuple, "iterable", "tuple(iterable_dot)")
 # ... and the helpers themselves, linear in their first argument (second derivatives of sum):
 defvjp(sum_items_vjp, "cotangent, items", "sum_cotangents(g, cotangent)", ZERO)
 defjvp(sum_items_vjp, "cotangent, items", "sum_items_vjp(cotangent_dot, items)", ZERO)

@@ -325,3 +325,20 @@ CASES += [
     RuleCase((sum,), b_sum_broadcast, (uniform((3, 4), seed=12), uniform((4,), seed=13)), wrt=(0, 1),
              extra=LIST),
 ]
+
+
+def b_list_copy(a, b):
+    items = list([a, b * 2.0])
+    return items[0] * items[1]
+
+
+def b_tuple_copy(a, b):
+    items = tuple([np.sin(a), b])
+    return np.sum(items[0] + items[1] ** 2)
+
+
+CASES += [
+    RuleCase((list,), b_list_copy, (0.3, -1.2), wrt=(0, 1), extra=LIST),
+    RuleCase((tuple,), b_tuple_copy, (uniform((3,), seed=14), uniform((3,), seed=15)), wrt=(0, 1),
+             extra=LIST),
+]
