@@ -116,8 +116,10 @@ class ForwardTransform(Transform):
         elif stmt.kind == "break":
             node = gast.Break()
         else:
-            written = stmt.base if stmt.kind == "append" else stmt.target
+            written = stmt.base if stmt.kind in ("append", "pop") else stmt.target
             active = written and self.activity.active(written)
+            if stmt.kind == "pop" and self.activity.active(stmt.target):
+                active = True
             if stmt.kind == "pack" and stmt.target in self.activity.varied:
                 active = True  # a list that varied values are appended to later
             if not (active and stmt.kind == "usercall"):

@@ -448,3 +448,15 @@ HARDER = [
 def test_harder_structure(function, args):
     wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
     check_grads(function, args, wrt=wrt, rtol=1e-5, atol=1e-7)
+
+
+SCALAR_CASES = [(f, args) for f, args in CASES + HARDER if np.ndim(f(*args)) == 0]
+
+
+@pytest.mark.parametrize("function, args", SCALAR_CASES,
+                         ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(SCALAR_CASES)])
+def test_gradient_code_is_differentiable_again(function, args):
+    """The generated gradient (tape, reversed loops, split calls and all) is itself checked
+    in both modes: forward-over-reverse (Hessian-vector products) and reverse-over-reverse."""
+    wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
+    check_grads(srcad.grad(function, wrt=wrt), args, wrt=wrt, rtol=1e-4, atol=1e-6)
