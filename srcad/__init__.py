@@ -7,10 +7,12 @@ from .rules import alias, defjvp, defvjp, nondifferentiable  # noqa: E402
 from .rules import defelementwise as defelementwise  # noqa: E402
 from .runtime import stop_gradient  # noqa: E402
 from .api import Differentiable, differentiable, grad, jvp, source, value_and_grad, vjp  # noqa: E402
+from .matrices import hessian, hvp, jacobian  # noqa: E402
 from . import testing  # noqa: E402,F401
 
 __all__ = [
-    "grad", "value_and_grad", "vjp", "jvp", "source", "differentiable", "Differentiable",
+    "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "source",
+    "differentiable", "Differentiable",
     "stop_gradient", "defvjp", "defjvp", "defelementwise", "alias", "nondifferentiable",
     "SrcadError", "UnsupportedSyntax", "NoDerivativeRule", "NotScalarOutput", "testing",
 ]

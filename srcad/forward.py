@@ -9,7 +9,10 @@ import gast
 
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError
-from .normalize import LiftedFunction
+from .normalize import DerivativeOf, LiftedFunction
+from .batching import align_tangents, batch_expression, transparent
+from .ir import walk
+from .rules import lookup
 from .shapes import ShapeClasses
 
 
@@ -51,8 +54,36 @@ class Transform:
     def __init__(self, fn, activity, namer, rename):
         self.fn, self.activity, self.namer, self.rename = fn, activity, namer, rename
         self.shapes = ShapeClasses(fn)
+        self.sequences = sequence_values(fn)
         self.body = []
         self.owned = set()   # derivative arrays this code created, safe to write into
+        self.batch = None    # vector mode: the name holding the number of directions
+        self.namespace = {}
+
+    def vector_mode(self, directions, namespace):
+        """Derivative values carry a leading axis of `directions` directions."""
+        self.batch, self.namespace = directions, namespace
+
+    def zeros(self, value):
+        """A zero derivative for `value` (with the directions axis in vector mode)."""
+        if self.batch:
+            return call("batch_zeros", value, name(self.batch))
+        return call("zeros_like", value)
+
+    def batch_index(self, index):
+        """In vector mode, index derivative values past their directions axis."""
+        if not self.batch:
+            return index
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        return gast.Tuple(elts=[gast.Slice(None, None, None)] + list(parts), ctx=gast.Load())
+
+    def batched(self, expr):
+        """A rule's expression, made to work on derivative values with directions."""
+        if not self.batch:
+            return expr
+        derived = {n for n in self.namer.derived_names.values()}
+        return batch_expression(expr, derived, self.namespace, self.batch,
+                                self.namer.fresh("direction"))
 
     def derived(self, version, suffix):
         return self.namer.derived(self.rename.get(version, version), suffix)
@@ -90,7 +121,7 @@ class ForwardTransform(Transform):
     def run(self, wrt_names):
         """The JVP body. A parameter outside `wrt` that a loop or branch later makes varied
         starts with a zero tangent."""
-        starts = [assign(self.dot(p), call("zeros_like", name(p)))
+        starts = [assign(self.dot(p), self.zeros(name(p)))
                   for p in self.fn.params + self.fn.kwonly
                   if p in self.activity.varied and p not in wrt_names and self.activity.active(p)]
         return starts + self.block(self.fn.body)
@@ -138,7 +169,7 @@ class ForwardTransform(Transform):
     def tangent_call(self, stmt):
         rule = rule_of(stmt)
         if not rule.differentiable:
-            self.emit(self.dot(stmt.target), call("zeros_like", name(stmt.target)), stmt)
+            self.emit(self.dot(stmt.target), self.zeros(name(stmt.target)), stmt)
             return
         bound = bind(rule, stmt)
         terms = []
@@ -154,12 +185,23 @@ class ForwardTransform(Transform):
             names = {"ans": name(stmt.target)}
             names.update({f"{p}_dot": name(self.dot(a.id)) for p, a in bound.items()
                           if not isinstance(a, list) and self.has_tangent(a)})
-            terms.append(instantiate(rule, template, bound, param, names,
-                                     same_shape=self.shapes.same(atom, stmt.target)))
+            same_shape = self.shapes.same(atom, stmt.target)
+            if self.batch and param in rule.vector_jvps:
+                terms.append(instantiate(rule, rule.vector_jvps[param], bound, param, names))
+                continue
+            term = instantiate(rule, template, bound, param, names, same_shape=same_shape)
+            if self.batch:
+                derived = set(self.namer.derived_names.values())
+                if not same_shape and transparent(term, derived, self.namespace):
+                    primal_of = {self.dot(a.id): a for p, a in bound.items()
+                                 if not isinstance(a, list) and self.has_tangent(a)}
+                    term = align_tangents(term, primal_of, name(stmt.target))
+                term = self.batched(term)
+            terms.append(term)
         if terms:
             self.emit(self.dot(stmt.target), add_all(terms), stmt)
         else:
-            self.emit(self.dot(stmt.target), call("zeros_like", name(stmt.target)), stmt)
+            self.emit(self.dot(stmt.target), self.zeros(name(stmt.target)), stmt)
 
     def vararg_terms(self, rule, bound, param, atoms, stmt):
         """One term per varied argument passed to a ``*args`` parameter."""
@@ -169,22 +211,22 @@ class ForwardTransform(Transform):
                 continue
             template = template_for(rule, rule.jvps, param, stmt, "forward-mode")
             if template is not None:
-                terms.append(instantiate(rule, template, bound, param, {
+                terms.append(self.batched(instantiate(rule, template, bound, param, {
                     "ans": name(stmt.target), "position": gast.Constant(position, None),
-                    f"{param}_dot": name(self.dot(atom.id))}))
+                    f"{param}_dot": name(self.dot(atom.id))})))
         return terms
 
     def tangent_copy(self, stmt):
         source = stmt.args[0]
-        tangent = name(self.dot(source.id)) if self.has_tangent(source) else call("zeros_like", name(stmt.target))
+        tangent = name(self.dot(source.id)) if self.has_tangent(source) else self.zeros(name(stmt.target))
         self.emit(self.dot(stmt.target), tangent, stmt)
 
     def tangent_getitem(self, stmt):
         if not self.has_tangent(stmt.args[0]):
-            self.emit(self.dot(stmt.target), call("zeros_like", name(stmt.target)), stmt)
+            self.emit(self.dot(stmt.target), self.zeros(name(stmt.target)), stmt)
             return
-        source = gast.Subscript(value=name(self.dot(stmt.args[0].id)), slice=stmt.index,
-                                ctx=gast.Load())
+        index = stmt.index if stmt.args[0].id in self.sequences else self.batch_index(stmt.index)
+        source = gast.Subscript(value=name(self.dot(stmt.args[0].id)), slice=index, ctx=gast.Load())
         self.emit(self.dot(stmt.target), source, stmt)
 
     def tangent_setitem(self, stmt):
@@ -195,15 +237,18 @@ class ForwardTransform(Transform):
                 self.emit(target_dot, gast.Call(func=gast.Attribute(
                     value=name(base_dot), attr="copy", ctx=gast.Load()), args=[], keywords=[]), stmt)
         else:
-            self.emit(target_dot, call("zeros_like", name(stmt.target)), stmt)
+            self.emit(target_dot, self.zeros(name(stmt.target)), stmt)
         self.owned.add(target_dot)
         value = stmt.args[0]
         value_dot = name(self.dot(value.id)) if self.has_tangent(value) else gast.Constant(0.0, None)
-        self.emit(gast.Subscript(value=name(target_dot), slice=stmt.index, ctx=gast.Store()),
-                  value_dot, stmt)
+        if self.batch and self.has_tangent(value):
+            slot = gast.Subscript(value=name(stmt.target), slice=stmt.index, ctx=gast.Load())
+            value_dot = call("batch_align", value_dot, value, slot)
+        self.emit(gast.Subscript(value=name(target_dot), slice=self.batch_index(stmt.index),
+                                 ctx=gast.Store()), value_dot, stmt)
 
     def tangent_or_zero(self, atom):
-        return name(self.dot(atom.id)) if self.has_tangent(atom) else call("zeros_like", atom)
+        return name(self.dot(atom.id)) if self.has_tangent(atom) else self.zeros(atom)
 
     def tangent_pack(self, stmt):
         tangents = [self.tangent_or_zero(a) for a in stmt.args]
@@ -224,7 +269,7 @@ class ForwardTransform(Transform):
         if stmt.base in self.activity.varied:
             value = _method_call(name(self.dot(stmt.base)), "pop")
         else:
-            value = call("zeros_like", name(stmt.target))
+            value = self.zeros(name(stmt.target))
         self.emit(self.dot(stmt.target), value, stmt)
 
     def tangent_usercall(self, stmt):
@@ -246,8 +291,22 @@ class ForwardTransform(Transform):
             if self.has_tangent(atom):
                 tangents.append(name(self.dot(atom.id)))
             else:
-                tangents.append(call("zeros_like", atom))
+                tangents.append(self.zeros(atom))
         return tangents
+
+
+def sequence_values(fn):
+    """Variables holding tuples, lists or dicts of values (their derivatives are lists)."""
+    sequences = set(fn.unpacked)
+    for stmt in walk(fn.body):
+        if stmt.kind == "pack" or stmt.kind == "usercall":
+            sequences.add(stmt.target)
+        elif stmt.kind == "call" and (getattr(lookup(stmt.callee), "sequence_output", False)
+                                      or stmt.callee in (list, tuple)):
+            sequences.add(stmt.target)
+        elif stmt.kind == "copy" and isinstance(stmt.args[0], gast.Name) and stmt.args[0].id in sequences:
+            sequences.add(stmt.target)
+    return sequences
 
 
 def _method_call(receiver, method):
@@ -257,6 +316,8 @@ def _method_call(receiver, method):
 
 def callee_parameters(callee):
     """Parameter names of a user function (positional, then keyword-only)."""
+    if isinstance(callee, DerivativeOf):
+        return callee.parameters(callee_parameters(callee.function))
     if isinstance(callee, LiftedFunction):
         args = callee.node.args
         return [a.id for a in args.args] + [a.id for a in args.kwonlyargs]

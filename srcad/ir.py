@@ -104,6 +104,7 @@ class NormalFunction:
 
     lifted: list = field(default_factory=list)   # nested defs, as module-level gast defs
     unpacked: set = field(default_factory=set)   # values unpacked into several names (tuples)
+    derivative_bindings: list = field(default_factory=list)  # srcad.grad(g) used inside
 
     def definition_of(self):
         """version name -> the Stmt that defines it."""

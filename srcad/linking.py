@@ -10,10 +10,11 @@ binding is lazy, so a function may call itself (recursion) or its caller.
 class LazyDerivative:
     """A derivative function of `function`, generated when first called."""
 
-    __slots__ = ("function", "mode", "wrt", "part", "target")
+    __slots__ = ("function", "mode", "wrt", "part", "target", "as_tuple")
 
-    def __init__(self, function, mode, wrt, part=None):
+    def __init__(self, function, mode, wrt, part=None, as_tuple=None):
         self.function, self.mode, self.wrt, self.part = function, mode, tuple(wrt), part
+        self.as_tuple = as_tuple
         self.target = None
 
     def resolve(self):
@@ -22,7 +23,7 @@ class LazyDerivative:
             function = self.function
             if isinstance(function, LazyDerivative):  # the derivative of a derivative
                 function = function.resolve()
-            result = derivative(function, self.mode, self.wrt, None)
+            result = derivative(function, self.mode, self.wrt, self.as_tuple)
             self.target = result if self.part is None else result[self.part]
         return self.target
 
@@ -34,11 +35,19 @@ class LazyDerivative:
         return f"<srcad {self.mode} of {getattr(self.function, '__qualname__', self.function)}>"
 
 
-def split_of(function, wrt):
-    """(forward part, backward part) of `function`'s reverse mode w.r.t. parameters `wrt`."""
-    return LazyDerivative(function, "split", wrt, 0), LazyDerivative(function, "split", wrt, 1)
+def split_of(function, wrt, vector=False):
+    """(forward part, backward part) of `function`'s reverse mode w.r.t. parameters `wrt`
+    (`vector`: cotangents carry a leading axis of directions)."""
+    mode = "split_batch" if vector else "split"
+    return LazyDerivative(function, mode, wrt, 0), LazyDerivative(function, mode, wrt, 1)
 
 
-def jvp_of(function, wrt):
+def jvp_of(function, wrt, vector=False):
     """`function`'s forward mode, called as ``f_jvp(tangents, *args, **kwargs)``."""
-    return LazyDerivative(function, "jvp_call", wrt)
+    return LazyDerivative(function, "jvp_batch_call" if vector else "jvp_call", wrt)
+
+
+def derivative_of(function, mode, wrt, as_tuple):
+    """The generated `mode` function of `function` (``srcad.grad(g)`` written inside a
+    differentiated function), as plain generated code that can be differentiated again."""
+    return LazyDerivative(function, mode, wrt, None, as_tuple)

@@ -4,6 +4,7 @@ Desugars augmented assignment, tuple unpacking, method calls and attribute reads
 arrays (``x.sum()`` is a call of ``np.ndarray.sum`` with ``x`` first), and gives each
 reassignment of a variable a new version name so every value is defined once.
 """
+import ast
 import copy
 import inspect
 import operator
@@ -101,6 +102,7 @@ class Normalizer:
         self.lifted = {}          # nested def name -> (module-level gast def, captured names)
         self.loop_depth = 0
         self.unpacked = set()     # values unpacked into several names (tuples)
+        self.derivative_bindings = []   # srcad.grad(g) inside: (name, g, mode, wrt, as_tuple)
 
     # -- names -------------------------------------------------------------------------
     def define(self, user_name):
@@ -166,6 +168,7 @@ class Normalizer:
             returns_tuple=returns_tuple, locals=set(self.versions), taken=self.namer.taken,
             temporaries=self.temporaries, parsed=self.parsed,
             lifted=[node for node, _ in self.lifted.values()], unpacked=self.unpacked,
+            derivative_bindings=self.derivative_bindings,
         )
 
     def check_supported(self, body):
@@ -450,6 +453,41 @@ class Normalizer:
         return {"kind": "usercall", "expr": expr, "callee": LiftedFunction(lifted, self.parsed),
                 "args": args, "kwargs": kwargs}
 
+    def derivative_call(self, node):
+        """``srcad.grad(g, wrt)(args)`` inside the function: a call of g's generated gradient,
+        itself differentiated like any user function (each level has its own names, so
+        derivatives of different levels never mix: no perturbation confusion)."""
+        transform = node.func
+        mode = _transformation_name(self.parsed.resolve(transform.func))
+        if not transform.args or not isinstance(transform.args[0], gast.Name):
+            self.unsupported(transform, f"srcad.{mode} of something other than a function name",
+                             "Pass a nested `def` or a module-level function by name.")
+        wrt_node = transform.args[1] if len(transform.args) > 1 else next(
+            (k.value for k in transform.keywords if k.arg == "wrt"), gast.Constant(0, None))
+        try:
+            wrt = ast.literal_eval(gast.gast_to_ast(wrt_node))
+        except ValueError:
+            self.unsupported(wrt_node, "a computed `wrt`", "Write wrt as a literal int or tuple.")
+        indices, as_tuple = ((wrt,), False) if isinstance(wrt, int) else (tuple(wrt), True)
+        function_name = transform.args[0].id
+        args = [self.atom(a) for a in node.args]
+        kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
+        if function_name in self.lifted:
+            lifted, captured = self.lifted[function_name]
+            kwargs.update({c: self.atom(gast.Name(c, gast.Load(), None, None)) for c in captured})
+            function = LiftedFunction(lifted, self.parsed)
+        else:
+            function = self.parsed.resolve(transform.args[0])
+            if not is_user_function(function):
+                self.unsupported(transform, f"srcad.{mode} of {function_name}",
+                                 "Pass a Python function defined with `def`.")
+        binding = self.fresh(f"{function_name}_{mode}")
+        self.derivative_bindings.append((binding, function_name, mode, indices, as_tuple))
+        expr = gast.Call(func=gast.Name(binding, gast.Load(), None, None), args=args,
+                         keywords=_keywords(kwargs))
+        callee = DerivativeOf(function, mode, indices, binding)
+        return {"kind": "usercall", "expr": expr, "callee": callee, "args": args, "kwargs": kwargs}
+
     # -- inert expressions -----------------------------------------------------------------
     def inert(self, node):
         """A copy of a non-differentiable expression (a test) with names at their current
@@ -692,6 +730,8 @@ class Normalizer:
             return self.call_op(callee, expr, [receiver] + args, kwargs)
         if isinstance(func, gast.Name) and func.id in self.lifted:
             return self.lifted_call(node)
+        if isinstance(func, gast.Call) and _transformation_name(self.parsed.resolve(func.func)):
+            return self.derivative_call(node)
         if self.is_local(func):
             self.unsupported(node, f"calling the function held in the variable `{func.id}`",
                              "Call the function by its own name (module-level or nested `def`).")
@@ -724,6 +764,28 @@ def is_user_function(callee):
         return False
     module = getattr(callee, "__module__", "") or ""
     return not module.split(".")[0] in ("numpy", "scipy", "srcad")
+
+
+TRANSFORMATIONS = ("grad", "value_and_grad", "vjp", "jvp")
+
+
+def _transformation_name(obj):
+    """"grad" for srcad.grad (and so on), else None."""
+    if getattr(obj, "__module__", None) == "srcad.api" and getattr(obj, "__name__", None) in TRANSFORMATIONS:
+        return obj.__name__
+    return None
+
+
+class DerivativeOf:
+    """``srcad.grad(g)`` (or value_and_grad, vjp, jvp) called inside a differentiated function."""
+
+    def __init__(self, function, mode, wrt, binding):
+        self.function, self.mode, self.wrt = function, mode, wrt
+        self.__name__ = self.__qualname__ = binding
+
+    def parameters(self, function_parameters):
+        extra = {"vjp": ["cotangent"], "jvp": [f"tangent_{i}" for i in self.wrt]}.get(self.mode, [])
+        return function_parameters + extra
 
 
 class LiftedFunction:

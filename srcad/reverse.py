@@ -74,7 +74,6 @@ class ReverseTransform(Transform):
         self.tape = namer.fresh("tape")   # tape_1 when differentiating code that has a tape
         self.state = {}
         self.primal_of = {}    # adjoint name -> primal version
-        self.sequences = _sequence_values(fn)
         self.saved = {}        # user-call target -> name of what its forward part saved
         self.counters = {}     # id(loop stmt) -> iteration counter name
         self.bound_at = {}     # id(loop stmt) -> names possibly bound when the loop starts
@@ -233,7 +232,7 @@ class ReverseTransform(Transform):
         a path on which v exists can use it later)."""
         primal = self.primal_of[adjoint]
         if primal in self.definite_at.get(id(stmt), ()):
-            return assign(adjoint, call("zeros_like", name(primal)), stmt.origin)
+            return assign(adjoint, self.zeros(name(primal)), stmt.origin)
         self.maybe_none.add(adjoint)
         return assign(adjoint, gast.Constant(None, None), stmt.origin)
 
@@ -287,7 +286,7 @@ class ReverseTransform(Transform):
 
     def wrt_adjoints(self, wrt_names):
         """The adjoint of each `wrt` input (a zero where the output does not depend on it)."""
-        return [name(self.bar(w)) if self.bar(w) in self.state else call("zeros_like", name(w))
+        return [name(self.bar(w)) if self.bar(w) in self.state else self.zeros(name(w))
                 for w in wrt_names]
 
     def pass_back(self, stmt, contributions):
@@ -331,9 +330,9 @@ class ReverseTransform(Transform):
         """Make ``version_bar`` a value this code may write into."""
         adjoint = self.bar(version)
         if adjoint not in self.state:
-            self.emit(adjoint, call("zeros_like", name(self.rename.get(version, version))), origin)
+            self.emit(adjoint, self.zeros(name(self.rename.get(version, version))), origin)
         elif adjoint in self.maybe_none:
-            self.emit(adjoint, call("add_each", call("zeros_like", name(self.rename.get(version, version))),
+            self.emit(adjoint, call("add_each", self.zeros(name(self.rename.get(version, version))),
                                     name(adjoint)), origin)
         elif self.state[adjoint] != "owned":
             copied = call("copy_of", name(adjoint)) if version in self.sequences \
@@ -356,17 +355,20 @@ class ReverseTransform(Transform):
                     if self.activity.is_active_atom(element):
                         template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
                         if template is not None:
-                            contributions.append((element.id, instantiate(
+                            contributions.append((element.id, self.batched(instantiate(
                                 rule, template, bound, param,
-                                {**names, "position": gast.Constant(position, None)})))
+                                {**names, "position": gast.Constant(position, None)}))))
                 continue
             if not self.activity.is_active_atom(atom):
                 continue
             template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
             if template is None:
                 continue
-            contributions.append((atom.id, instantiate(rule, template, bound, param, names,
-                                                       same_shape=self.shapes.same(atom, stmt.target))))
+            if self.batch and param in rule.vector_vjps:
+                contributions.append((atom.id, instantiate(rule, rule.vector_vjps[param], bound, param, names)))
+                continue
+            contributions.append((atom.id, self.batched(instantiate(
+                rule, template, bound, param, names, same_shape=self.shapes.same(atom, stmt.target)))))
         return contributions
 
     def adjoint_usercall(self, stmt):
@@ -406,7 +408,7 @@ class ReverseTransform(Transform):
     def adjoint_pop(self, stmt):
         adjoint = self.make_owned(stmt.base, stmt.origin)
         g = self.bar(stmt.target)
-        value = name(g) if g in self.state else call("zeros_like", name(stmt.target))
+        value = name(g) if g in self.state else self.zeros(name(stmt.target))
         self.body.append(_expr(_method(name(adjoint), "append", value), stmt.origin))
         return []
 
@@ -419,10 +421,11 @@ class ReverseTransform(Transform):
             update = assign(gast.Subscript(value=name(adjoint), slice=stmt.index, ctx=gast.Store()),
                             call("add_each", slot, g))
         elif _is_basic_index(stmt.index, self.integers):
-            update = gast.AugAssign(target=gast.Subscript(value=name(adjoint), slice=stmt.index,
+            update = gast.AugAssign(target=gast.Subscript(value=name(adjoint), slice=self.batch_index(stmt.index),
                                                           ctx=gast.Store()), op=gast.Add(), value=g)
         else:
-            update = assign(adjoint, call("add_at", name(adjoint), _index_value(stmt.index), g))
+            update = assign(adjoint, call("add_at", name(adjoint),
+                                          _index_value(self.batch_index(stmt.index)), g))
         update.origin = stmt.origin
         self.body.append(update)
         return []
@@ -433,7 +436,7 @@ class ReverseTransform(Transform):
         in_place = self.in_place(stmt)
         base_active = self.activity.active(stmt.base)
         if self.activity.is_active_atom(value):
-            slot = gast.Subscript(value=name(g), slice=stmt.index, ctx=gast.Load())
+            slot = gast.Subscript(value=name(g), slice=self.batch_index(stmt.index), ctx=gast.Load())
             if in_place and base_active and self.state.get(g) == "owned":
                 slot = _method(slot, "copy")  # y_bar is zeroed in place next
             self.accumulate(value.id, slot, stmt.origin)
@@ -447,7 +450,7 @@ class ReverseTransform(Transform):
         else:
             zeroed = self.namer.fresh(f"{g}_rest")
             self.emit(zeroed, _method(name(g), "copy"), stmt.origin)
-        self.emit(gast.Subscript(value=name(zeroed), slice=stmt.index, ctx=gast.Store()),
+        self.emit(gast.Subscript(value=name(zeroed), slice=self.batch_index(stmt.index), ctx=gast.Store()),
                   gast.Constant(0.0, None), stmt.origin)
         if not in_place:
             self.state.pop(g, None)
@@ -462,20 +465,6 @@ def _counter(node, counter):
 def _user_call(function_name, stmt, extra=()):
     return gast.Call(func=name(function_name), args=list(extra) + list(stmt.args),
                      keywords=[gast.keyword(arg=k, value=v) for k, v in stmt.kwargs.items()])
-
-
-def _sequence_values(fn):
-    """Variables holding tuples, lists or dicts of values (their adjoints add per element)."""
-    from .rules import lookup
-    sequences = set(fn.unpacked)
-    for stmt in walk(fn.body):
-        if stmt.kind == "pack" or stmt.kind == "usercall":
-            sequences.add(stmt.target)
-        elif stmt.kind == "call" and getattr(lookup(stmt.callee), "sequence_output", False):
-            sequences.add(stmt.target)
-        elif stmt.kind == "copy" and isinstance(stmt.args[0], gast.Name) and stmt.args[0].id in sequences:
-            sequences.add(stmt.target)
-    return sequences
 
 
 INTEGER_OPERATIONS = {operator.add, operator.sub, operator.mul, operator.floordiv, operator.mod,

@@ -192,3 +192,168 @@ def dot_vjp_y(g, x, y):
     x_free = np.ndim(x) - 1
     contracted = np.tensordot(x, g, axes=(list(range(x_free)), list(range(x_free))))
     return np.moveaxis(contracted, 0, -2)
+
+
+# -- vector mode: derivative values carry a leading axis of directions ---------------------------
+
+def batch_zeros(x, directions):
+    """Zero derivatives of `x` for each of `directions` directions: shape (directions,) + x.shape."""
+    if x is None:
+        return None
+    if isinstance(x, (list, tuple)):
+        return Cotangents(batch_zeros(v, directions) for v in x)
+    if isinstance(x, dict):
+        return {k: batch_zeros(v, directions) for k, v in x.items()}
+    dtype = x.dtype if isinstance(x, np.ndarray | np.generic) else np.float64
+    return np.zeros((directions,) + np.shape(x), dtype=dtype)
+
+
+def directions_of(value):
+    """How many directions a batched derivative value carries."""
+    while isinstance(value, (list, tuple)):
+        value = value[0]
+    return np.shape(value)[0]
+
+
+def batch_align(t, x, ans):
+    """Give the batched derivative `t` of `x` as many axes as `ans` has, so elementwise
+    operations broadcast it against ``ans``-shaped values with the directions axis first."""
+    missing = np.ndim(ans) - np.ndim(x)
+    if missing <= 0:
+        return t
+    t = np.asarray(t)
+    return t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
+
+
+def unbroadcast_batch(g, x):
+    """`unbroadcast` of each direction: sum (directions,) + ans.shape down to (directions,) + x.shape."""
+    g = np.asarray(g)
+    x_shape = np.shape(x)
+    extra = g.ndim - 1 - len(x_shape)
+    if extra > 0:
+        g = np.sum(g, axis=tuple(range(1, 1 + extra)))
+    stretched = tuple(i + 1 for i, n in enumerate(x_shape) if n == 1 and g.shape[i + 1] != 1)
+    if stretched:
+        g = np.sum(g, axis=stretched, keepdims=True)
+    return g
+
+
+def broadcast_as_batch(t, ans):
+    """`broadcast_as` of each direction: (directions,) + x.shape -> (directions,) + ans.shape."""
+    t = np.asarray(t)
+    missing = np.ndim(ans) - (t.ndim - 1)
+    if missing > 0:
+        t = t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
+    return np.broadcast_to(t, t.shape[:1] + np.shape(ans))
+
+
+def expand_reduced_batch(g, x, axis=None, keepdims=False):
+    """`expand_reduced` of each direction."""
+    g = np.asarray(g)
+    ndim = np.ndim(x)
+    if axis is None:
+        g = g.reshape(g.shape[:1] + (1,) * ndim) if not keepdims else g
+    elif not keepdims:
+        axes = (axis,) if isinstance(axis, int) else tuple(axis)
+        for a in sorted(a % ndim for a in axes):
+            g = np.expand_dims(g, a + 1)
+    return np.broadcast_to(g, g.shape[:1] + np.shape(x))
+
+
+def _per_direction(helper):
+    def batched(g, *args, **kwargs):
+        return stack_directions([helper(one, *args, **kwargs) for one in g])
+    batched.__name__ = f"{helper.__name__}_batch"
+    batched.__qualname__ = batched.__name__
+    batched.__doc__ = f"`{helper.__name__}` of each direction (its first argument carries them)."
+    return batched
+
+
+def matmul_vjp_x_batch(g, x, y):
+    """`matmul_vjp_x` of each direction."""
+    if np.ndim(x) >= 2 and np.ndim(y) >= 2:
+        return unbroadcast_batch(np.matmul(g, np.swapaxes(y, -1, -2)), x)
+    return stack_directions([matmul_vjp_x(one, x, y) for one in g])
+
+
+def matmul_vjp_y_batch(g, x, y):
+    """`matmul_vjp_y` of each direction."""
+    if np.ndim(x) >= 2 and np.ndim(y) >= 2:
+        return unbroadcast_batch(np.matmul(np.swapaxes(x, -1, -2), g), y)
+    return stack_directions([matmul_vjp_y(one, x, y) for one in g])
+
+
+def direction_of(value, d):
+    """Direction `d` of a batched derivative value (lists and tuples item by item)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return Cotangents(direction_of(v, d) for v in value)
+    if isinstance(value, dict):
+        return {k: direction_of(v, d) for k, v in value.items()}
+    return value[d]
+
+
+def stack_directions(values):
+    """The inverse of `direction_of`: one batched value from a list of per-direction values."""
+    first = values[0]
+    if first is None:
+        return None
+    if isinstance(first, (list, tuple)):
+        return Cotangents(stack_directions([v[i] for v in values]) for i in range(len(first)))
+    if isinstance(first, dict):
+        return {k: stack_directions([v[k] for v in values]) for k in first}
+    return np.stack([np.asarray(v) for v in values])
+
+
+def reshape_batch(t, like, order="C"):
+    """Each direction of `t` reshaped to the shape of `like`."""
+    t = np.asarray(t)
+    if order != "C":
+        return np.stack([np.reshape(one, np.shape(like), order=order) for one in t])
+    return t.reshape(t.shape[:1] + np.shape(like))
+
+
+def transpose_batch(t, axes=None):
+    """Each direction of `t` transposed (``axes`` of one direction, or None to reverse)."""
+    t = np.asarray(t)
+    if axes is None or axes == ():
+        order = tuple(range(t.ndim - 1, 0, -1))
+    else:
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = axes[0]
+        order = tuple(a % (t.ndim - 1) + 1 for a in axes)
+    return np.transpose(t, (0,) + order)
+
+
+def reduce_batch(reduction, t, x, axis=None, keepdims=False):
+    """`reduction` (np.sum, np.mean) of each direction over `axis` of one direction."""
+    ndim = np.ndim(x)
+    if axis is None:
+        axes = tuple(range(1, ndim + 1))
+    else:
+        axes = tuple(a % ndim + 1 for a in ((axis,) if isinstance(axis, int) else axis))
+    return reduction(t, axis=axes, keepdims=keepdims)
+
+
+def matmul_jvp_x_batch(t, x, y):
+    """``x_dot @ y`` for each direction of the tangent `t` of `x`."""
+    t = np.asarray(t)
+    x_ndim, y_ndim = np.ndim(x), np.ndim(y)
+    if x_ndim == 1:
+        product = np.matmul(t, y)   # t is (directions, n): a matrix whose rows are directions
+        return product if y_ndim <= 2 else np.moveaxis(product, -2, 0)
+    if y_ndim > x_ndim:             # y has more batch axes: put the directions in front of them
+        t = t.reshape(t.shape[:1] + (1,) * (y_ndim - x_ndim) + t.shape[1:])
+    return np.matmul(t, y)
+
+
+def matmul_jvp_y_batch(x, t, y):
+    """``x @ y_dot`` for each direction of the tangent `t` of `y`."""
+    t = np.asarray(t)
+    x_ndim, y_ndim = np.ndim(x), np.ndim(y)
+    if y_ndim == 1:
+        return np.moveaxis(np.matmul(x, t.T), -1, 0)
+    if x_ndim > y_ndim:
+        t = t.reshape(t.shape[:1] + (1,) * (x_ndim - y_ndim) + t.shape[1:])
+    return np.matmul(x, t)

@@ -9,6 +9,7 @@ import gast
 
 from . import linking, runtime
 from .activity import analyze
+from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
 from .derivatives import assign, call, name
 from .emit import import_lines, to_source, with_comments
 from .errors import SrcadError
@@ -23,9 +24,11 @@ from .emit import walk_nodes
 from .tape import prune_tape
 
 MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
+VECTOR_MODES = {"jvp_batch": "jvp", "vjp_batch": "vjp", "split_batch": "split", "jvp_batch_call": "jvp_call"}
 RUNTIME_NAMES = {n: getattr(runtime, n) for n in (
     "zeros_like", "add_at", "seed_cotangent", "add_each", "copy_of")}
-RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of)
+RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of, derivative_of=linking.derivative_of)
+RUNTIME_NAMES.update({n: getattr(runtime, n) for n in BATCH_RUNTIME_NAMES})
 
 _DOCS = {
     "jvp": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
@@ -35,6 +38,10 @@ _DOCS = {
     "jvp_call": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
     "fwd": "Forward part of {name}'s reverse mode: returns (its value, what the backward part needs).",
     "bwd": "Backward part of {name}'s reverse mode: returns the cotangent of {wrt}.",
+    "jvp_batch": "Forward mode (JVP) of {name} in vector mode: tangents carry a leading axis of "
+                 "directions; returns (its value, the tangent of its value for each direction).",
+    "vjp_batch": "Reverse mode (VJP) of {name} in vector mode: cotangents carry a leading axis of "
+                 "directions; returns (its value, the cotangent of {wrt} for each direction).",
 }
 _HEADERS = {
     "jvp": "Each value is followed by its tangent (d value along the input tangents).",
@@ -57,8 +64,8 @@ class Generated:
 class Linker:
     """Names of the derivative functions of user functions this code calls."""
 
-    def __init__(self, namer):
-        self.namer = namer
+    def __init__(self, namer, vector=False):
+        self.namer, self.vector = namer, vector
         self.bindings = {}   # (mode, callee key, wrt) -> (names, binding source line)
 
     def _bind(self, mode, stmt, active, suffixes, helper):
@@ -69,7 +76,8 @@ class Linker:
             base = stmt.callee.__name__
             names = [self.namer.fresh(f"{base}_{suffix}") for suffix in suffixes]
             function = stmt.expr.func
-            line = f"{', '.join(names)} = {helper}({_unparse(function)}, {wrt!r})"
+            vector = ", vector=True" if self.vector else ""
+            line = f"{', '.join(names)} = {helper}({_unparse(function)}, {wrt!r}{vector})"
             self.bindings[key] = (names, line)
         return self.bindings[key][0]
 
@@ -94,8 +102,10 @@ def generate(function, mode, wrt, as_tuple=None):
     `as_tuple`: return the derivatives for `wrt` as a tuple (default: when len(wrt) > 1).
     """
     as_tuple = len(wrt) > 1 if as_tuple is None else as_tuple
+    vector = mode in VECTOR_MODES
+    mode = VECTOR_MODES.get(mode, mode)
     if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        raise ValueError(f"mode must be one of {MODES + tuple(VECTOR_MODES)}, not {mode!r}")
     parsed = parse_function(function)
     fn = normalize(parsed)
     params = fn.params + fn.kwonly if mode in ("split", "jvp_call") else fn.params
@@ -108,24 +118,30 @@ def generate(function, mode, wrt, as_tuple=None):
         builder = _forward
     else:
         builder = _reverse
-    return builder(fn, parsed, mode, wrt, wrt_names, as_tuple)
+    return builder(fn, parsed, mode, wrt, wrt_names, as_tuple, vector)
 
 
 def _namer(fn):
     return Namer(fn.taken | set(all_free_names()) | set(RUNTIME_NAMES))
 
 
-def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple):
+def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
     rename = coalesce_setitems(fn)
     activity = analyze(fn, wrt_names)
     namer = _namer(fn)
-    linker = Linker(namer)
+    linker = Linker(namer, vector)
     transform = ForwardTransform(fn, activity, namer, rename, linker)
-    body = _renamed(transform.run(wrt_names), rename)
+    dots = [namer.derived(w, "_dot") for w in wrt_names]
+    start = []
+    if vector:
+        directions = namer.fresh("directions")
+        transform.vector_mode(directions, _namespace(parsed))
+        start = [assign(directions, call("directions_of", name(dots[0])))]
+    body = start + _renamed(transform.run(wrt_names), rename)
     tangents = transform.output_tangents()
     outputs = _renamed(_pack(fn.outputs, fn.returns_tuple), rename)
     returned = gast.Tuple(elts=[outputs, _pack(tangents, fn.returns_tuple)], ctx=gast.Load())
-    dots = [namer.derived(w, "_dot") for w in wrt_names]
+    mode = mode + "_batch" if vector and mode == "jvp" else mode
     if mode == "jvp_call":
         tangents_param = namer.fresh("tangents")
         unpack = assign(gast.Tuple(elts=[gast.Name(d, gast.Store(), None, None) for d in dots],
@@ -137,12 +153,14 @@ def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple):
     return _module(fn, parsed, mode, wrt, [function], linker)
 
 
-def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple):
+def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
     activity = analyze(fn, wrt_names)
     rename = coalesce_setitems(fn, keep=needed_primal_values(fn, activity))
     namer = _namer(fn)
-    linker = Linker(namer)
+    linker = Linker(namer, vector)
     transform = ReverseTransform(fn, activity, namer, rename, linker)
+    if vector:
+        transform.vector_mode(namer.fresh("directions"), _namespace(parsed))
     primal = transform.primal_sweep()
     params = list(fn.params)
     cotangent = None
@@ -165,6 +183,8 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple):
                              "tuple; use srcad.vjp with a tuple of cotangents instead")
         output = fn.outputs[0]
         seeds = [(output, call("seed_cotangent", output, gast.Constant(fn.name, None)))]
+    if vector:
+        transform.body.append(assign(transform.batch, call("directions_of", name(cotangent))))
     transform.seed(seeds)
     if mode == "grad" and not activity.is_active_atom(fn.outputs[0]):
         transform.body.append(gast.Expr(value=seeds[0][1]))  # still check the output is scalar
@@ -187,6 +207,7 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple):
         returned = adjoints
     else:
         returned = gast.Tuple(elts=[outputs, adjoints], ctx=gast.Load())
+    mode = mode + "_batch" if vector else mode
     function = _function(fn, parsed, mode, wrt, primal + adjoint, returned, params, namer,
                          keep_defaults=mode in ("grad", "value_and_grad"))
     return _module(fn, parsed, mode, wrt, [function], linker)
@@ -306,7 +327,7 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     if not optimized:
         live_out = _names_in(returned)
         body = optimize(body, live_out, _temporaries(fn, namer), namespace)
-    if mode in ("jvp", "jvp_call"):
+    if mode in ("jvp", "jvp_call", "jvp_batch"):
         header_at = {0: _HEADERS["jvp"]} if body else {}
     else:
         adjoint = [i for i, stmt in enumerate(body) if getattr(stmt, "sweep", None) == "adjoint"]
@@ -314,7 +335,7 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     body, comments = with_comments(body, header_at)
     function_name = namer.fresh(f"{fn.name}_{mode}")
     wrt_names = fn.params + fn.kwonly if mode in ("fwd", "bwd", "jvp_call") else fn.params
-    doc = _DOCS[mode].format(name=fn.name, wrt=", ".join(wrt_names[i] for i in wrt))
+    doc = _DOCS.get(mode, _DOCS[mode.replace("_batch", "")]).format(name=fn.name, wrt=", ".join(wrt_names[i] for i in wrt))
     docstring = gast.Expr(value=gast.Constant(f"{doc} Generated by srcad.", None))
     node = gast.FunctionDef(
         name=function_name,
@@ -329,14 +350,16 @@ def _module(fn, parsed, mode, wrt, functions, linker):
     namespace = _namespace(parsed)
     lifted = [to_source(node, []) for node in fn.lifted]
     texts = [to_source(node, comments) for node, comments in functions]
-    bindings = linker.lines()
+    bindings = [f"{binding} = derivative_of({function}, {mode!r}, {wrt!r}, {as_tuple!r})"
+                for binding, function, mode, wrt, as_tuple in fn.derivative_bindings] + linker.lines()
     used = set()
     for node, _ in functions:
         used |= _used_names(node)
     for node in fn.lifted:
         used |= _used_names(node)
     if bindings:
-        used |= {"split_of", "jvp_of"} & {line.split("= ")[1].split("(")[0] for line in bindings}
+        used |= {"split_of", "jvp_of", "derivative_of"} & {line.split("= ")[1].split("(")[0]
+                                                           for line in bindings}
         used |= {n for line in bindings for n in _names_in(gast.parse(line).body[0].value)}
     used -= {node.name for node in fn.lifted}
     needed = {n: namespace[n] for n in sorted(used) if n in namespace}

@@ -1,4 +1,5 @@
 """The derivative rule table, one module per family of callables."""
 from . import elementwise, linalg, pymath, reductions, runtime_rules, shape  # noqa: F401  (registers)
 from . import scipy_special  # noqa: F401  (registers scipy.special's rules when SciPy is installed)
+from . import vector  # noqa: F401  (vector-mode templates; registered last, onto existing rules)
 from .registry import alias, all_rules, defjvp, defvjp, elementwise as defelementwise, lookup, nondifferentiable  # noqa: F401

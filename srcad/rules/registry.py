@@ -36,6 +36,8 @@ class Rule:
     free_names: dict = field(default_factory=dict)  # name -> object the templates use
     differentiable: bool = True
     sequence_output: bool = False   # returns a tuple/list of arrays (eigh, qr, split)
+    vector_vjps: dict = field(default_factory=dict)   # vector mode: g has a directions axis
+    vector_jvps: dict = field(default_factory=dict)   # vector mode: *_dot have a directions axis
     note: str = ""                  # one line for docs/rules.md
 
     def bind(self, args, kwargs):
@@ -169,6 +171,24 @@ def returns_sequence(*fns):
         _RULES[_key(fn)].sequence_output = True
 
 
+def defvector(fn, vjps=None, jvps=None):
+    """Templates for vector mode (derivatives carry a leading axis of directions), by
+    parameter name, for a rule whose ordinary templates would misread that axis
+    (reductions over axes, reshapes, matrix products). Rules without them still work in
+    vector mode: srcad runs their ordinary templates once per direction."""
+    _GENERATION[0] += 1
+    rule = _RULES[_key(fn)]
+    caller_globals = sys._getframe(1).f_globals
+    for slot, templates in (("vector_vjps", vjps or {}), ("vector_jvps", jvps or {})):
+        for param, text in templates.items():
+            node = parse_expression(text)
+            node.text = text
+            getattr(rule, slot)[param] = node
+            local = set(rule.params) | {rule.vararg, "g", "ans", "position"} | {p + "_dot" for p in rule.params}
+            for free in names_in(node) - local:
+                rule.free_names[free] = _resolve_free(free, caller_globals, rule.name)
+
+
 def describe(fn, note):
     """Attach a one-line note to the rule of `fn` (shown in docs/rules.md)."""
     _RULES[_key(fn)].note = note
@@ -206,7 +226,7 @@ def fingerprint():
         for key, rule in sorted(_RULES.items(), key=lambda item: item[1].name):
             digest.update(f"{rule.name}|{rule.signature}|{rule.differentiable}|"
                           f"{rule.sequence_output}".encode())
-            for slot in (rule.vjps, rule.jvps):
+            for slot in (rule.vjps, rule.jvps, rule.vector_vjps, rule.vector_jvps):
                 for param, node in sorted(slot.items()):
                     text = node if node == ZERO else node.text
                     digest.update(f"{param}:{text};".encode())
