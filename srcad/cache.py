@@ -20,6 +20,8 @@ from .transform import RUNTIME_NAMES, generate
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
 _MEMORY = {}
 _LOADED = {}
+# modes srcad calls itself (jacobian, split calls): their compiled functions are shared
+INTERNAL_MODES = ("split", "jvp_call", "jvp_batch", "vjp_batch", "split_batch", "jvp_batch_call")
 _OWN_CODE = []
 
 
@@ -62,7 +64,7 @@ def derivative(function, mode, wrt, as_tuple):
     else:
         entry = _load_or_generate(function, mode, wrt, as_tuple)
         _MEMORY[memory_key] = entry
-    reuse = function.__closure__ is None and mode in ("split", "jvp_call")
+    reuse = function.__closure__ is None and mode in INTERNAL_MODES
     if reuse and memory_key in _LOADED:
         return _LOADED[memory_key]
     code, names, source = entry

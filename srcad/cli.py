@@ -1,4 +1,5 @@
-"""The ``srcad`` command: ``srcad demo`` and ``srcad show PATH.py:FUNC``."""
+"""The ``srcad`` command: ``srcad demo``, ``srcad show PATH.py:FUNC`` and
+``srcad compare PATH.py:FUNC --shape x=100 --shape w=100,10``."""
 import argparse
 import importlib.util
 import pathlib
@@ -36,6 +37,29 @@ def _wrt(text):
     return indices[0] if len(indices) == 1 else indices
 
 
+def random_inputs(function, shapes, seed=0):
+    """float64 inputs of the given shapes ("x=100", "w=100,10", "s=" for a float), by name."""
+    import inspect
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    given = {}
+    for text in shapes:
+        name, _, dims = text.partition("=")
+        shape = tuple(int(d) for d in dims.split(",") if d.strip())
+        given[name.strip()] = float(rng.standard_normal()) if not shape else rng.standard_normal(shape)
+    args = []
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.name in given:
+            args.append(given.pop(parameter.name))
+        elif parameter.default is not parameter.empty:
+            args.append(parameter.default)
+        else:
+            raise SrcadError(f"give a shape for parameter {parameter.name!r}: --shape {parameter.name}=...")
+    if given:
+        raise SrcadError(f"{function.__name__} has no parameter {sorted(given)[0]!r}")
+    return args
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="srcad", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -45,11 +69,24 @@ def main(argv=None):
     show.add_argument("target", metavar="PATH.py:FUNC")
     show.add_argument("--mode", default="reverse", choices=sorted(_MODES))
     show.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
+    compare = commands.add_parser("compare", help="time forward vs reverse mode on random inputs")
+    compare.add_argument("target", metavar="PATH.py:FUNC")
+    compare.add_argument("--shape", action="append", default=[], metavar="NAME=D1,D2",
+                         help="shape of a parameter's random float64 input (NAME= for a float)")
+    compare.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
+    compare.add_argument("--plot", metavar="PNG", help="also draw a bar chart (needs matplotlib)")
     options = parser.parse_args(argv)
     try:
         if options.command == "demo":
             from .demo import run
             run()
+        elif options.command == "compare":
+            from .compare import compare_modes
+            function = load_function(options.target)
+            report = compare_modes(function, *random_inputs(function, options.shape), wrt=_wrt(options.wrt))
+            print(report)
+            if options.plot:
+                print(f"chart: {report.plot(options.plot)}")
         else:
             function = load_function(options.target)
             print(api.source(_MODES[options.mode](function, wrt=_wrt(options.wrt))), end="")

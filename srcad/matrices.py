@@ -6,6 +6,7 @@ output direction); in *vector mode* all directions go through one sweep of gener
 with an extra leading axis. ``hessian`` and ``hvp`` are forward-over-reverse: the JVP
 transform of the generated gradient code, nothing else.
 """
+import functools
 import inspect
 
 import numpy as np
@@ -17,12 +18,21 @@ from .errors import SrcadError
 MODES = ("auto", "forward", "reverse")
 
 
+@functools.lru_cache(maxsize=None)
+def _positional_count(function):
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in inspect.signature(function).parameters.values())
+
+
 def full_arguments(function, args, kwargs=None):
     """All positional arguments of `function`, defaults filled in (generated JVP/VJP
     functions take every positional argument explicitly)."""
-    bound = inspect.signature(function).bind(*args, **(kwargs or {}))
+    if not kwargs and len(args) == _positional_count(function):
+        return list(args)
+    signature = inspect.signature(function)
+    bound = signature.bind(*args, **(kwargs or {}))
     bound.apply_defaults()
-    return [bound.arguments[p.name] for p in inspect.signature(function).parameters.values()
+    return [bound.arguments[p.name] for p in signature.parameters.values()
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 

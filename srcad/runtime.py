@@ -271,15 +271,31 @@ def _per_direction(helper):
 
 def matmul_vjp_x_batch(g, x, y):
     """`matmul_vjp_x` of each direction."""
-    if np.ndim(x) >= 2 and np.ndim(y) >= 2:
+    x_ndim, y_ndim = np.ndim(x), np.ndim(y)
+    g = np.asarray(g)
+    if x_ndim >= 2 and y_ndim >= 2:
         return unbroadcast_batch(np.matmul(g, np.swapaxes(y, -1, -2)), x)
+    if x_ndim == 2 and y_ndim == 1:                 # (a, n) @ (n,): outer(g, y) per direction
+        return g[:, :, None] * y
+    if x_ndim == 1 and y_ndim == 2:                 # (n,) @ (n, m)
+        return np.matmul(g, y.T)
+    if x_ndim == 1 and y_ndim == 1:
+        return g[:, None] * y
     return stack_directions([matmul_vjp_x(one, x, y) for one in g])
 
 
 def matmul_vjp_y_batch(g, x, y):
     """`matmul_vjp_y` of each direction."""
-    if np.ndim(x) >= 2 and np.ndim(y) >= 2:
+    x_ndim, y_ndim = np.ndim(x), np.ndim(y)
+    g = np.asarray(g)
+    if x_ndim >= 2 and y_ndim >= 2:
         return unbroadcast_batch(np.matmul(np.swapaxes(x, -1, -2), g), y)
+    if x_ndim == 2 and y_ndim == 1:                 # (a, n) @ (n,): g @ x per direction
+        return np.matmul(g, x)
+    if x_ndim == 1 and y_ndim == 2:                 # (n,) @ (n, m): outer(x, g)
+        return x[:, None] * g[:, None, :]
+    if x_ndim == 1 and y_ndim == 1:
+        return g[:, None] * x
     return stack_directions([matmul_vjp_y(one, x, y) for one in g])
 
 

@@ -252,7 +252,8 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
         start.append(assign(tape, call("list", name(tape))))
     backward = _function(fn, parsed, "bwd", wrt, start + adjoint, adjoints,
                          [saved, cotangent], namer, optimized=True)
-    return _module(fn, parsed, "split", wrt, [forward, backward], linker)
+    names = f"{forward[0].name}.saved_names = {tuple(residuals)!r}  # what `saved` holds, in order"
+    return _module(fn, parsed, "split", wrt, [forward, backward], linker, trailer=[names])
 
 
 def _assigned_on_every_path(nodes, assigned):
@@ -345,7 +346,7 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     return node, comments
 
 
-def _module(fn, parsed, mode, wrt, functions, linker):
+def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
     """The generated file: header, imports, nested functions, bindings, then the functions."""
     namespace = _namespace(parsed)
     lifted = [to_source(node, []) for node in fn.lifted]
@@ -369,7 +370,7 @@ def _module(fn, parsed, mode, wrt, functions, linker):
          f"({parsed.filename}:{parsed.first_line}); mode={mode}, wrt={tuple(wrt)}.",
          f"# srcad entry: {names}"]
         + import_lines(needed))
-    parts = [header] + lifted + (["\n".join(bindings) + "\n"] if bindings else []) + texts
+    parts = [header] + lifted + (["\n".join(bindings) + "\n"] if bindings else []) + texts + list(trailer)
     return Generated(names, "\n\n\n".join(p.rstrip("\n") for p in parts) + "\n", needed, mode, tuple(wrt))
 
 

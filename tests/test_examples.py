@@ -30,3 +30,18 @@ def test_recursive_determinant_matches_jacobi_formula():
 def test_newton_sqrt_runs(capsys):
     newton_sqrt.main()
     assert "exact" in capsys.readouterr().out
+
+
+import forward_vs_reverse  # noqa: E402
+import kmeans_newton  # noqa: E402
+
+
+def test_kmeans_newton_step_is_lloyds_update():
+    centers, points = kmeans_newton.main(steps=2)
+    np.testing.assert_allclose(kmeans_newton.newton_step(centers, points),
+                               kmeans_newton.lloyd_step(centers, points), atol=1e-12)
+
+
+def test_forward_vs_reverse_times_both_modes():
+    forward, reverse = forward_vs_reverse.jacobian_times(5, 3)
+    assert forward > 0 and reverse > 0

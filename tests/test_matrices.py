@@ -64,8 +64,7 @@ def test_mlp_hessian_matches_finite_differences_of_the_gradient():
         for i in range(2):
             np.testing.assert_allclose(np.tensordot(blocks[i][j], direction, axes=direction.ndim),
                                        numeric[i], rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(blocks[0][1], np.moveaxis(blocks[1][0], (0, 1), (2, 3)).transpose(2, 3, 0, 1)
-                               if False else np.transpose(blocks[1][0], (2, 3, 0, 1)), rtol=1e-10)
+    np.testing.assert_allclose(blocks[0][1], np.transpose(blocks[1][0], (2, 3, 0, 1)), rtol=1e-10)
 
 
 def test_hvp_matches_hessian_times_vector():
@@ -107,10 +106,6 @@ def test_auto_mode_picks_by_size():
     assert choose_mode(rosenbrock, (0,), [RNG.normal(size=10)]) == "reverse"
 
 
-def inner_sum(x, y):
-    return x + y
-
-
 def perturbation(x):
     # d/dx [ x * (d/dy (x + y) at y = 1) ] = 1; a confused implementation gives 2
     def shifted(y):
@@ -134,8 +129,8 @@ def test_nested_derivatives_are_not_confused():
 
 
 def test_third_derivatives_and_nested_names():
-    def_cube = srcad.grad(srcad.grad(srcad.grad(cube)))
-    assert def_cube(0.7) == pytest.approx(6.0 - math.cos(0.7), rel=1e-12)
+    third = srcad.grad(srcad.grad(srcad.grad(cube)))
+    assert third(0.7) == pytest.approx(6.0 - math.cos(0.7), rel=1e-12)
     text = srcad.source(srcad.grad(srcad.grad(cube)))
     assert "x_bar_bar" in text
 
