@@ -143,13 +143,17 @@ def tile_vjp(g, x, reps):
     return np.reshape(summed, shape)
 
 
+def _working_shape(shape, axis):
+    """(shape, axis) to work along: the flattened array and axis 0 when `axis` is None."""
+    if axis is None:
+        return (int(np.prod(shape)),), 0
+    return shape, _axis(axis, len(shape))
+
+
 def repeat_vjp(g, x, repeats, axis=None):
     """The cotangent of ``np.repeat(x, repeats, axis)``: each element's copies summed."""
     shape = np.shape(x)
-    if axis is None:
-        work, axis = (int(np.prod(shape)),), 0
-    else:
-        work, axis = shape, _axis(axis, len(shape))
+    work, axis = _working_shape(shape, axis)
     n = work[axis]
     if np.size(repeats) == 1:
         r = int(np.ravel(repeats)[0])
@@ -235,10 +239,7 @@ def trace_vjp(g, x, offset=0, axis1=0, axis2=1):
 def take_vjp(g, x, indices, axis=None, mode="raise"):
     """The cotangent of ``np.take(x, indices, axis, mode=mode)``: g added at the indices."""
     shape = np.shape(x)
-    if axis is None:
-        work, axis = (int(np.prod(shape)),), 0
-    else:
-        work, axis = shape, _axis(axis, len(shape))
+    work, axis = _working_shape(shape, axis)
     n = work[axis]
     index = np.asarray(indices)
     if mode == "wrap":
