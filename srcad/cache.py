@@ -13,6 +13,7 @@ import os
 import pathlib
 
 from . import __version__
+from .optimize import enabled as optimizer_enabled
 from .parse import namespace_of
 from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
@@ -50,14 +51,15 @@ def _key(function, mode, wrt, as_tuple):
     except (OSError, TypeError):
         source = repr(function.__code__.co_code)
     code = function.__code__
-    text = "\n".join([srcad_fingerprint(), mode, repr(wrt), repr(as_tuple), code.co_filename,
+    text = "\n".join([srcad_fingerprint(), mode, repr(wrt), repr(as_tuple), repr(optimizer_enabled()),
+                      code.co_filename,
                       str(code.co_firstlineno), function.__qualname__, source, fingerprint()])
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def derivative(function, mode, wrt, as_tuple):
     """The compiled derivative function of `function` (transforming it at most once)."""
-    memory_key = (function.__code__, mode, wrt, as_tuple, fingerprint())
+    memory_key = (function.__code__, mode, wrt, as_tuple, fingerprint(), optimizer_enabled())
     entry = _MEMORY.get(memory_key)
     if entry is not None:
         STATS["memory_hits"] += 1

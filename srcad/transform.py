@@ -234,7 +234,7 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
     temporaries = _temporaries(fn, namer)
     namespace = _namespace(parsed)
     cotangent = cotangent or namer.fresh("cotangent")
-    adjoint = optimize(adjoint, _names_in(adjoints), temporaries, namespace)
+    adjoint = optimize(adjoint, _names_in(adjoints), temporaries, namespace, namer.fresh)
     primal_written = {n.id for node in primal for n in gast.walk(node)
                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     residuals = sorted(_live_in(adjoint + [gast.Expr(value=adjoints)], set())
@@ -327,7 +327,7 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     namespace = _namespace(parsed)
     if not optimized:
         live_out = _names_in(returned)
-        body = optimize(body, live_out, _temporaries(fn, namer), namespace)
+        body = optimize(body, live_out, _temporaries(fn, namer), namespace, namer.fresh)
     if mode in ("jvp", "jvp_call", "jvp_batch"):
         header_at = {0: _HEADERS["jvp"]} if body else {}
     else:

@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 
 import srcad
-from srcad.optimize import Simplifier
+from srcad.optimize import enabled as optimizer_enabled
 from srcad.transform import generate
+
+# what the optimizer is for: these read the generated text (with SRCAD_OPTIMIZE=0 they are skipped)
+needs_optimizer = pytest.mark.skipif(not optimizer_enabled(), reason="SRCAD_OPTIMIZE=0")
 
 
 def model(x, w):
@@ -33,6 +36,7 @@ def test_deterministic(mode):
     assert generate(model, mode, (0, 1)).source == generate(model, mode, (0, 1)).source
 
 
+@needs_optimizer
 @pytest.mark.parametrize("mode", MODES)
 def test_no_trivial_arithmetic_and_no_dead_statements(mode):
     """Templates such as ``g * y * x ** (y - 1)`` must not leave ``** 1`` or ``* 1`` behind."""
@@ -44,6 +48,7 @@ def test_no_trivial_arithmetic_and_no_dead_statements(mode):
     ast.parse(source)
 
 
+@needs_optimizer
 def test_names_and_comments_point_back_to_the_user():
     source = generate(model, "vjp", (0, 1)).source
     line = inspect.getsourcelines(model)[1] + 1
@@ -60,16 +65,3 @@ def test_reassigned_variables_get_versions():
     np.testing.assert_allclose(x_bar, [6.0, 6.0])
 
 
-def simplify(text):
-    node = gast.parse(text, mode="eval").body
-    return ast.unparse(gast.gast_to_ast(Simplifier({"np": np}).visit(node)))
-
-
-@pytest.mark.parametrize("before, after", [
-    ("g * 1", "g"), ("1.0 * g", "g"), ("g + 0", "g"), ("0 - g", "-g"), ("g * -1", "-g"),
-    ("x ** (2 - 1)", "x"), ("a + -b", "a - b"), ("a - -b", "a + b"), ("--a", "a"),
-    ("g * (1 / x)", "g / x"), ("2 * 3 * x", "6 * x"), ("np.sum(x, axis=None)", "np.sum(x)"),
-    ("0 * x", "0 * x"),  # zero times an array keeps its shape: left alone
-])
-def test_simplifier(before, after):
-    assert simplify(before) == after

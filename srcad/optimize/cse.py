@@ -1,0 +1,94 @@
+"""Common-subexpression elimination within a block: a pure call computed twice (say
+``np.linalg.solve(a.T, g)`` in two rules' contributions, or ``np.cos(x)`` in the primal and
+again in the adjoint) is computed once into a temporary, before its first use, when
+nothing in between changes what it reads."""
+import gast
+
+from .analysis import COMPOUND, assigned_anywhere, mutated_by, reads, written_name
+
+
+SCOPES = (gast.ListComp, gast.GeneratorExp, gast.Lambda, gast.DictComp, gast.SetComp)
+FRESH_BUFFERS = {"zeros_like", "batch_zeros", "copy_of", "scatter_add", "copy"}  # written into later
+
+
+def _fresh_buffer(call):
+    func = call.func
+    return (func.id if isinstance(func, gast.Name) else getattr(func, "attr", None)) in FRESH_BUFFERS
+
+
+def _candidates(stmt, is_pure):
+    """Pure calls with arguments inside one statement (not inside a comprehension, whose
+    variables exist only there)."""
+    value = getattr(stmt, "value", None)
+    if value is None or isinstance(stmt, COMPOUND):
+        return []
+    scoped = {id(n) for scope in gast.walk(value) if isinstance(scope, SCOPES) for n in gast.walk(scope)}
+    return [n for n in gast.walk(value) if isinstance(n, gast.Call) and n.args and is_pure(n)
+            and id(n) not in scoped and not _fresh_buffer(n)]
+
+
+def _key(node):
+    return gast.dump(node)
+
+
+def _writes(stmt):
+    if isinstance(stmt, COMPOUND):
+        return assigned_anywhere(stmt)
+    name, _ = written_name(stmt)
+    return ({name} if name else set()) | mutated_by(stmt)
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, key, name):
+        self.key, self.name = key, name
+
+    def visit_Call(self, node):
+        if _key(node) == self.key:
+            return gast.Name(self.name, gast.Load(), None, None)
+        return self.generic_visit(node)
+
+
+def eliminate_common_subexpressions(body, is_pure, fresh):
+    """Rewrite `body` (and its nested blocks) so each repeated pure call is computed once."""
+    for stmt in body:
+        if isinstance(stmt, COMPOUND):
+            stmt.body = eliminate_common_subexpressions(stmt.body, is_pure, fresh)
+            stmt.orelse = eliminate_common_subexpressions(stmt.orelse, is_pure, fresh)
+    result = list(body)
+    i = 0
+    while i < len(result):
+        for call in _candidates(result[i], is_pure):
+            key = _key(call)
+            uses = _uses_until_clobbered(result, i, call, key, is_pure)
+            if len(uses) < 2 and _count(result[i], key) < 2:
+                continue
+            name = fresh("common")
+            hoisted = gast.Assign(targets=[gast.Name(name, gast.Store(), None, None)], value=call,
+                                  type_comment=None)
+            hoisted.origin = getattr(result[i], "origin", None)
+            hoisted.sweep = getattr(result[i], "sweep", None)
+            for j in uses:
+                result[j] = _Substitute(key, name).visit(result[j])
+            result.insert(i, hoisted)
+            break
+        i += 1
+    return result
+
+
+def _count(stmt, key):
+    return sum(_key(n) == key for n in gast.walk(stmt) if isinstance(n, gast.Call))
+
+
+def _uses_until_clobbered(body, start, call, key, is_pure):
+    """Statements from `start` on that compute `call`, up to one that changes its inputs."""
+    inputs = set(reads(call))
+    uses = []
+    for j in range(start, len(body)):
+        stmt = body[j]
+        if isinstance(stmt, COMPOUND):
+            break
+        if _count(stmt, key):
+            uses.append(j)
+        if _writes(stmt) & inputs:
+            break
+    return uses

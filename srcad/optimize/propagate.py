@@ -1,0 +1,87 @@
+"""Copy propagation and forward substitution: a temporary read exactly once (``t1 = x * w``
+then ``y = t1 + b``, or the alias ``t1_bar = x_bar``) is replaced by its value where it
+is used, unless a statement in between changes what the value reads. Never into a loop."""
+from .analysis import COMPOUND, assigned_anywhere, gast, mutated_by, reads, walk_nodes, written_name
+
+
+def inline_temporaries(body, temporaries, is_pure, extra_uses):
+    """Substitute each single-use temporary into the one expression that reads it."""
+    uses = {}
+    for stmt in body:
+        for n in reads(stmt):
+            uses[n] = uses.get(n, 0) + 1
+    for n in extra_uses:
+        uses[n] = uses.get(n, 0) + 1
+    pinned = set()  # names written in place: their definition must stay a statement
+    for stmt in walk_nodes(body):
+        name, whole = written_name(stmt)
+        if name is not None and not whole:
+            pinned.add(name)
+        pinned |= mutated_by(stmt)
+    return _inline_block(body, temporaries, is_pure, uses, pinned)
+
+
+def _inline_block(body, temporaries, is_pure, uses, pinned):
+    result = list(body)
+    for stmt in result:
+        if isinstance(stmt, COMPOUND):
+            stmt.body = _inline_block(stmt.body, temporaries, is_pure, uses, pinned)
+            stmt.orelse = _inline_block(stmt.orelse, temporaries, is_pure, uses, pinned)
+    i = 0
+    while i < len(result):
+        stmt = result[i]
+        name, whole = written_name(stmt)
+        if whole and name in temporaries and name not in pinned and uses.get(name) == 1 \
+                and is_pure(stmt.value):
+            j = _single_use_site(result, i, name)
+            if j is not None and not _clobbered(result[i + 1:j], set(reads(stmt.value))):
+                use = result[j]
+                if isinstance(use, gast.If):
+                    use.test = _Replace(name, stmt.value).visit(use.test)
+                else:
+                    result[j] = _Replace(name, stmt.value).visit(use)
+                del result[i]
+                continue
+        i += 1
+    return result
+
+
+def _single_use_site(body, start, name):
+    """Where a temporary's one use is, if it can take the expression (not inside a loop)."""
+    for j in range(start + 1, len(body)):
+        stmt = body[j]
+        if isinstance(stmt, COMPOUND):
+            if isinstance(stmt, gast.If) and name in reads(stmt.test):
+                return j
+            if name in reads(stmt) or name in assigned_anywhere(stmt):
+                return None
+            continue
+        if name in reads(stmt):
+            return j
+        if written_name(stmt)[0] == name:
+            return None
+    return None
+
+
+def _clobbered(between, names):
+    for stmt in between:
+        if isinstance(stmt, COMPOUND):
+            if assigned_anywhere(stmt) & names:
+                return True
+            continue
+        written, _ = written_name(stmt)
+        if written in names or mutated_by(stmt) & names:
+            return True
+    return False
+
+
+class _Replace(gast.NodeTransformer):
+    def __init__(self, name, value):
+        self.name, self.value = name, value
+
+    def visit_Name(self, node):
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            return self.value
+        return node
+
+

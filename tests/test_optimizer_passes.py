@@ -1,0 +1,90 @@
+"""Each optimizer pass on its own (srcad/optimize/*.py), on small hand-written inputs."""
+import ast
+
+import gast
+import numpy as np
+import pytest
+
+from srcad.names import Namer
+from srcad.optimize import enabled, optimize
+from srcad.optimize.algebra import ZeroOneAlgebra
+from srcad.optimize.analysis import purity_checker
+from srcad.optimize.cse import eliminate_common_subexpressions
+from srcad.optimize.dce import eliminate_dead_code
+from srcad.optimize.fold import ConstantFolder
+from srcad.optimize.propagate import inline_temporaries
+
+NAMESPACE = {"np": np}
+IS_PURE = purity_checker(NAMESPACE)
+
+
+def expression(text):
+    return gast.parse(text, mode="eval").body
+
+
+def statements(text):
+    return gast.parse(text).body
+
+
+def show(nodes):
+    nodes = nodes if isinstance(nodes, list) else [nodes]
+    if isinstance(nodes[0], gast.expr):
+        return ast.unparse(gast.gast_to_ast(nodes[0]))
+    module = gast.gast_to_ast(gast.Module(body=nodes, type_ignores=[]))
+    return ast.unparse(ast.fix_missing_locations(module)).strip()
+
+
+@pytest.mark.parametrize("before, after", [
+    ("2 * 3 * x", "6 * x"), ("x ** (2 - 1)", "x ** 1"), ("np.cos(0.0) * g", "1.0 * g"),
+    ("np.sum(x, axis=None)", "np.sum(x)"), ("1 / 0", "1 / 0"), ("-(-2)", "2"),
+])
+def test_constant_folding(before, after):
+    assert show(ConstantFolder(NAMESPACE).visit(expression(before))) == after
+
+
+@pytest.mark.parametrize("before, after", [
+    ("g * 1", "g"), ("1.0 * g", "g"), ("g + 0", "g"), ("0 - g", "-g"), ("g * -1", "-g"),
+    ("x ** 1", "x"), ("a + -b", "a - b"), ("a - -b", "a + b"), ("--a", "a"), ("g * (1 / x)", "g / x"),
+    ("0 * x", "0 * x"),  # zero times an array keeps its shape: left alone
+])
+def test_zero_one_algebra(before, after):
+    assert show(ZeroOneAlgebra().visit(expression(before))) == after
+
+
+def test_dead_code_keeps_effects_and_tape_operations():
+    body = statements("a = np.sin(x)\nb = a * 2\ntape.append(x)\nx = tape.pop()\nc = np.cos(x)")
+    kept = eliminate_dead_code(body, {"b"}, IS_PURE)
+    assert show(kept) == "a = np.sin(x)\nb = a * 2\ntape.append(x)\nx = tape.pop()"
+
+
+def test_forward_substitution_of_single_use_temporaries():
+    body = statements("t1 = x * w\nt2 = np.sin(t1)\ny = t2 + b")
+    assert show(inline_temporaries(body, {"t1", "t2"}, IS_PURE, {"y"})) == "y = np.sin(x * w) + b"
+
+
+def test_substitution_stops_where_an_input_changes():
+    body = statements("t1 = x_bar\nx_bar = x_bar * c\nx_bar = x_bar + t1 * 0.9")
+    assert show(inline_temporaries(body, {"t1"}, IS_PURE, {"x_bar"})) == show(body)
+
+
+def test_no_substitution_into_a_loop():
+    body = statements("t1 = np.cos(x)\nfor i in range(n):\n    y = y + t1")
+    assert "t1 = np.cos(x)" in show(inline_temporaries(body, {"t1"}, IS_PURE, {"y"}))
+
+
+def test_common_subexpressions_are_computed_once():
+    body = statements("a = np.linalg.solve(m.T, g) * x\nb = np.linalg.solve(m.T, g) + y")
+    result = show(eliminate_common_subexpressions(body, IS_PURE, Namer(set()).fresh))
+    assert result == "common = np.linalg.solve(m.T, g)\na = common * x\nb = common + y"
+
+
+def test_common_subexpressions_respect_writes_in_between():
+    body = statements("a = np.cos(x)\nx = x + 1\nb = np.cos(x)")
+    assert show(eliminate_common_subexpressions(body, IS_PURE, Namer(set()).fresh)) == show(body)
+
+
+def test_the_switch(monkeypatch):
+    monkeypatch.setenv("SRCAD_OPTIMIZE", "0")
+    assert not enabled()
+    body = statements("t1 = g * 1")
+    assert show(optimize(body, {"t1"}, {"t1"}, NAMESPACE)) == "t1 = g * 1"
