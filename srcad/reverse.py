@@ -16,7 +16,7 @@ import operator
 
 import gast
 
-from .derivatives import assign, bind, call, instantiate, name, rule_of, template_for
+from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
 from .ir import walk
 from .shapes import ShapeClasses
@@ -317,10 +317,14 @@ class ReverseTransform(Transform):
         adjoint = self.bar(version)
         if adjoint in self.state:
             if version in self.sequences or adjoint in self.maybe_none:
-                total = call("add_each", name(adjoint), contribution)
+                self.emit(adjoint, call("add_each", name(adjoint), contribution), origin)
+            elif self.state[adjoint] == "owned":
+                # an array this code made and nothing else holds: add in place, no new array
+                update = gast.AugAssign(target=store(adjoint), op=gast.Add(), value=contribution)
+                update.origin = origin
+                self.body.append(update)
             else:
-                total = gast.BinOp(left=name(adjoint), op=gast.Add(), right=contribution)
-            self.emit(adjoint, total, origin)
+                self.emit(adjoint, gast.BinOp(left=name(adjoint), op=gast.Add(), right=contribution), origin)
             self.state[adjoint] = "owned"
         else:
             self.emit(adjoint, contribution, origin)

@@ -2,4 +2,7 @@
 from . import elementwise, linalg, pymath, reductions, runtime_rules, shape  # noqa: F401  (registers)
 from . import scipy_special  # noqa: F401  (registers scipy.special's rules when SciPy is installed)
 from . import vector  # noqa: F401  (vector-mode templates; registered last, onto existing rules)
+from . import registry
 from .registry import alias, all_rules, defjvp, defvjp, elementwise as defelementwise, lookup, nondifferentiable  # noqa: F401
+
+registry.mark_builtin_rules()

@@ -1,0 +1,160 @@
+"""Runs every system in its own process, checks the gradients, and reports ratios measured
+in the same run: a Markdown table, a JSON file, and optionally a chart."""
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+from .reference import WORKLOADS
+from .systems import MODULES, PEERS, SYSTEMS
+
+
+def _worker(system, names, cache_dir):
+    env = dict(os.environ, SRCAD_CACHE_DIR=cache_dir)
+    done = subprocess.run([sys.executable, "-m", "srcad.bench.worker", system, *names],
+                          capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def available_peers():
+    return [p for p in PEERS if importlib.util.find_spec(MODULES[p]) is not None]
+
+
+def versions():
+    import numpy
+    found = {"python": platform.python_version(), "numpy": numpy.__version__,
+             "machine": f"{platform.machine()}, {os.cpu_count()} cores"}
+    for module in ("autograd", "jax", "jaxlib", "torch"):
+        if importlib.util.find_spec(module) is not None:
+            found[module] = getattr(importlib.import_module(module), "__version__", "?")
+    return found
+
+
+def run(names, systems):
+    results = {}
+    with tempfile.TemporaryDirectory() as cache:
+        for system in systems:
+            results[system] = _worker(system, names, cache)
+            if system == "srcad":   # a second process reads what the first one cached
+                results["srcad (disk cache)"] = _worker("srcad", names, cache)
+    return results
+
+
+def _us(seconds):
+    return f"{seconds * 1e6:,.1f}" if seconds < 0.1 else f"{seconds * 1e3:,.0f} ms"
+
+
+def _cell(results, system, workload, key):
+    entry = results.get(system, {}).get(workload)
+    if not entry or "error" in entry:
+        return "—"
+    mark = "" if entry.get("correct", True) else " (wrong!)"
+    return _us(entry[key]) + mark
+
+
+def ratio(results, a, b, workload, key="gradient"):
+    x, y = results.get(a, {}).get(workload, {}), results.get(b, {}).get(workload, {})
+    if key not in x or key not in y:
+        return None
+    return x[key] / y[key]
+
+
+def markdown(results, names, systems):
+    peers = [s for s in systems if s in PEERS]
+    lines = ["### Gradient time (µs, median) and ratios measured in the same run", "",
+             "| workload | primal | hand-written | srcad | srcad / hand | grad / primal | "
+             + " | ".join(SYSTEMS[p].name for p in peers) + " | "
+             + " | ".join(f"srcad / {SYSTEMS[p].name}" for p in peers) + " |",
+             "|" + "---|" * (5 + 2 * len(peers) + 1)]
+    for workload in WORKLOADS:
+        if workload.name not in names:
+            continue
+        w = workload.name
+        row = [workload.label, _cell(results, "hand", w, "primal"), _cell(results, "hand", w, "gradient"),
+               _cell(results, "srcad", w, "gradient"), _format_ratio(ratio(results, "srcad", "hand", w)),
+               _format_ratio(_grad_over_primal(results, w))]
+        row += [_cell(results, p, w, "gradient") for p in peers]
+        row += [_format_ratio(ratio(results, "srcad", p, w)) for p in peers]
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "### Time to the first gradient (transformation, tracing or compilation included)", "",
+              "| workload | srcad, uncached | srcad, disk cache | " + " | ".join(SYSTEMS[p].name for p in peers) + " |",
+              "|" + "---|" * (3 + len(peers))]
+    for workload in WORKLOADS:
+        if workload.name not in names:
+            continue
+        w = workload.name
+        row = [workload.label, _ms(results, "srcad", w), _ms(results, "srcad (disk cache)", w)]
+        row += [_ms(results, p, w) for p in peers]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def _grad_over_primal(results, w):
+    entry = results.get("srcad", {}).get(w, {})
+    primal = results.get("hand", {}).get(w, {}).get("primal")
+    return entry["gradient"] / primal if "gradient" in entry and primal else None
+
+
+def _ms(results, system, w):
+    entry = results.get(system, {}).get(w)
+    return "—" if not entry or "error" in entry else f"{entry['first_gradient'] * 1e3:,.1f} ms"
+
+
+def _format_ratio(value):
+    return "—" if value is None else f"{value:.2f}"
+
+
+def plot(results, names, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    systems = [s for s in ("hand", "srcad", *PEERS) if s in results]
+    figure, axes = plt.subplots(figsize=(11, 4.5))
+    width = 0.8 / len(systems)
+    for k, system in enumerate(systems):
+        values = [results[system].get(w, {}).get("gradient", np.nan) * 1e6 for w in names]
+        axes.bar(np.arange(len(names)) + k * width, values, width, label=SYSTEMS[system].name)
+    axes.set_yscale("log")
+    axes.set_xticks(np.arange(len(names)) + 0.4 - width / 2, names, rotation=20, ha="right")
+    axes.set_ylabel("gradient time, µs (median, log scale)")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="srcad bench", description=__doc__)
+    parser.add_argument("workloads", nargs="*", help="workload names (default: all)",
+                        choices=[[]] + [w.name for w in WORKLOADS] if False else None)
+    parser.add_argument("--systems", default=None, help="comma-separated: hand,srcad,autograd,jax,jax-jit,torch")
+    parser.add_argument("--json", default="bench.json", help="where to write the raw results")
+    parser.add_argument("--markdown", default=None, help="also write the tables to this file")
+    parser.add_argument("--plot", default=None, metavar="PNG", help="draw the gradient times (matplotlib)")
+    options = parser.parse_args(argv)
+    names = options.workloads or [w.name for w in WORKLOADS]
+    unknown = set(names) - {w.name for w in WORKLOADS}
+    if unknown:
+        parser.error(f"unknown workloads {sorted(unknown)}; choose from {[w.name for w in WORKLOADS]}")
+    systems = options.systems.split(",") if options.systems else ["hand", "srcad", *available_peers()]
+    results = run(names, systems)
+    info = versions()
+    text = "\n".join([f"machine: {info.pop('machine')}; " + ", ".join(f"{k} {v}" for k, v in info.items()),
+                      "", markdown(results, names, systems)])
+    print(text)
+    with open(options.json, "w") as handle:
+        json.dump({"versions": versions(), "results": results}, handle, indent=1)
+    if options.markdown:
+        with open(options.markdown, "w") as handle:
+            handle.write(text + "\n")
+    if options.plot:
+        print(f"chart: {plot(results, names, options.plot)}")
+    return 0

@@ -1,0 +1,48 @@
+"""One benchmark process: ``python -m srcad.bench.worker SYSTEM [WORKLOAD ...]``.
+
+For each workload: build the system's primal and gradient, time the first gradient (the
+transformation, tracing or compilation included), check the gradient against the
+hand-written reference, then time primal and gradient (medians). Prints one JSON object.
+Each system runs in its own process so that no library's start-up or caches touch another.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+from ..compare import median_seconds
+from .reference import WORKLOADS
+from .systems import SYSTEMS
+
+
+def _close(got, expected):
+    return all(np.allclose(g, e, rtol=1e-6, atol=1e-9) for g, e in zip(got, expected))
+
+
+def run(system_name, names, budget=0.2):
+    system = SYSTEMS[system_name]()
+    results = {}
+    for workload in WORKLOADS:
+        if names and workload.name not in names:
+            continue
+        args = workload.args()
+        reference = workload.gradient(*args, workload.cotangent) if workload.cotangent is not None \
+            else workload.gradient(*args)
+        reference = reference if isinstance(reference, tuple) else (reference,)
+        try:
+            start = time.perf_counter()
+            primal, gradient = system.make(workload, args)
+            first = gradient()
+            first_seconds = time.perf_counter() - start
+            correct = _close(system.to_numpy(first), [np.asarray(r, dtype=np.float64) for r in reference])
+            results[workload.name] = {
+                "first_gradient": first_seconds, "correct": bool(correct),
+                "primal": median_seconds(primal, budget), "gradient": median_seconds(gradient, budget)}
+        except Exception as error:  # a peer that cannot run a workload is reported, not fatal
+            results[workload.name] = {"error": f"{type(error).__name__}: {error}"[:300]}
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(sys.argv[1], sys.argv[2:])))
