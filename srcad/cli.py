@@ -1,5 +1,5 @@
-"""The ``srcad`` command: ``srcad demo``, ``srcad show PATH.py:FUNC`` and
-``srcad compare PATH.py:FUNC --shape x=100 --shape w=100,10``."""
+"""The ``srcad`` command: ``srcad demo``, ``srcad show PATH.py:FUNC``,
+``srcad compare PATH.py:FUNC --shape x=100 --shape w=100,10`` and ``srcad bench``."""
 import argparse
 import importlib.util
 import pathlib
@@ -75,6 +75,13 @@ def main(argv=None):
                          help="shape of a parameter's random float64 input (NAME= for a float)")
     compare.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
     compare.add_argument("--plot", metavar="PNG", help="also draw a bar chart (needs matplotlib)")
+    commands.add_parser("bench", add_help=False,
+                        help="benchmark srcad against hand-written NumPy and autograd/JAX/PyTorch "
+                             "(options: srcad bench --help)")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:
+        from .bench import main as bench
+        return bench(argv[1:])
     options = parser.parse_args(argv)
     try:
         if options.command == "demo":

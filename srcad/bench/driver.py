@@ -32,9 +32,12 @@ def versions():
     import numpy
     found = {"python": platform.python_version(), "numpy": numpy.__version__,
              "machine": f"{platform.machine()}, {os.cpu_count()} cores"}
-    for module in ("autograd", "jax", "jaxlib", "torch"):
-        if importlib.util.find_spec(module) is not None:
-            found[module] = getattr(importlib.import_module(module), "__version__", "?")
+    from importlib import metadata
+    for package in ("autograd", "jax", "jaxlib", "torch"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            pass
     return found
 
 
@@ -133,8 +136,8 @@ def plot(results, names, path):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="srcad bench", description=__doc__)
-    parser.add_argument("workloads", nargs="*", help="workload names (default: all)",
-                        choices=[[]] + [w.name for w in WORKLOADS] if False else None)
+    parser.add_argument("workloads", nargs="*",
+                        help=f"workload names (default: all): {', '.join(w.name for w in WORKLOADS)}")
     parser.add_argument("--systems", default=None, help="comma-separated: hand,srcad,autograd,jax,jax-jit,torch")
     parser.add_argument("--json", default="bench.json", help="where to write the raw results")
     parser.add_argument("--markdown", default=None, help="also write the tables to this file")
