@@ -12,6 +12,9 @@ def unbroadcast(g, x):
     """Sum `g` over the axes that broadcasting added to or stretched in `x`."""
     if type(g) is float:  # a Python float cotangent: the value was a scalar, so is x
         return g
+    g_shape = getattr(g, "shape", None)
+    if g_shape is not None and g_shape == getattr(x, "shape", None):
+        return g          # same shape (NumPy scalars too): the common case, kept cheap
     if type(x) in _PY_SCALARS:
         return g if type(g) in _PY_SCALARS or np.ndim(g) == 0 else np.sum(g)
     x_shape = np.shape(x)
@@ -30,6 +33,9 @@ def unbroadcast(g, x):
 def broadcast_as(t, ans):
     """Broadcast tangent `t` to the shape of `ans` (a no-op when they already agree)."""
     if type(ans) in _PY_SCALARS:
+        return t
+    t_shape = getattr(t, "shape", None)
+    if t_shape is not None and t_shape == getattr(ans, "shape", None):
         return t
     shape = np.shape(ans)
     if np.shape(t) == shape:
@@ -98,6 +104,8 @@ def seed_cotangent(y, function_name):
     """The cotangent 1 that starts reverse mode; `grad` needs a scalar output."""
     if type(y) is float:
         return 1.0
+    if isinstance(y, np.generic) and isinstance(y, np.floating):
+        return type(y)(1)   # a NumPy scalar: 1 of its own dtype, cheaply
     if np.ndim(y) != 0:
         raise NotScalarOutput(
             f"srcad.grad needs {function_name} to return a scalar, but it returned shape "
