@@ -88,3 +88,21 @@ def test_the_switch(monkeypatch):
     assert not enabled()
     body = statements("t1 = g * 1")
     assert show(optimize(body, {"t1"}, {"t1"}, NAMESPACE)) == "t1 = g * 1"
+
+
+def noisy(x):
+    a = np.random.normal(size=3)
+    b = np.random.normal(size=3)
+    unused = np.random.normal(size=2)  # noqa: F841  (still drawn: it moves the generator)
+    return np.sum(x * a) + np.sum(x * b)
+
+
+def test_random_draws_are_never_merged_or_dropped():
+    import srcad
+    np.random.seed(0)
+    gradient = srcad.grad(noisy)(np.ones(3))
+    np.random.seed(0)
+    a, b = np.random.normal(size=3), np.random.normal(size=3)
+    np.testing.assert_allclose(gradient, a + b)
+    text = srcad.source(srcad.grad(noisy))
+    assert text.count("np.random.normal(") == 3

@@ -65,11 +65,19 @@ def purity_checker(namespace):
                     continue
                 return False
             module = getattr(function, "__module__", None) or ""
-            if function is runtime.add_at or (lookup(function) is None and module != runtime.__name__
-                                              and not module.startswith("srcad.rules.")):
+            if function is runtime.add_at or _draws_random_numbers(function) or (
+                    lookup(function) is None and module != runtime.__name__
+                    and not module.startswith("srcad.rules.")):
                 return False
         return True
     return is_pure
+
+
+def _draws_random_numbers(function):
+    """np.random.normal and friends change the generator's state: never dropped or merged."""
+    owner = getattr(function, "__self__", None)
+    return isinstance(owner, (np.random.RandomState, np.random.Generator)) \
+        or (getattr(function, "__module__", None) or "").startswith("numpy.random")
 
 
 def is_constant(node):

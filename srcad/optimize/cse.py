@@ -1,7 +1,8 @@
-"""Common-subexpression elimination within a block: a pure call computed twice (say
-``np.linalg.solve(a.T, g)`` in two rules' contributions, or ``np.cos(x)`` in the primal and
-again in the adjoint) is computed once into a temporary, before its first use, when
-nothing in between changes what it reads."""
+"""Common-subexpression elimination within a block of derivative code: a pure call computed
+twice (say ``np.linalg.solve(a.T, g)`` in two rules' contributions, or ``np.cos(x)`` in
+two tangents) is computed once into a temporary, before its first use, when nothing in
+between changes what it reads. The user's own statements are left as written (a random
+draw, for one, must happen exactly as often as the user wrote it)."""
 import gast
 
 from .analysis import COMPOUND, assigned_anywhere, mutated_by, reads, written_name
@@ -20,8 +21,8 @@ def _candidates(stmt, is_pure):
     """Pure calls with arguments inside one statement (not inside a comprehension, whose
     variables exist only there)."""
     value = getattr(stmt, "value", None)
-    if value is None or isinstance(stmt, COMPOUND):
-        return []
+    if value is None or isinstance(stmt, COMPOUND) or getattr(stmt, "primal", False):
+        return []   # the user's own statements are never rewritten
     scoped = {id(n) for scope in gast.walk(value) if isinstance(scope, SCOPES) for n in gast.walk(scope)}
     return [n for n in gast.walk(value) if isinstance(n, gast.Call) and n.args and is_pure(n)
             and id(n) not in scoped and not _fresh_buffer(n)]
@@ -87,7 +88,7 @@ def _uses_until_clobbered(body, start, call, key, is_pure):
         stmt = body[j]
         if isinstance(stmt, COMPOUND):
             break
-        if _count(stmt, key):
+        if _count(stmt, key) and not getattr(stmt, "primal", False):
             uses.append(j)
         if _writes(stmt) & inputs:
             break
