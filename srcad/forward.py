@@ -9,7 +9,7 @@ import gast
 
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError
-from .normalize import DerivativeOf, LiftedFunction
+from .normalize_functions import DerivativeOf, LiftedFunction
 from .batching import align_tangents, batch_expression, transparent
 from .ir import walk
 from .rules import lookup

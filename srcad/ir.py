@@ -109,3 +109,20 @@ class NormalFunction:
     def definition_of(self):
         """version name -> the Stmt that defines it."""
         return {s.target: s for s in walk(self.body) if s.target}
+
+
+def normalized(name):
+    """Mark a Name node as an atom the normalizer already produced."""
+    name.normalized = True
+    return name
+
+
+def keywords(kwargs):
+    """``{name: atom}`` -> gast keyword nodes."""
+    return [gast.keyword(arg=key, value=value) for key, value in kwargs.items()]
+
+
+def assigned_names(node):
+    """Every name a node binds (assignments, parameters, loop targets)."""
+    return {child.id for child in gast.walk(node)
+            if isinstance(child, gast.Name) and isinstance(child.ctx, (gast.Store, gast.Param))}

@@ -4,21 +4,20 @@ Desugars augmented assignment, tuple unpacking, method calls and attribute reads
 arrays (``x.sum()`` is a call of ``np.ndarray.sum`` with ``x`` first), and gives each
 reassignment of a variable a new version name so every value is defined once.
 """
-import ast
 import copy
-import inspect
 import operator
 
 import gast
 import numpy as np
 
 from .errors import SrcadError, UnsupportedSyntax
-from .ir import NormalFunction, Origin, Stmt
+from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, normalized
 from .linking import LazyDerivative
 from .names import Namer
+from .normalize_flow import ControlFlow, _reassigned_in_blocks
+from .normalize_functions import NestedFunctions, _PassCaptured, _transformation_name, is_user_function
 from .parse import MISSING
 from .restructure import restructure
-from .rules import lookup
 
 BINARY_OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -76,16 +75,10 @@ def _construct(node):
     return names.get(kind, kind), _HINTS.get(kind, "")
 
 
-def _assigned_names(node):
-    names = set()
-    for child in gast.walk(node):
-        if isinstance(child, gast.Name) and isinstance(child.ctx, (gast.Store, gast.Param)):
-            names.add(child.id)
-    return names
-
-
-class Normalizer:
-    """Walks a function body once, appending normalized statements to the current block."""
+class Normalizer(ControlFlow, NestedFunctions):
+    """Walks a function body once, appending normalized statements to the current block.
+    Control flow (normalize_flow.py) and nested functions (normalize_functions.py) are
+    its mixins."""
 
     def __init__(self, parsed):
         self.parsed = parsed
@@ -152,7 +145,7 @@ class Normalizer:
         self.lift_nested_functions(fn)
         restructure(fn, self.fresh, self.where)
         body = fn.body
-        self.local_names = _assigned_names(fn)
+        self.local_names = assigned_names(fn)
         self.mutable = _reassigned_in_blocks(body)
         params = [self.define(a.id) for a in args.args]
         kwonly = [self.define(a.id) for a in args.kwonlyargs]
@@ -241,254 +234,6 @@ class Normalizer:
         return self.unsupported(stmt)
 
     # -- control flow ----------------------------------------------------------------------
-    def condition(self, test):
-        """The atom an ``if`` tests: a name, or an inert temporary holding the test's value."""
-        if isinstance(test, (gast.Name, gast.Constant)):
-            return self.atom(test)
-        target = self.temp()
-        self.body.append(Stmt("inert", target, self.inert(test), self.origin))
-        return _normalized(gast.Name(target, gast.Load(), None, None))
-
-    def if_statement(self, stmt):
-        test = self.condition(stmt.test)
-        origin = self.origin
-        body, orelse = self.nested(stmt.body), self.nested(stmt.orelse)
-        self.body.append(Stmt("if", None, None, origin, test=test, body=body, orelse=orelse))
-
-    def for_statement(self, stmt):
-        origin = self.origin
-        iterable = stmt.iter
-        prologue = []  # (target node, value node) assigned at the top of each iteration
-        iterator = None
-        if self.is_range(iterable) and isinstance(stmt.target, gast.Name):
-            iterator = self.range_expression(iterable)
-            loop_var = self.define(stmt.target.id)
-        else:
-            sequences, targets = self.iteration(iterable, stmt.target)
-            lengths = [self.length_of(s) for s in sequences if s is not None]
-            if len(lengths) == 1:
-                count = lengths[0]
-            else:
-                count = self.atom(gast.Call(func=gast.Name("min", gast.Load(), None, None),
-                                            args=lengths, keywords=[]))
-            index_name = targets[0].id if sequences[0] is None else self.fresh("index")
-            loop_var = self.define(index_name) if sequences[0] is None else index_name
-            self.mutable.add(loop_var)
-            self.versions.add(loop_var)
-            bounds = [count]
-            index = gast.Name(loop_var, gast.Load(), None, None)
-            for sequence, target in zip(sequences, targets):
-                if sequence is not None:
-                    prologue.append((target, gast.Subscript(value=sequence, slice=_normalized(index),
-                                                            ctx=gast.Load())))
-        if iterator is None:
-            iterator = gast.Call(func=gast.Name("range", gast.Load(), None, None), args=bounds,
-                                 keywords=[])
-        outer, self.body = self.body, []
-        self.loop_depth += 1
-        try:
-            for target, value in prologue:
-                self.assign(target, value)
-            self.block(stmt.body)
-            body = self.body
-        finally:
-            self.body = outer
-            self.loop_depth -= 1
-        self.origin = origin
-        self.body.append(Stmt("for", loop_var, None, origin, iter=iterator, body=body,
-                              has_break=_breaks(body)))
-
-    def is_range(self, node):
-        """``range(...)``, ``reversed(<range>)`` or ``<range>[a:b:c]``: a range of ints."""
-        if _is_call_to(node, range, self.parsed):
-            return True
-        if _is_call_to(node, reversed, self.parsed) and len(node.args) == 1:
-            return self.is_range(node.args[0])
-        return isinstance(node, gast.Subscript) and isinstance(node.slice, gast.Slice) \
-            and self.is_range(node.value)
-
-    def range_expression(self, node):
-        """A range expression with atoms for its bounds; ``reversed(r)`` becomes ``r[::-1]``
-        (still a range, so it can be reversed again by the adjoint)."""
-        if _is_call_to(node, range, self.parsed):
-            return gast.Call(func=gast.Name("range", gast.Load(), None, None),
-                             args=[self.atom(a) for a in node.args], keywords=[])
-        if isinstance(node, gast.Call):  # reversed(...)
-            inner = self.range_expression(node.args[0])
-            return gast.Subscript(value=inner, slice=gast.Slice(None, None, gast.Constant(-1, None)),
-                                  ctx=gast.Load())
-        return gast.Subscript(value=self.range_expression(node.value), slice=self.index(node.slice),
-                              ctx=gast.Load())
-
-    def iteration(self, iterable, target):
-        """(sequences, targets) of a loop over arrays or lists; None marks the index of
-        ``enumerate``."""
-        if _is_call_to(iterable, enumerate, self.parsed):
-            if len(iterable.args) != 1 or iterable.keywords:
-                self.unsupported(iterable, "`enumerate` with a start", "Add the offset to the index.")
-            if not (isinstance(target, gast.Tuple) and len(target.elts) == 2
-                    and isinstance(target.elts[0], gast.Name)):
-                self.unsupported(target, "this `enumerate` target", "Write `for i, x in enumerate(xs)`.")
-            sequences, targets = self.iteration(iterable.args[0], target.elts[1])
-            return [None] + sequences, [target.elts[0]] + targets
-        if _is_call_to(iterable, zip, self.parsed):
-            if not isinstance(target, gast.Tuple) or len(target.elts) != len(iterable.args):
-                self.unsupported(target, "this `zip` target", "Unpack one name per zipped sequence.")
-            return [self.atom(a) for a in iterable.args], list(target.elts)
-        return [self.atom(iterable)], [target]
-
-    def length_of(self, sequence):
-        return self.atom(gast.Call(func=gast.Name("len", gast.Load(), None, None), args=[sequence],
-                                   keywords=[]))
-
-    def while_statement(self, stmt):
-        origin = self.origin
-        test = self.inert(stmt.test)
-        body = self.nested(stmt.body, loop=True)
-        self.body.append(Stmt("while", None, None, origin, test=test, body=body,
-                              has_break=_breaks(body)))
-
-    def if_expression(self, node):
-        """``a if c else b`` -> an ``if`` statement assigning a temporary."""
-        test = self.condition(node.test)
-        target = self.temp()
-        origin = self.origin
-        branches = []
-        for value in (node.body, node.orelse):
-            outer, self.body = self.body, []
-            self.emit(target, self.operation(value))
-            branches.append(self.body)
-            self.body = outer
-        self.body.append(Stmt("if", None, None, origin, test=test, body=branches[0], orelse=branches[1]))
-        return {"kind": "copy", "expr": _normalized(gast.Name(target, gast.Load(), None, None)),
-                "args": [_normalized(gast.Name(target, gast.Load(), None, None))]}
-
-    def comprehension(self, node):
-        """``[e for x in xs if c]`` -> a list built by a loop; returns the list's atom."""
-        if len(node.generators) != 1 or node.generators[0].is_async:
-            self.unsupported(node, "a comprehension with several `for` clauses",
-                             "Write nested loops that append to a list.")
-        generator = node.generators[0]
-        renames = {}
-        for n in gast.walk(generator.target):
-            if isinstance(n, gast.Name):
-                renames[n.id] = self.fresh(n.id)
-        element, generator = _renamed_copy(node.elt, renames), _renamed_copy(generator, renames)
-        self.local_names |= set(renames.values())
-        self.mutable |= set(renames.values())
-        result = self.temp()
-        self.body.append(Stmt("pack", result, gast.List(elts=[], ctx=gast.Load()), self.origin, args=[]))
-        append = gast.Expr(value=gast.Call(
-            func=gast.Attribute(value=gast.Name(result, gast.Load(), None, None), attr="append",
-                                ctx=gast.Load()), args=[element], keywords=[]))
-        body = [append]
-        for condition in reversed(generator.ifs):
-            body = [gast.If(test=condition, body=body, orelse=[])]
-        loop = gast.For(target=generator.target, iter=generator.iter, body=body, orelse=[],
-                        type_comment=None)
-        for n in gast.walk(loop):
-            n.lineno = getattr(node, "lineno", 1)
-        self.local_names.add(result)
-        self.current[result] = result
-        self.for_statement(loop)
-        return _normalized(gast.Name(result, gast.Load(), None, None))
-
-    def is_list_pop(self, value):
-        return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
-            and value.func.attr == "pop" and self.is_local(value.func.value) \
-            and not value.args and not value.keywords
-
-    def is_append(self, value):
-        return isinstance(value, gast.Call) and isinstance(value.func, gast.Attribute) \
-            and value.func.attr == "append" and self.is_local(value.func.value) \
-            and len(value.args) == 1 and not value.keywords
-
-    def append(self, call):
-        item = self.atom(call.args[0])
-        base = self.atom(call.func.value)
-        expr = gast.Call(func=gast.Attribute(value=base, attr="append", ctx=gast.Load()),
-                         args=[item], keywords=[])
-        self.body.append(Stmt("append", None, expr, self.origin, args=[item], base=base.id))
-
-    # -- nested functions ------------------------------------------------------------------
-    def lift_nested_functions(self, fn):
-        """Nested defs become module-level functions taking what they capture as arguments."""
-        outer_locals = _assigned_names(fn)
-        kept = []
-        for stmt in fn.body:
-            if isinstance(stmt, gast.FunctionDef):
-                self.lift(stmt, outer_locals)
-            else:
-                kept.append(stmt)
-        for stmt in kept:
-            for node in gast.walk(stmt):
-                if isinstance(node, gast.FunctionDef):
-                    self.unsupported(node, "a `def` inside a loop or branch",
-                                     "Define the function at the top of the enclosing function.")
-        fn.body = kept
-
-    def lift(self, node, outer_locals):
-        own = _assigned_names(node)
-        captured = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
-                    and isinstance(n.ctx, gast.Load) and n.id in outer_locals and n.id not in own}
-        for call in gast.walk(node):  # what the nested functions it calls capture, too
-            if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
-                    and call.func.id in self.lifted:
-                captured |= set(self.lifted[call.func.id][1])
-        captured = sorted(captured - set(self.lifted) - own)
-        lifted = copy.deepcopy(node)
-        lifted.args.args = list(lifted.args.args) + [gast.Name(c, gast.Param(), None, None)
-                                                     for c in captured]
-        if lifted.args.defaults and captured:
-            lifted.args.kwonlyargs = list(lifted.args.kwonlyargs)
-        self.lifted[node.name] = (lifted, captured)
-        _PassCaptured(self.lifted).visit(lifted)
-
-    def lifted_call(self, node):
-        lifted, captured = self.lifted[node.func.id]
-        args = [self.atom(a) for a in node.args]
-        kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
-        kwargs.update({c: self.atom(gast.Name(c, gast.Load(), None, None)) for c in captured})
-        expr = gast.Call(func=node.func, args=args, keywords=_keywords(kwargs))
-        return {"kind": "usercall", "expr": expr, "callee": LiftedFunction(lifted, self.parsed),
-                "args": args, "kwargs": kwargs}
-
-    def derivative_call(self, node):
-        """``srcad.grad(g, wrt)(args)`` inside the function: a call of g's generated gradient,
-        itself differentiated like any user function (each level has its own names, so
-        derivatives of different levels never mix: no perturbation confusion)."""
-        transform = node.func
-        mode = _transformation_name(self.parsed.resolve(transform.func))
-        if not transform.args or not isinstance(transform.args[0], gast.Name):
-            self.unsupported(transform, f"srcad.{mode} of something other than a function name",
-                             "Pass a nested `def` or a module-level function by name.")
-        wrt_node = transform.args[1] if len(transform.args) > 1 else next(
-            (k.value for k in transform.keywords if k.arg == "wrt"), gast.Constant(0, None))
-        try:
-            wrt = ast.literal_eval(gast.gast_to_ast(wrt_node))
-        except ValueError:
-            self.unsupported(wrt_node, "a computed `wrt`", "Write wrt as a literal int or tuple.")
-        indices, as_tuple = ((wrt,), False) if isinstance(wrt, int) else (tuple(wrt), True)
-        function_name = transform.args[0].id
-        args = [self.atom(a) for a in node.args]
-        kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
-        if function_name in self.lifted:
-            lifted, captured = self.lifted[function_name]
-            kwargs.update({c: self.atom(gast.Name(c, gast.Load(), None, None)) for c in captured})
-            function = LiftedFunction(lifted, self.parsed)
-        else:
-            function = self.parsed.resolve(transform.args[0])
-            if not is_user_function(function):
-                self.unsupported(transform, f"srcad.{mode} of {function_name}",
-                                 "Pass a Python function defined with `def`.")
-        binding = self.fresh(f"{function_name}_{mode}")
-        self.derivative_bindings.append((binding, function_name, mode, indices, as_tuple))
-        expr = gast.Call(func=gast.Name(binding, gast.Load(), None, None), args=args,
-                         keywords=_keywords(kwargs))
-        callee = DerivativeOf(function, mode, indices, binding)
-        return {"kind": "usercall", "expr": expr, "callee": callee, "args": args, "kwargs": kwargs}
-
-    # -- inert expressions -----------------------------------------------------------------
     def inert(self, node):
         """A copy of a non-differentiable expression (a test) with names at their current
         version; it is kept as written."""
@@ -590,7 +335,7 @@ class Normalizer:
         self.versions.add(output)
         self.temporaries.add(output)
         self.emit(output, operation)
-        return [_normalized(gast.Name(output, gast.Load(), None, None))], False
+        return [normalized(gast.Name(output, gast.Load(), None, None))], False
 
     def emit(self, user_target, operation, user_name=False):
         target = None
@@ -605,7 +350,7 @@ class Normalizer:
                 # still read the old x (the optimizer folds it back where that is safe)
                 value = self.temp()
                 self.body.append(Stmt(target=value, origin=self.origin, **operation))
-                operation = {"kind": "copy", "expr": _normalized(gast.Name(value, gast.Load(), None, None))}
+                operation = {"kind": "copy", "expr": normalized(gast.Name(value, gast.Load(), None, None))}
                 operation["args"] = [operation["expr"]]
         self.body.append(Stmt(target=target, origin=self.origin, **operation))
         return target
@@ -628,16 +373,16 @@ class Normalizer:
             if node.id in self.local_names:
                 if node.id not in self.current:
                     raise SrcadError(f"{self.where(node)}: `{node.id}` is used before it is assigned")
-                return _normalized(gast.Name(self.current[node.id], gast.Load(), None, None))
+                return normalized(gast.Name(self.current[node.id], gast.Load(), None, None))
             self.require_defined(node)
-            return _normalized(gast.Name(node.id, gast.Load(), None, None))
+            return normalized(gast.Name(node.id, gast.Load(), None, None))
         if isinstance(node, gast.Attribute) and self.parsed.resolve(node) is not MISSING \
                 and not self.is_local(_root(node)):
             return node  # a module constant such as np.pi
         operation = self.operation(node)
         target = self.temp()
         self.emit(target, operation)
-        return _normalized(gast.Name(target, gast.Load(), None, None))
+        return normalized(gast.Name(target, gast.Load(), None, None))
 
     def require_defined(self, node):
         if self.parsed.resolve(node) is MISSING:
@@ -726,7 +471,7 @@ class Normalizer:
             method = getattr(np.ndarray, func.attr, MISSING)
             callee = method if method is not MISSING else _Unknown(f".{func.attr}()")
             expr = gast.Call(func=gast.Attribute(value=receiver, attr=func.attr, ctx=gast.Load()),
-                             args=args, keywords=_keywords(kwargs))
+                             args=args, keywords=keywords(kwargs))
             return self.call_op(callee, expr, [receiver] + args, kwargs)
         if isinstance(func, gast.Name) and func.id in self.lifted:
             return self.lifted_call(node)
@@ -742,7 +487,7 @@ class Normalizer:
             callee = callee.resolve()
         args = [self.atom(a) for a in node.args]
         kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
-        expr = gast.Call(func=func, args=args, keywords=_keywords(kwargs))
+        expr = gast.Call(func=func, args=args, keywords=keywords(kwargs))
         operation = self.call_op(callee, expr, args, kwargs)
         if is_user_function(callee):
             operation["kind"] = "usercall"
@@ -758,108 +503,8 @@ class Normalizer:
         return self.atom(node)
 
 
-def is_user_function(callee):
-    """A plain Python function without a rule, outside NumPy/SciPy/srcad: srcad transforms it."""
-    if lookup(callee) is not None or not inspect.isfunction(callee):
-        return False
-    module = getattr(callee, "__module__", "") or ""
-    return not module.split(".")[0] in ("numpy", "scipy", "srcad")
-
-
-TRANSFORMATIONS = ("grad", "value_and_grad", "vjp", "jvp")
-
-
-def _transformation_name(obj):
-    """"grad" for srcad.grad (and so on), else None."""
-    if getattr(obj, "__module__", None) == "srcad.api" and getattr(obj, "__name__", None) in TRANSFORMATIONS:
-        return obj.__name__
-    return None
-
-
-class DerivativeOf:
-    """``srcad.grad(g)`` (or value_and_grad, vjp, jvp) called inside a differentiated function."""
-
-    def __init__(self, function, mode, wrt, binding):
-        self.function, self.mode, self.wrt = function, mode, wrt
-        self.__name__ = self.__qualname__ = binding
-
-    def parameters(self, function_parameters):
-        extra = {"vjp": ["cotangent"], "jvp": [f"tangent_{i}" for i in self.wrt]}.get(self.mode, [])
-        return function_parameters + extra
-
-
-class LiftedFunction:
-    """A nested ``def``, lifted to module level: its captured variables are parameters."""
-
-    def __init__(self, node, parsed):
-        self.node, self.parsed = node, parsed
-        self.__name__ = self.__qualname__ = node.name
-
-    def __repr__(self):
-        return f"<nested function {self.__name__}>"
-
-
-class _PassCaptured(gast.NodeTransformer):
-    """Calls of nested functions pass the variables the function captures."""
-
-    def __init__(self, lifted):
-        self.lifted = lifted
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        if isinstance(node.func, gast.Name) and node.func.id in self.lifted:
-            passed = {k.arg for k in node.keywords}
-            node.keywords = list(node.keywords) + [
-                gast.keyword(arg=c, value=gast.Name(c, gast.Load(), None, None))
-                for c in self.lifted[node.func.id][1] if c not in passed]
-        return node
-
-
 def _load_names(node):
     return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
-
-
-def _reassigned_in_blocks(body):
-    """Names assigned (or item-assigned) inside a loop or branch: they keep one name."""
-    names = set()
-    for stmt in body:
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            for node in gast.walk(stmt):
-                if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
-                    names.add(node.id)
-                elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
-                        and isinstance(node.value, gast.Name):
-                    names.add(node.value.id)
-                elif isinstance(node, gast.AugAssign) and isinstance(node.target, gast.Subscript) \
-                        and isinstance(node.target.value, gast.Name):
-                    names.add(node.target.value.id)
-    return names
-
-
-def _breaks(body):
-    """True when a block (not a nested loop) contains ``break``."""
-    for stmt in body:
-        if stmt.kind == "break" or stmt.kind == "if" and (_breaks(stmt.body) or _breaks(stmt.orelse)):
-            return True
-    return False
-
-
-def _is_call_to(node, function, parsed):
-    return isinstance(node, gast.Call) and parsed.resolve(node.func) is function \
-        and not any(isinstance(a, gast.Starred) for a in node.args)
-
-
-class _Rename(gast.NodeTransformer):
-    def __init__(self, renames):
-        self.renames = renames
-
-    def visit_Name(self, node):
-        node.id = self.renames.get(node.id, node.id)
-        return node
-
-
-def _renamed_copy(node, renames):
-    return _Rename(renames).visit(copy.deepcopy(node))
 
 
 class _Unknown:
@@ -870,15 +515,6 @@ class _Unknown:
 
     def __repr__(self):
         return self.__name__
-
-
-def _normalized(name):
-    name.normalized = True
-    return name
-
-
-def _keywords(kwargs):
-    return [gast.keyword(arg=key, value=value) for key, value in kwargs.items()]
 
 
 def _root(node):
