@@ -126,3 +126,14 @@ def assigned_names(node):
     """Every name a node binds (assignments, parameters, loop targets)."""
     return {child.id for child in gast.walk(node)
             if isinstance(child, gast.Name) and isinstance(child.ctx, (gast.Store, gast.Param))}
+
+
+class Renamer(gast.NodeTransformer):
+    """Renames variables in place, by a {old: new} map."""
+
+    def __init__(self, rename):
+        self.rename = rename
+
+    def visit_Name(self, node):
+        node.id = self.rename.get(node.id, node.id)
+        return node

@@ -11,7 +11,7 @@ import gast
 import numpy as np
 
 from .errors import SrcadError, UnsupportedSyntax
-from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, normalized
+from .ir import NormalFunction, Origin, Renamer, Stmt, assigned_names, keywords, normalized  # noqa: F401
 from .linking import LazyDerivative
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
@@ -554,13 +554,3 @@ def coalesce_setitems(fn, keep=frozenset()):
             rename[stmt.target] = rename.get(stmt.base, stmt.base)
     return rename
 
-
-class Renamer(gast.NodeTransformer):
-    """Renames variables in place, by a {old: new} map."""
-
-    def __init__(self, rename):
-        self.rename = rename
-
-    def visit_Name(self, node):
-        node.id = self.rename.get(node.id, node.id)
-        return node

@@ -8,7 +8,7 @@ import copy
 
 import gast
 
-from .ir import Stmt, normalized
+from .ir import Renamer, Stmt, normalized
 
 
 class ControlFlow:
@@ -216,16 +216,7 @@ def _is_call_to(node, function, parsed):
         and not any(isinstance(a, gast.Starred) for a in node.args)
 
 
-class _Rename(gast.NodeTransformer):
-    def __init__(self, renames):
-        self.renames = renames
-
-    def visit_Name(self, node):
-        node.id = self.renames.get(node.id, node.id)
-        return node
-
-
 def _renamed_copy(node, renames):
-    return _Rename(renames).visit(copy.deepcopy(node))
+    return Renamer(renames).visit(copy.deepcopy(node))
 
 
