@@ -11,7 +11,7 @@ import gast
 import numpy as np
 
 from .errors import SrcadError, UnsupportedSyntax
-from .ir import NormalFunction, Origin, Renamer, Stmt, assigned_names, keywords, normalized  # noqa: F401
+from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, normalized
 from .linking import LazyDerivative
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks

@@ -15,7 +15,8 @@ from .emit import import_lines, to_source, with_comments
 from .errors import SrcadError
 from .forward import ForwardTransform
 from .names import Namer
-from .normalize import Renamer, coalesce_setitems, normalize
+from .ir import Renamer
+from .normalize import coalesce_setitems, normalize
 from .normalize_functions import LiftedFunction
 from .optimize import optimize
 from .parse import parse_function
