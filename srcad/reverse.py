@@ -12,10 +12,9 @@ saved on the tape (a list: ``append`` before it is overwritten, ``pop`` to resto
 when the adjoint sweep passes the assignment again); values the adjoint never reads are
 not saved.
 """
-import operator
-
 import gast
 
+from .bindings import assigned_in, integers, mark_bindings, mark_definite
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
 from .ir import walk
@@ -77,7 +76,7 @@ class ReverseTransform(Transform):
         self.saved = {}        # user-call target -> name of what its forward part saved
         self.counters = {}     # id(loop stmt) -> iteration counter name
         self.bound_at = {}     # id(loop stmt) -> names possibly bound when the loop starts
-        self.integers = _integers(fn)
+        self.integers = integers(fn)
         self.definite_at = {}  # id(if or loop stmt) -> names certainly bound when it starts
         self.maybe_none = set()  # adjoints that may hold None (zero where the value never existed)
 
@@ -93,8 +92,8 @@ class ReverseTransform(Transform):
     # -- the primal sweep --------------------------------------------------------------------
     def primal_sweep(self):
         params = set(self.fn.params) | set(self.fn.kwonly)
-        _mark_bindings(self.fn.body, params, self.bound_at)
-        _mark_definite(self.fn.body, params, self.definite_at)
+        mark_bindings(self.fn.body, params, self.bound_at)
+        mark_definite(self.fn.body, params, self.definite_at)
         return self.primal_block(self.fn.body)
 
     def primal_block(self, block):
@@ -149,7 +148,7 @@ class ReverseTransform(Transform):
 
     def primal_loop(self, stmt):
         body = self.primal_block(stmt.body)
-        assigned = _assigned_in(stmt.body)
+        assigned = assigned_in(stmt.body)
         assigned |= {self.saved[s.target] for s in walk(stmt.body) if s.target in self.saved}
         assigned |= {self.counters[id(s)] for s in walk(stmt.body) if id(s) in self.counters}
         nodes = [_marker(assign(variable, gast.Constant(None, None)), "init", variable)
@@ -469,79 +468,6 @@ def _counter(node, counter):
 def _user_call(function_name, stmt, extra=()):
     return gast.Call(func=name(function_name), args=list(extra) + list(stmt.args),
                      keywords=[gast.keyword(arg=k, value=v) for k, v in stmt.kwargs.items()])
-
-
-INTEGER_OPERATIONS = {operator.add, operator.sub, operator.mul, operator.floordiv, operator.mod,
-                      operator.neg, len, int}
-
-
-def _integers(fn):
-    """Names that certainly hold ints: loop counters and int arithmetic on them."""
-    integers = {s.target for s in walk(fn.body) if s.kind == "for"}
-    candidates = [s for s in walk(fn.body) if s.kind == "call" and s.callee in INTEGER_OPERATIONS]
-    definitions = {}
-    for stmt in walk(fn.body):
-        if stmt.target:
-            definitions.setdefault(stmt.target, []).append(stmt)
-
-    def is_int(atom):
-        return isinstance(atom, gast.Constant) and type(atom.value) is int \
-            or isinstance(atom, gast.Name) and atom.id in integers
-    changed = True
-    while changed:
-        changed = False
-        for stmt in candidates:
-            if stmt.target not in integers and len(definitions[stmt.target]) == 1 and (
-                    stmt.callee in (len, int) or all(is_int(a) for a in stmt.args)):
-                integers.add(stmt.target)
-                changed = True
-    return integers
-
-
-def _assigned_in(block):
-    names = set()
-    for stmt in walk(block):
-        if stmt.kind not in ("append", "effect", "setitem", "break") and stmt.target:
-            names.add(stmt.target)
-    return names
-
-
-def _mark_bindings(block, bound, loops, depth=0):
-    """Set `maybe_bound` on each assignment whose variable may already hold a value, and
-    record the names bound when each loop starts. Returns the names bound after `block`."""
-    for stmt in block:
-        if stmt.kind == "if":
-            bound = _mark_bindings(stmt.body, set(bound), loops, depth) \
-                | _mark_bindings(stmt.orelse, set(bound), loops, depth)
-        elif stmt.kind in ("for", "while"):
-            loops[id(stmt)] = set(bound)
-            inside = bound | _assigned_in(stmt.body)
-            if stmt.kind == "for":
-                inside.add(stmt.target)
-            loops[("counter", id(stmt))] = depth > 0  # a nested loop's counter is overwritten
-            _mark_bindings(stmt.body, set(inside), loops, depth + 1)
-            bound = inside
-        else:
-            if stmt.kind == "setitem":
-                stmt.maybe_bound = True
-            elif stmt.target:
-                stmt.maybe_bound = stmt.target in bound
-                bound = bound | {stmt.target}
-    return bound
-
-
-def _mark_definite(block, bound, starts):
-    """Record, for each branch and loop, the names certainly bound when it starts."""
-    for stmt in block:
-        if stmt.kind == "if":
-            starts[id(stmt)] = set(bound)
-            bound = _mark_definite(stmt.body, set(bound), starts) & _mark_definite(stmt.orelse, set(bound), starts)
-        elif stmt.kind in ("for", "while"):
-            starts[id(stmt)] = set(bound)
-            _mark_definite(stmt.body, set(bound) | ({stmt.target} if stmt.kind == "for" else set()), starts)
-        elif stmt.target and stmt.kind != "break":
-            bound = bound | {stmt.target}
-    return bound
 
 
 def _is_basic_index(index, integers):
