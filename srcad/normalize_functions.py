@@ -41,10 +41,11 @@ class NestedFunctions:
                 captured |= set(self.lifted[call.func.id][1])
         captured = sorted(captured - set(self.lifted) - own)
         lifted = copy.deepcopy(node)
-        lifted.args.args = list(lifted.args.args) + [gast.Name(c, gast.Param(), None, None)
-                                                     for c in captured]
-        if lifted.args.defaults and captured:
-            lifted.args.kwonlyargs = list(lifted.args.kwonlyargs)
+        # captured variables become keyword-only parameters (callers pass them by name), so
+        # the nested function's own defaults stay where they were
+        lifted.args.kwonlyargs = list(lifted.args.kwonlyargs) + [
+            gast.Name(c, gast.Param(), None, None) for c in captured]
+        lifted.args.kw_defaults = list(lifted.args.kw_defaults) + [None] * len(captured)
         self.lifted[node.name] = (lifted, captured)
         _PassCaptured(self.lifted).visit(lifted)
 

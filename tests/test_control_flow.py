@@ -435,11 +435,30 @@ def list_of_arrays_indexing(x):
     return np.sum(parts[0]) * np.sum(parts[2]) + np.sum(parts[1] ** 2)
 
 
+def closure_with_default(x, w):
+    def scaled(v, factor=2.0):
+        return v * factor * w
+    return scaled(x) + scaled(x, factor=3.0)
+
+
+def pair_recursion(x, n):
+    if n == 0:
+        return x, 1.0
+    a, b = pair_recursion(x * 0.5, n - 1)
+    return a * b + np.sin(x), b * 1.1 + a
+
+
+def uses_pairs(x):
+    a, b = pair_recursion(x, 3)
+    return a * b
+
+
 HARDER = [
     (while_in_for, (0.5,)), (break_in_nested_loop, (0.3,)), (return_from_nested_loop, (0.5,)),
     (return_from_nested_loop, (-30.0,)), (tree_recursion, (0.4, 3)), (is_even_chain, (0.3, 5)),
     (uses_tuple_result, (0.6, 0.8)), (defined_in_one_branch, (0.7,)), (defined_in_one_branch, (-0.7,)),
     (closure_in_loop, (VECTOR, 0.4)), (list_of_arrays_indexing, (VECTOR,)),
+    (closure_with_default, (0.4, 1.5)), (uses_pairs, (0.7,)),
 ]
 
 
