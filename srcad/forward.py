@@ -51,9 +51,9 @@ class Transform:
     `rename` maps each version written by ``y[i] = v`` in place to the array's name.
     """
 
-    def __init__(self, fn, activity, namer, rename):
+    def __init__(self, fn, activity, namer, rename, shapes=None):
         self.fn, self.activity, self.namer, self.rename = fn, activity, namer, rename
-        self.shapes = ShapeClasses(fn)
+        self.shapes = shapes or ShapeClasses(fn)
         self.sequences = sequence_values(fn)
         self.body = []
         self.owned = set()   # derivative arrays this code created, safe to write into

@@ -122,6 +122,13 @@ def keywords(kwargs):
     return [gast.keyword(arg=key, value=value) for key, value in kwargs.items()]
 
 
+def loaded_names(nodes):
+    """The names a node (or a list of nodes) reads."""
+    nodes = nodes if isinstance(nodes, list) else [nodes]
+    return {n.id for node in nodes for n in gast.walk(node)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
+
+
 def assigned_names(node):
     """Every name a node binds (assignments, parameters, loop targets)."""
     return {child.id for child in gast.walk(node)

@@ -11,7 +11,7 @@ import gast
 import numpy as np
 
 from .errors import SrcadError, UnsupportedSyntax
-from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, normalized
+from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
@@ -345,7 +345,7 @@ class Normalizer(ControlFlow, NestedFunctions):
             if operation["kind"] == "copy" and isinstance(source, gast.Name) and source.id in self.versions:
                 self.array_of[target] = self.array_of.get(source.id, source.id)
             if operation["kind"] in ("call", "getitem", "pack", "usercall") \
-                    and target in _load_names(source):
+                    and target in loaded_names(source):
                 # x = f(x): compute into a temporary first, so that derivative code can
                 # still read the old x (the optimizer folds it back where that is safe)
                 value = self.temp()
@@ -501,10 +501,6 @@ class Normalizer(ControlFlow, NestedFunctions):
             return gast.Slice(*(self.atom(part) if part is not None else None
                                 for part in (node.lower, node.upper, node.step)))
         return self.atom(node)
-
-
-def _load_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 class _Unknown:

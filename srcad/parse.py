@@ -19,6 +19,7 @@ class ParsedFunction:
     filename: str
     first_line: int          # line of the `def` in `filename`
     namespace: dict          # free name -> object (globals, closure cells, builtins)
+    derivative_namespace: dict | None = None   # namespace plus srcad's helpers (transform.py)
 
     def where(self, node):
         """``file:line`` of a node of this function, for error messages."""

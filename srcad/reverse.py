@@ -18,14 +18,12 @@ from .bindings import assigned_in, integers, mark_bindings, mark_definite
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
 from .ir import walk
-from .shapes import ShapeClasses
 from .templates import names_in
 
 
 
-def needed_primal_values(fn, activity):
+def needed_primal_values(fn, activity, shapes):
     """Primal versions the adjoint of a rule reads (used to decide in-place item writes)."""
-    shapes = ShapeClasses(fn)
     needed = set()
     for stmt in walk(fn.body):
         if stmt.kind == "call" and stmt.target and activity.active(stmt.target):
@@ -67,8 +65,8 @@ class ReverseTransform(Transform):
     with another array) or "owned" (created here, safe to write into); an absent name is zero.
     """
 
-    def __init__(self, fn, activity, namer, rename, linker):
-        super().__init__(fn, activity, namer, rename)
+    def __init__(self, fn, activity, namer, rename, linker, shapes=None):
+        super().__init__(fn, activity, namer, rename, shapes)
         self.linker = linker
         self.tape = namer.fresh("tape")   # tape_1 when differentiating code that has a tape
         self.state = {}

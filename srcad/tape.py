@@ -10,6 +10,7 @@ and with them the counters they read. Repeats until nothing changes.
 import gast
 
 from .emit import COMPOUND, walk_nodes
+from .ir import loaded_names
 
 
 def _reads(nodes):
@@ -21,15 +22,11 @@ def _reads(nodes):
         if isinstance(node, COMPOUND):
             for part in ("test", "iter"):
                 if getattr(node, part, None) is not None:
-                    names |= _load_names(getattr(node, part))
+                    names |= loaded_names(getattr(node, part))
             names |= _reads(node.body) | _reads(node.orelse)
         else:
-            names |= _load_names(node)
+            names |= loaded_names(node)
     return names
-
-
-def _load_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _filter(nodes, keep):

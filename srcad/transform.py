@@ -15,13 +15,14 @@ from .emit import import_lines, to_source, with_comments
 from .errors import SrcadError
 from .forward import ForwardTransform
 from .names import Namer
-from .ir import Renamer
+from .ir import Renamer, loaded_names
 from .normalize import coalesce_setitems, normalize
 from .normalize_functions import LiftedFunction
 from .optimize import optimize
 from .parse import parse_function
 from .reverse import ReverseTransform, needed_primal_values
 from .rules.registry import all_free_names
+from .shapes import ShapeClasses
 from .emit import walk_nodes
 from .tape import prune_tape
 
@@ -157,10 +158,11 @@ def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
 
 def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
     activity = analyze(fn, wrt_names)
-    rename = coalesce_setitems(fn, keep=needed_primal_values(fn, activity))
+    shapes = ShapeClasses(fn)
+    rename = coalesce_setitems(fn, keep=needed_primal_values(fn, activity, shapes))
     namer = _namer(fn)
     linker = Linker(namer, vector)
-    transform = ReverseTransform(fn, activity, namer, rename, linker)
+    transform = ReverseTransform(fn, activity, namer, rename, linker, shapes)
     if vector:
         transform.vector_mode(namer.fresh("directions"), _namespace(parsed))
     primal = transform.primal_sweep()
@@ -236,7 +238,7 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
     temporaries = _temporaries(fn, namer)
     namespace = _namespace(parsed)
     cotangent = cotangent or namer.fresh("cotangent")
-    adjoint = optimize(adjoint, _names_in(adjoints), temporaries, namespace, namer.fresh)
+    adjoint = optimize(adjoint, loaded_names(adjoints), temporaries, namespace, namer.fresh)
     primal_written = {n.id for node in primal for n in gast.walk(node)
                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     residuals = sorted(_live_in(adjoint + [gast.Expr(value=adjoints)], set())
@@ -276,20 +278,20 @@ def _live_in(nodes, assigned):
     live = set()
     for node in nodes:
         if isinstance(node, gast.If):
-            live |= _names_in(node.test) - assigned
+            live |= loaded_names(node.test) - assigned
             live |= _live_in(node.body, assigned) | _live_in(node.orelse, assigned)
             assigned = assigned | (_assigned_on_every_path(node.body, assigned)
                                    & _assigned_on_every_path(node.orelse, assigned))
         elif isinstance(node, (gast.For, gast.While)):
             header = node.iter if isinstance(node, gast.For) else node.test
-            live |= _names_in(header) - assigned
+            live |= loaded_names(header) - assigned
             inner = set(assigned)
             if isinstance(node, gast.For):
                 inner |= {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
             live |= _live_in(node.body, inner)
         else:
             value = node.value if isinstance(node, (gast.Assign, gast.AugAssign, gast.Expr)) else node
-            live |= _names_in(value) - assigned
+            live |= loaded_names(value) - assigned
             if isinstance(node, gast.AugAssign) or isinstance(node, gast.Assign) and not all(
                     isinstance(t, gast.Name) for t in node.targets):
                 live |= {n.id for t in ([node.target] if isinstance(node, gast.AugAssign) else node.targets)
@@ -297,12 +299,6 @@ def _live_in(nodes, assigned):
             assigned = assigned | {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
                                    and isinstance(n.ctx, gast.Store)}
     return live
-
-
-def _names_in(node):
-    nodes = node if isinstance(node, list) else [node]
-    return {n.id for item in nodes for n in gast.walk(item)
-            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def _renamed(nodes, rename):
@@ -328,7 +324,7 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     """Optimize, add the docstring and comments: one generated FunctionDef and its comments."""
     namespace = _namespace(parsed)
     if not optimized:
-        live_out = _names_in(returned)
+        live_out = loaded_names(returned)
         body = optimize(body, live_out, _temporaries(fn, namer), namespace, namer.fresh)
     if mode in ("jvp", "jvp_call", "jvp_batch"):
         header_at = {0: _HEADERS["jvp"]} if body else {}
@@ -357,13 +353,13 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
                 for binding, function, mode, wrt, as_tuple in fn.derivative_bindings] + linker.lines()
     used = set()
     for node, _ in functions:
-        used |= _used_names(node)
+        used |= loaded_names(node)
     for node in fn.lifted:
-        used |= _used_names(node)
+        used |= loaded_names(node)
     if bindings:
         used |= {"split_of", "jvp_of", "derivative_of"} & {line.split("= ")[1].split("(")[0]
                                                            for line in bindings}
-        used |= {n for line in bindings for n in _names_in(gast.parse(line).body[0].value)}
+        used |= {n for line in bindings for n in loaded_names(gast.parse(line).body[0].value)}
     used -= {node.name for node in fn.lifted}
     needed = {n: namespace[n] for n in sorted(used) if n in namespace}
     names = " ".join(node.name for node, _ in functions)
@@ -388,7 +384,9 @@ def _arguments(fn, params, keep_defaults):
 
 
 def _namespace(parsed):
-    """The user's free names plus the helpers derivative code uses."""
+    """The user's free names plus the helpers derivative code uses (built once per parse)."""
+    if parsed.derivative_namespace is not None:
+        return parsed.derivative_namespace
     namespace = dict(parsed.namespace)
     user_names = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
     for helper, obj in {**all_free_names(), **RUNTIME_NAMES}.items():
@@ -397,8 +395,7 @@ def _namespace(parsed):
                 f"{parsed.filename}:{parsed.first_line}: {parsed.function.__qualname__} uses the "
                 f"name `{helper}` for something other than srcad's helper of that name; rename it")
         namespace[helper] = obj
+    parsed.derivative_namespace = namespace
     return namespace
 
 
-def _used_names(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
