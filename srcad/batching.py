@@ -8,13 +8,13 @@ operators and srcad's broadcasting helpers (which have batched twins), and any o
 sees primal values only. Otherwise it runs once per direction inside the same sweep
 (``stack_directions([... for d in range(directions)])``), which is correct for every rule.
 """
-import copy
 
 import gast
 import numpy as np
 
 from .derivatives import call, name
 from .optimize import resolve_callee
+from .templates import clone
 
 # helper -> its batched twin, which takes the directions in its first argument
 BATCHED_HELPERS = {
@@ -89,7 +89,7 @@ def batch_expression(expr, batched, namespace, directions, index_name):
     """`expr` rewritten for derivative values that carry the directions axis first."""
     if transparent(expr, batched, namespace):
         return _RenameHelpers(batched).visit(expr)
-    element = _PerDirection(batched, index_name).visit(copy.deepcopy(expr))
+    element = _PerDirection(batched, index_name).visit(clone(expr))
     loop = gast.comprehension(target=gast.Name(index_name, gast.Store(), None, None),
                               iter=call("range", name(directions)), ifs=[], is_async=0)
     return call("stack_directions", gast.ListComp(elt=element, generators=[loop]))
@@ -111,8 +111,8 @@ class _Align(gast.NodeTransformer):
 
     def visit_Name(self, node):
         if isinstance(node.ctx, gast.Load) and node.id in self.primal_of:
-            return call("batch_align", name(node.id), copy.deepcopy(self.primal_of[node.id]),
-                        copy.deepcopy(self.ans))
+            return call("batch_align", name(node.id), clone(self.primal_of[node.id]),
+                        clone(self.ans))
         return node
 
 

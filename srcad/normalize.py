@@ -4,7 +4,6 @@ Desugars augmented assignment, tuple unpacking, method calls and attribute reads
 arrays (``x.sum()`` is a call of ``np.ndarray.sum`` with ``x`` first), and gives each
 reassignment of a variable a new version name so every value is defined once.
 """
-import copy
 import operator
 
 import gast
@@ -18,6 +17,7 @@ from .normalize_flow import ControlFlow, _reassigned_in_blocks
 from .normalize_functions import NestedFunctions, _PassCaptured, _transformation_name, is_user_function
 from .parse import MISSING
 from .restructure import restructure
+from .templates import clone
 
 BINARY_OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -237,7 +237,7 @@ class Normalizer(ControlFlow, NestedFunctions):
     def inert(self, node):
         """A copy of a non-differentiable expression (a test) with names at their current
         version; it is kept as written."""
-        node = _PassCaptured(self.lifted).visit(copy.deepcopy(node))
+        node = _PassCaptured(self.lifted).visit(clone(node))
         for child in gast.walk(node):
             if isinstance(child, (gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
                                   gast.SetComp, gast.NamedExpr)):

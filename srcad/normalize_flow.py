@@ -4,11 +4,11 @@ conditional expressions, comprehensions, and lists that grow with ``append``.
 Loops over arrays, lists, ``enumerate`` and ``zip`` become loops over an index; ``a if c
 else b`` and comprehensions become statements; ``reversed(range(n))`` becomes
 ``range(n)[::-1]`` (a range the adjoint can reverse again)."""
-import copy
 
 import gast
 
 from .ir import Renamer, Stmt, normalized
+from .templates import clone
 
 
 class ControlFlow:
@@ -217,6 +217,6 @@ def _is_call_to(node, function, parsed):
 
 
 def _renamed_copy(node, renames):
-    return Renamer(renames).visit(copy.deepcopy(node))
+    return Renamer(renames).visit(clone(node))
 
 

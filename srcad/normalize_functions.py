@@ -3,13 +3,13 @@ nested ``def``s are lifted to module level with the variables they capture as
 parameters, and ``srcad.grad(g)(...)`` written inside a differentiated function becomes a
 call of g's generated gradient, itself differentiated like any call of your own."""
 import ast
-import copy
 import inspect
 
 import gast
 
 from .ir import assigned_names, keywords
 from .rules import lookup
+from .templates import clone
 
 
 class NestedFunctions:
@@ -40,7 +40,7 @@ class NestedFunctions:
                     and call.func.id in self.lifted:
                 captured |= set(self.lifted[call.func.id][1])
         captured = sorted(captured - set(self.lifted) - own)
-        lifted = copy.deepcopy(node)
+        lifted = clone(node)
         # captured variables become keyword-only parameters (callers pass them by name), so
         # the nested function's own defaults stay where they were
         lifted.args.kwonlyargs = list(lifted.args.kwonlyargs) + [

@@ -10,11 +10,11 @@ function has one ``return`` at its end:
   the loop by ``if returned: return result``;
 * the remaining returns, at the ends of top-level branches, assign one output variable.
 """
-import copy
 
 import gast
 
 from .errors import UnsupportedSyntax
+from .templates import clone
 
 EXITS = (gast.Break, gast.Continue, gast.Return)
 LOOPS = (gast.For, gast.While)
@@ -65,7 +65,7 @@ def hoist_rest(block):
             return result  # code after an exit never runs
         if _may_exit(stmt):
             rest = block[position + 1:]
-            stmt.body = hoist_rest(stmt.body + ([] if leaves(stmt.body) else copy.deepcopy(rest)))
+            stmt.body = hoist_rest(stmt.body + ([] if leaves(stmt.body) else clone(rest)))
             stmt.orelse = hoist_rest(stmt.orelse + ([] if leaves(stmt.orelse) else rest))
             result.append(stmt)
             return result
@@ -168,7 +168,7 @@ def single_exit(body, fresh, where):
         result = []
         for stmt in block:
             if isinstance(stmt, gast.Return):
-                result.append(_located(gast.Assign(targets=[copy.deepcopy(target)], value=stmt.value,
+                result.append(_located(gast.Assign(targets=[clone(target)], value=stmt.value,
                                                    type_comment=None), stmt))
                 continue
             if isinstance(stmt, gast.If):

@@ -3,6 +3,8 @@ twice (say ``np.linalg.solve(a.T, g)`` in two rules' contributions, or ``np.cos(
 two tangents) is computed once into a temporary, before its first use, when nothing in
 between changes what it reads. The user's own statements are left as written (a random
 draw, for one, must happen exactly as often as the user wrote it)."""
+from collections import Counter
+
 import gast
 
 from .analysis import COMPOUND, assigned_anywhere, mutated_by, reads, written_name
@@ -56,12 +58,14 @@ def eliminate_common_subexpressions(body, is_pure, fresh):
             stmt.body = eliminate_common_subexpressions(stmt.body, is_pure, fresh)
             stmt.orelse = eliminate_common_subexpressions(stmt.orelse, is_pure, fresh)
     result = list(body)
+    calls = [_call_keys(stmt) for stmt in result]     # each statement's calls, counted by key
+    writes = [_writes(stmt) for stmt in result]
     i = 0
     while i < len(result):
         for call in _candidates(result[i], is_pure):
             key = _key(call)
-            uses = _uses_until_clobbered(result, i, call, key, is_pure)
-            if len(uses) < 2 and _count(result[i], key) < 2:
+            uses = _uses_until_clobbered(result, calls, writes, i, set(reads(call)), key)
+            if len(uses) < 2 and calls[i][key] < 2:
                 continue
             name = fresh("common")
             hoisted = gast.Assign(targets=[gast.Name(name, gast.Store(), None, None)], value=call,
@@ -70,26 +74,28 @@ def eliminate_common_subexpressions(body, is_pure, fresh):
             hoisted.sweep = getattr(result[i], "sweep", None)
             for j in uses:
                 result[j] = _Substitute(key, name).visit(result[j])
+                calls[j] = _call_keys(result[j])
             result.insert(i, hoisted)
+            calls.insert(i, _call_keys(hoisted))
+            writes.insert(i, {name})
             break
         i += 1
     return result
 
 
-def _count(stmt, key):
-    return sum(_key(n) == key for n in gast.walk(stmt) if isinstance(n, gast.Call))
+def _call_keys(stmt):
+    return Counter(_key(n) for n in gast.walk(stmt) if isinstance(n, gast.Call))
 
 
-def _uses_until_clobbered(body, start, call, key, is_pure):
-    """Statements from `start` on that compute `call`, up to one that changes its inputs."""
-    inputs = set(reads(call))
+def _uses_until_clobbered(body, calls, writes, start, inputs, key):
+    """Statements from `start` on that compute the call `key` (reading `inputs`), up to one
+    that changes those inputs."""
     uses = []
     for j in range(start, len(body)):
-        stmt = body[j]
-        if isinstance(stmt, COMPOUND):
+        if isinstance(body[j], COMPOUND):
             break
-        if _count(stmt, key) and not getattr(stmt, "primal", False):
+        if calls[j][key] and not getattr(body[j], "primal", False):
             uses.append(j)
-        if _writes(stmt) & inputs:
+        if writes[j] & inputs:
             break
     return uses

@@ -12,13 +12,12 @@ template ``x_dot`` is the tangent of parameter ``x``. There is one template per
 parameter, in signature order; parameters without one (``axis``) are not differentiable,
 and ``ZERO`` declares an argument whose derivative is zero (one that only gives a shape).
 """
-import copy
 import hashlib
 import sys
 from dataclasses import dataclass, field
 
 from .. import runtime
-from ..templates import names_in, parse_expression, parse_signature
+from ..templates import clone, names_in, parse_expression, parse_signature
 
 
 @dataclass
@@ -44,7 +43,7 @@ class Rule:
         """Map the call's argument nodes to parameter names (defaults filled in)."""
         bound = {}
         for name, default in self.defaults.items():
-            bound[name] = copy.deepcopy(default)
+            bound[name] = clone(default)
             bound[name].defaulted = True
         if len(args) > len(self.positional) and not self.vararg:
             raise TypeError(f"{self.name} takes {len(self.positional)} positional arguments")
