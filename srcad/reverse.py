@@ -325,7 +325,7 @@ class ReverseTransform(Transform):
             self.state[adjoint] = "owned"
         else:
             self.emit(adjoint, contribution, origin)
-            self.state[adjoint] = "set"
+            self.state[adjoint] = "owned" if _fresh(contribution) else "set"
 
     def make_owned(self, version, origin):
         """Make ``version_bar`` a value this code may write into."""
@@ -415,8 +415,11 @@ class ReverseTransform(Transform):
 
     def adjoint_getitem(self, stmt):
         base = stmt.args[0].id
-        adjoint = self.make_owned(base, stmt.origin)
         g = name(self.bar(stmt.target))
+        undo = None if self.batch or base in self.sequences else _undo_new_axes(stmt.index)
+        if undo is not None:   # x[None, :] is x itself with an axis added: take it off again
+            return [(base, g if undo == () else gast.Subscript(value=g, slice=undo, ctx=gast.Load()))]
+        adjoint = self.make_owned(base, stmt.origin)
         if base in self.sequences:  # an item of a tuple or list: maybe a tuple or None itself
             slot = gast.Subscript(value=name(adjoint), slice=stmt.index, ctx=gast.Load())
             update = assign(gast.Subscript(value=name(adjoint), slice=stmt.index, ctx=gast.Store()),
@@ -466,6 +469,35 @@ def _counter(node, counter):
 def _user_call(function_name, stmt, extra=()):
     return gast.Call(func=name(function_name), args=list(extra) + list(stmt.args),
                      keywords=[gast.keyword(arg=k, value=v) for k, v in stmt.kwargs.items()])
+
+
+def _fresh(expression):
+    """Arithmetic always makes a new value, which nothing else holds (so it may be written
+    into); a name or a call may hand back an array that something else holds."""
+    return isinstance(expression, gast.BinOp) or \
+        isinstance(expression, gast.UnaryOp) and isinstance(expression.op, (gast.USub, gast.UAdd))
+
+
+def _undo_new_axes(index):
+    """For an index made of ``None``, ``:`` and ``...`` only (a view of every element, with
+    axes added), the index that takes the added axes off again: ``[None, :]`` -> ``[0, :]``;
+    () when it adds none (``x[:]``); None for any other index."""
+    parts = index.elts if isinstance(index, gast.Tuple) else [index]
+    undone = []
+    for part in parts:
+        if isinstance(part, gast.Constant) and part.value is None:
+            undone.append(gast.Constant(0, None))
+        elif isinstance(part, gast.Constant) and part.value is Ellipsis:
+            undone.append(gast.Constant(Ellipsis, None))
+        elif isinstance(part, gast.Slice) and part.lower is part.upper is part.step is None:
+            undone.append(gast.Slice(None, None, None))
+        else:
+            return None
+    while undone and isinstance(undone[-1], gast.Slice):
+        undone.pop()            # g[0, :] is g[0]
+    if not undone:
+        return ()
+    return gast.Tuple(elts=undone, ctx=gast.Load()) if len(undone) > 1 else undone[0]
 
 
 def _is_basic_index(index, integers):

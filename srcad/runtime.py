@@ -138,6 +138,8 @@ def invert_permutation(axes):
 
 def matmul_vjp_x(g, x, y):
     """Cotangent of `x` in ``x @ y`` (also ``np.dot`` for arrays of at most 2 dimensions)."""
+    if type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 == y.ndim:
+        return g @ y.T          # two matrices: the common case, kept cheap
     x_ndim, y_ndim = np.ndim(x), np.ndim(y)
     if x_ndim == 0 or y_ndim == 0:
         return unbroadcast(g * y, x)
@@ -150,6 +152,8 @@ def matmul_vjp_x(g, x, y):
 
 def matmul_vjp_y(g, x, y):
     """Cotangent of `y` in ``x @ y``."""
+    if type(x) is np.ndarray and type(y) is np.ndarray and x.ndim == 2 == y.ndim:
+        return x.T @ g
     x_ndim, y_ndim = np.ndim(x), np.ndim(y)
     if x_ndim == 0 or y_ndim == 0:
         return unbroadcast(g * x, y)

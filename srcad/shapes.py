@@ -7,6 +7,11 @@ identity and are left out. A value gets a *shape class*: a parameter its own, a 
 ufunc's (or one-argument ``math`` function's) result its argument's, a binary ufunc's result its operands' when they agree (a
 literal number broadcasts to anything), and any other value a class of its own. A
 variable assigned in several places keeps a class only if all of them agree.
+
+Some classes are also known to be 0-d (*scalar*): a full reduction (``np.sum(x)``), and,
+once ``grad`` has checked that the output is a scalar, the output's class and the
+classes of the operands of every elementwise operation that made it (broadcasting to
+shape ``()`` needs operands of shape ``()``). Two scalar classes have the same shape.
 """
 import operator
 
@@ -19,6 +24,7 @@ from .rules import lookup
 LITERAL = ("literal",)
 BINARY_OPERATORS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow}
 UNARY_OPERATORS = {operator.neg, operator.pos, abs}
+FULL_REDUCTIONS = {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin}
 
 
 def _is_number(atom):
@@ -42,6 +48,16 @@ class ShapeClasses:
         for _ in range(len(definitions) + 2):
             if not self._round():
                 break
+        self.scalar = set()
+        self.operands = {}      # label of an elementwise result -> the atoms it was made from
+        for stmt in walk(fn.body):
+            if stmt.kind != "call" or stmt.kwargs or not stmt.target:
+                continue
+            label = self._label(stmt, stmt.target)
+            if _is_elementwise(stmt.callee, len(stmt.args)):
+                self.operands.setdefault(label, []).extend(stmt.args)
+            elif stmt.callee in FULL_REDUCTIONS and len(stmt.args) == 1:
+                self.scalar.add(label)
 
     def _round(self):
         changed = False
@@ -77,10 +93,9 @@ class ShapeClasses:
         if rule is None or not rule.differentiable:
             return own
         args = stmt.args
-        if len(args) == 1 and (callee in UNARY_OPERATORS or isinstance(callee, np.ufunc) and callee.nin == 1
-                               or getattr(callee, "__module__", None) == "math"):
+        if len(args) == 1 and (_is_elementwise(callee, 1) or getattr(callee, "__module__", None) == "math"):
             return self.of(args[0])
-        if len(args) == 2 and (callee in BINARY_OPERATORS or isinstance(callee, np.ufunc) and callee.nin == 2):
+        if _is_elementwise(callee, len(args)):
             left, right = self.of(args[0]), self.of(args[1])
             if left is None or right is None:
                 return None
@@ -90,7 +105,28 @@ class ShapeClasses:
                 return left
         return own
 
+    def assume_scalar(self, atom):
+        """`atom` is certainly 0-d (``grad`` checks its output): so are the operands of the
+        elementwise operations that made it, and theirs."""
+        pending = [self.of(atom)]
+        while pending:
+            label = pending.pop()
+            if label in self.scalar or label is None or label[0] not in ("param", "value"):
+                continue          # a variable whose definitions disagree says nothing of each
+            self.scalar.add(label)
+            pending.extend(self.of(operand) for operand in self.operands.get(label, ()))
+
     def same(self, atom, target):
-        label = self.of(atom)
-        return label not in (None, LITERAL) and label == self.classes.get(target) \
+        label, target_label = self.of(atom), self.classes.get(target)
+        if label in self.scalar and target_label in self.scalar:
+            return True
+        return label not in (None, LITERAL) and label == target_label \
             and not str(label[0]).startswith("unknown")
+
+
+def _is_elementwise(callee, arity):
+    """An arithmetic operator or elementwise ufunc applied to `arity` operands (and nothing
+    else). Generalized ufuncs such as ``np.matmul`` and two-output ones are not elementwise."""
+    if isinstance(callee, np.ufunc):
+        return callee.nin == arity and callee.nout == 1 and callee.signature is None
+    return callee in (UNARY_OPERATORS if arity == 1 else BINARY_OPERATORS if arity == 2 else ())

@@ -159,6 +159,8 @@ def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
 def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
     activity = analyze(fn, wrt_names)
     shapes = ShapeClasses(fn)
+    if mode in ("grad", "value_and_grad") and not fn.returns_tuple:
+        shapes.assume_scalar(fn.outputs[0])   # the seed checks it before any adjoint runs
     rename = coalesce_setitems(fn, keep=needed_primal_values(fn, activity, shapes))
     namer = _namer(fn)
     linker = Linker(namer, vector)

@@ -88,7 +88,7 @@ defjvp(np.add, "x, y", "broadcast_as(x_dot, ans)", "broadcast_as(y_dot, ans)")
 describe(np.add, "also x + y")
 alias(operator.add, np.add)
 
-defvjp(np.subtract, "x, y", "unbroadcast(g, x)", "unbroadcast(-g, y)")
+defvjp(np.subtract, "x, y", "unbroadcast(g, x)", "-unbroadcast(g, y)")  # negate after summing
 defjvp(np.subtract, "x, y", "broadcast_as(x_dot, ans)", "broadcast_as(-y_dot, ans)")
 describe(np.subtract, "also x - y")
 alias(operator.sub, np.subtract)
