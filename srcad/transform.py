@@ -354,10 +354,8 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
     bindings = [f"{binding} = derivative_of({function}, {mode!r}, {wrt!r}, {as_tuple!r})"
                 for binding, function, mode, wrt, as_tuple in fn.derivative_bindings] + linker.lines()
     used = set()
-    for node, _ in functions:
-        used |= loaded_names(node)
-    for node in fn.lifted:
-        used |= loaded_names(node)
+    for node in [node for node, _ in functions] + list(fn.lifted):
+        used |= loaded_names(node) - _local_names(node)
     if bindings:
         used |= {"split_of", "jvp_of", "derivative_of"} & {line.split("= ")[1].split("(")[0]
                                                            for line in bindings}
@@ -372,6 +370,16 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
         + import_lines(needed))
     parts = [header] + lifted + (["\n".join(bindings) + "\n"] if bindings else []) + texts + list(trailer)
     return Generated(names, "\n\n\n".join(p.rstrip("\n") for p in parts) + "\n", needed, mode, tuple(wrt))
+
+
+def _local_names(function_node):
+    """Parameters and assigned names: local to the function, whatever the module holds (a
+    comprehension's own variables are not: they exist only inside it)."""
+    scopes = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
+    scoped = {id(n) for scope in gast.walk(function_node) if isinstance(scope, scopes)
+              for n in gast.walk(scope)}
+    return {n.id for n in gast.walk(function_node) if isinstance(n, gast.Name) and id(n) not in scoped
+            and isinstance(n.ctx, (gast.Store, gast.Param))}
 
 
 def _arguments(fn, params, keep_defaults):

@@ -65,3 +65,14 @@ def test_reassigned_variables_get_versions():
     np.testing.assert_allclose(x_bar, [6.0, 6.0])
 
 
+
+
+x = np.arange(3.0)   # a module global with the same name as model's parameter
+
+
+def test_header_lists_only_names_the_code_takes_from_the_module():
+    """A parameter named like a module global is the parameter: the header must not claim
+    the global is bound into the file."""
+    source = generate(model, "grad", (0, 1)).source
+    header = source.split("\n\n\n")[0]
+    assert "bound when srcad loads" not in header, header

@@ -70,34 +70,33 @@ def ratio(results, a, b, workload, key="gradient"):
     return x[key] / y[key]
 
 
+def _table(header, rows):
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] \
+        + ["| " + " | ".join(row) + " |" for row in rows]
+
+
 def markdown(results, names, systems):
     peers = [s for s in systems if s in PEERS]
-    lines = ["### Gradient time (µs, median) and ratios measured in the same run", "",
-             "| workload | primal | hand-written | srcad | srcad / hand | grad / primal | "
-             + " | ".join(SYSTEMS[p].name for p in peers) + " | "
-             + " | ".join(f"srcad / {SYSTEMS[p].name}" for p in peers) + " |",
-             "|" + "---|" * (5 + 2 * len(peers) + 1)]
-    for workload in WORKLOADS:
-        if workload.name not in names:
-            continue
+    chosen = [w for w in WORKLOADS if w.name in names]
+    gradient_rows = []
+    for workload in chosen:
         w = workload.name
         row = [workload.label, _cell(results, "hand", w, "primal"), _cell(results, "hand", w, "gradient"),
                _cell(results, "srcad", w, "gradient"), _format_ratio(ratio(results, "srcad", "hand", w)),
                _format_ratio(_grad_over_primal(results, w))]
         row += [_cell(results, p, w, "gradient") for p in peers]
         row += [_format_ratio(ratio(results, "srcad", p, w)) for p in peers]
-        lines.append("| " + " | ".join(row) + " |")
-    lines += ["", "### Time to the first gradient (transformation, tracing or compilation included)", "",
-              "| workload | srcad, uncached | srcad, disk cache | " + " | ".join(SYSTEMS[p].name for p in peers) + " |",
-              "|" + "---|" * (3 + len(peers))]
-    for workload in WORKLOADS:
-        if workload.name not in names:
-            continue
-        w = workload.name
-        row = [workload.label, _ms(results, "srcad", w), _ms(results, "srcad (disk cache)", w)]
-        row += [_ms(results, p, w) for p in peers]
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join(lines)
+        gradient_rows.append(row)
+    first_rows = [[workload.label, _ms(results, "srcad", workload.name),
+                   _ms(results, "srcad (disk cache)", workload.name)]
+                  + [_ms(results, p, workload.name) for p in peers] for workload in chosen]
+    peer_names = [SYSTEMS[p].name for p in peers]
+    return "\n".join(
+        ["### Gradient time (µs, median) and ratios measured in the same run", ""]
+        + _table(["workload", "primal", "hand-written", "srcad", "srcad / hand", "grad / primal"]
+                 + peer_names + [f"srcad / {n}" for n in peer_names], gradient_rows)
+        + ["", "### Time to the first gradient (transformation, tracing or compilation included)", ""]
+        + _table(["workload", "srcad, uncached", "srcad, disk cache"] + peer_names, first_rows))
 
 
 def _grad_over_primal(results, w):
