@@ -38,3 +38,8 @@ def test_tables_from_results():
     assert "| 1.50 |" in text          # srcad / hand
     assert "—" in text                 # the peer that failed
     assert "10.0 ms" in text and "2.0 ms" in text
+    for systems in (["hand", "srcad", "torch"], ["hand", "srcad"]):
+        rows = [line for line in driver.markdown(results, ["scalar_seed"], systems).splitlines()
+                if line.startswith("|")]
+        assert len({line.count("|") for line in rows[:3]}) == 1, rows   # header, rule, row agree
+        assert "|  |" not in "\n".join(rows)
