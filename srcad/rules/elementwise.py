@@ -14,7 +14,7 @@ import operator
 
 import numpy as np
 
-from .elementwise_helpers import clip_weight, fmax_weight, match_real, power_log
+from .elementwise_helpers import clip_weight, fmax_weight, match_real, maximum_weight, power_log
 from .registry import ZERO, alias, defjvp, defvjp, describe, elementwise, nondifferentiable
 
 LN2 = 0.6931471805599453
@@ -126,20 +126,16 @@ defvjp(np.fmod, "x, y", "unbroadcast(g, x)", "unbroadcast(-g * np.trunc(x / y), 
 defjvp(np.fmod, "x, y", "broadcast_as(x_dot, ans)", "-y_dot * np.trunc(x / y)")
 describe(np.fmod, "d/dy = -trunc(x / y)")
 
-defvjp(np.maximum, "x, y",
-       "unbroadcast(g * (x > y) + 0.5 * g * (x == y), x)",
-       "unbroadcast(g * (y > x) + 0.5 * g * (x == y), y)")
-defjvp(np.maximum, "x, y",
-       "broadcast_as(x_dot * (x > y) + 0.5 * x_dot * (x == y), ans)",
-       "broadcast_as(y_dot * (y > x) + 0.5 * y_dot * (x == y), ans)")
+defvjp(np.maximum, "x, y", "unbroadcast(g * maximum_weight(x, y, True), x)",
+       "unbroadcast(g * maximum_weight(y, x, True), y)")
+defjvp(np.maximum, "x, y", "broadcast_as(x_dot * maximum_weight(x, y, True), ans)",
+       "broadcast_as(y_dot * maximum_weight(y, x, True), ans)")
 describe(np.maximum, "ties split 0.5 / 0.5")
 
-defvjp(np.minimum, "x, y",
-       "unbroadcast(g * (x < y) + 0.5 * g * (x == y), x)",
-       "unbroadcast(g * (y < x) + 0.5 * g * (x == y), y)")
-defjvp(np.minimum, "x, y",
-       "broadcast_as(x_dot * (x < y) + 0.5 * x_dot * (x == y), ans)",
-       "broadcast_as(y_dot * (y < x) + 0.5 * y_dot * (x == y), ans)")
+defvjp(np.minimum, "x, y", "unbroadcast(g * maximum_weight(x, y, False), x)",
+       "unbroadcast(g * maximum_weight(y, x, False), y)")
+defjvp(np.minimum, "x, y", "broadcast_as(x_dot * maximum_weight(x, y, False), ans)",
+       "broadcast_as(y_dot * maximum_weight(y, x, False), ans)")
 describe(np.minimum, "ties split 0.5 / 0.5")
 
 defvjp(np.fmax, "x, y", "unbroadcast(g * fmax_weight(x, y, True), x)",
@@ -212,8 +208,9 @@ nondifferentiable(
 )
 
 # Helpers of the templates above: masks and tie weights, piecewise constant.
-nondifferentiable(clip_weight, fmax_weight)
+nondifferentiable(clip_weight, fmax_weight, maximum_weight)
 describe(clip_weight, "srcad helper: the weights of np.clip's derivative")
+describe(maximum_weight, "srcad helper: the weights of np.maximum / np.minimum's derivative")
 describe(fmax_weight, "srcad helper: the weights of np.fmax / np.fmin's derivative")
 
 # power_log(x, like) = log(x) (0 at x == 0); match_real keeps the real part for real x.

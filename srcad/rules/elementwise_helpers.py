@@ -58,6 +58,18 @@ def clip_weight(part, a, lo=None, hi=None, lo2=None, hi2=None):
     return np.asarray(weight, dtype)
 
 
+def maximum_weight(x, y, larger):
+    """d maximum(x, y)/dx (`larger`) or d minimum(x, y)/dx: 1 where x wins, 0 where y wins,
+    0.5 on a tie (as in JAX). Without a tie, the usual case, it is the bool mask itself
+    (three passes over the data fewer than computing the tie share)."""
+    wins = (x > y) if larger else (x < y)
+    ties = x == y
+    if not (ties.any() if isinstance(ties, np.ndarray | np.generic) else ties):
+        return wins
+    dtype = _float_dtype(x, y)
+    return np.asarray(wins + 0.5 * ties * np.ones((), dtype), dtype)
+
+
 def fmax_weight(x, y, larger):
     """d fmax(x, y)/dx (`larger`) or d fmin(x, y)/dx: like maximum/minimum, but a NaN
     operand loses (fmax ignores NaN), and ties split 0.5/0.5."""

@@ -173,6 +173,10 @@ def fmax_weight(x, y):
     return eh.fmax_weight(x, y, True)
 
 
+def maximum_weight(x, y):
+    return 1.0 * eh.maximum_weight(x, y, True) + eh.maximum_weight(y, y, False)   # no ties; all tied
+
+
 def extremum_share(x, y):
     return eh.extremum_share(np.maximum(x, y), 0, (x, y))
 
@@ -187,6 +191,8 @@ CASES += [
     RuleCase((eh.clip_weight,), clip_weight, (uniform((3, 4), seed=34), -0.2), wrt=(0, 1),
              differentiable=False),
     RuleCase((eh.fmax_weight,), fmax_weight, (uniform((3, 4), seed=35), uniform((4,), seed=36)),
+             wrt=(0, 1), differentiable=False),
+    RuleCase((eh.maximum_weight,), maximum_weight, (uniform((3, 4), seed=37), uniform((4,), seed=38)),
              wrt=(0, 1), differentiable=False),
 ]
 def sum_items_vjp_list(g, a, b):
