@@ -76,3 +76,22 @@ def test_header_lists_only_names_the_code_takes_from_the_module():
     source = generate(model, "grad", (0, 1)).source
     header = source.split("\n\n\n")[0]
     assert "bound when srcad loads" not in header, header
+
+
+def written_by_items(x):
+    y = np.zeros(2)
+    y[0] = 2 * x[0] + x[1] ** 2
+    y[1] = x[0] ** 2 + 2 * x[1] ** 3
+    return y
+
+
+@needs_optimizer
+def test_item_writes_to_disjoint_constant_slots_need_no_cotangent_copy():
+    """Reverse mode zeroes y_bar[1] so that y[0]'s adjoint does not see it; y[0]'s adjoint
+    reads only y_bar[0], so neither the zeroing nor the copy it needed is generated."""
+    source = generate(written_by_items, "vjp", (0,)).source
+    assert ".copy()" not in source and "] = 0.0" not in source, source
+    x, v = np.array([0.3, 0.7]), np.array([1.0, -2.0])
+    expected = np.array([2 * v[0] + 2 * x[0] * v[1], 2 * x[1] * v[0] + 6 * x[1] ** 2 * v[1]])
+    np.testing.assert_allclose(srcad.vjp(written_by_items)(x, v)[1], expected, rtol=1e-14)
+    assert v.tolist() == [1.0, -2.0]      # the caller's cotangent is not written into

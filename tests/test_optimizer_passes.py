@@ -13,6 +13,7 @@ from srcad.optimize.cse import eliminate_common_subexpressions
 from srcad.optimize.dce import eliminate_dead_code
 from srcad.optimize.fold import ConstantFolder
 from srcad.optimize.propagate import inline_temporaries
+from srcad.runtime import add_at
 
 NAMESPACE = {"np": np}
 IS_PURE = purity_checker(NAMESPACE)
@@ -106,3 +107,39 @@ def test_random_draws_are_never_merged_or_dropped():
     np.testing.assert_allclose(gradient, a + b)
     code = [line for line in srcad.source(srcad.grad(noisy)).splitlines() if not line.lstrip().startswith("#")]
     assert sum("np.random.normal(" in line for line in code) == 3
+
+
+@pytest.mark.parametrize("later, dropped", [
+    ("a = y_bar[0]", True),               # another element: the write is dead
+    ("a = y_bar[0] + y_bar[2]", True),
+    ("a = y_bar[1]", False),              # the element written
+    ("a = y_bar[-1]", False),             # may be the same element
+    ("a = y_bar[0, 1]", False),           # y_bar[1] may be a row that holds it
+    ("a = y_bar[i]", False),
+    ("a = y_bar", False),
+    ("a = np.sum(y_bar)", False),
+])
+def test_dead_item_writes(later, dropped):
+    body = statements(f"y_bar[1] = 0.0\n{later}")
+    kept = show(eliminate_dead_code(body, {"a"}, IS_PURE))
+    assert ("y_bar[1] = 0.0" not in kept) == dropped, kept
+
+
+def test_item_writes_of_the_users_code_stay():
+    body = statements("y[1] = 0.0\na = y[0]")
+    body[0].primal = True
+    assert show(eliminate_dead_code(body, {"a"}, IS_PURE)) == "y[1] = 0.0\na = y[0]"
+
+
+@pytest.mark.parametrize("later, dropped", [
+    ("a = y_bar[0] * 2", True),
+    ("y_bar[0] = 1.0\na = y_bar", False),
+    ("y_bar += g\na = y_bar", False),
+    ("add_at(y_bar, 0, g)\na = y_bar", False),
+    ("y_bar = g * 2\ny_bar[0] = 1.0\na = y_bar", True),   # the write goes into a new array
+    ("if c:\n    y_bar[0] = 1.0\na = y_bar", False),
+])
+def test_copies_nothing_writes_into_are_dropped(later, dropped):
+    body = statements(f"y_bar = y_bar.copy()\n{later}")
+    kept = show(eliminate_dead_code(body, {"a"}, purity_checker({"np": np, "add_at": add_at})))
+    assert ("y_bar.copy()" not in kept) == dropped, kept
