@@ -12,9 +12,9 @@ sees primal values only. Otherwise it runs once per direction inside the same sw
 import gast
 import numpy as np
 
+from .trees import clone, walk as walk_tree
 from .derivatives import call, name
 from .optimize import resolve_callee
-from .templates import clone
 
 # helper -> its batched twin, which takes the directions in its first argument
 BATCHED_HELPERS = {
@@ -29,7 +29,7 @@ RUNTIME_NAMES = ("batch_zeros", "batch_align", "directions_of", "direction_of", 
 
 
 def _mentions(node, names):
-    return any(isinstance(n, gast.Name) and n.id in names for n in gast.walk(node))
+    return any(isinstance(n, gast.Name) and n.id in names for n in walk_tree(node))
 
 
 def _is_elementwise(function):
@@ -39,7 +39,7 @@ def _is_elementwise(function):
 
 def transparent(expr, batched, namespace):
     """True when `expr` computes the right thing with the directions axis in front."""
-    for node in gast.walk(expr):
+    for node in walk_tree(expr):
         if isinstance(node, (gast.Subscript, gast.Attribute)) and _mentions(node, batched) \
                 and not (isinstance(node, gast.Attribute) and not _mentions(node.value, batched)):
             return False

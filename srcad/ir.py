@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import gast
 
+from .trees import walk as walk_tree
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -65,7 +67,7 @@ class Stmt:
     def reads(self):
         """Local or free names this statement itself reads (not its nested blocks)."""
         nodes = [n for n in (self.expr, self.test, self.iter) if n is not None]
-        names = [n.id for node in nodes for n in gast.walk(node) if isinstance(n, gast.Name)
+        names = [n.id for node in nodes for n in walk_tree(node) if isinstance(n, gast.Name)
                  and isinstance(n.ctx, gast.Load)]
         if self.base:
             names.append(self.base)
@@ -125,13 +127,13 @@ def keywords(kwargs):
 def loaded_names(nodes):
     """The names a node (or a list of nodes) reads."""
     nodes = nodes if isinstance(nodes, list) else [nodes]
-    return {n.id for node in nodes for n in gast.walk(node)
+    return {n.id for node in nodes for n in walk_tree(node)
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)}
 
 
 def assigned_names(node):
     """Every name a node binds (assignments, parameters, loop targets)."""
-    return {child.id for child in gast.walk(node)
+    return {child.id for child in walk_tree(node)
             if isinstance(child, gast.Name) and isinstance(child.ctx, (gast.Store, gast.Param))}
 
 

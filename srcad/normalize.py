@@ -9,6 +9,7 @@ import operator
 import gast
 import numpy as np
 
+from .trees import clone, walk as walk_tree
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
@@ -17,7 +18,6 @@ from .normalize_flow import ControlFlow, _reassigned_in_blocks
 from .normalize_functions import NestedFunctions, _PassCaptured, _transformation_name, is_user_function
 from .parse import MISSING
 from .restructure import restructure
-from .templates import clone
 
 BINARY_OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -84,7 +84,7 @@ class Normalizer(ControlFlow, NestedFunctions):
         self.parsed = parsed
         self.node = parsed.node
         self.body = []
-        self.namer = Namer(n.id for n in gast.walk(self.node) if isinstance(n, gast.Name))
+        self.namer = Namer(n.id for n in walk_tree(self.node) if isinstance(n, gast.Name))
         self.fresh = self.namer.fresh
         self.current = {}        # user name -> current version name
         self.versions = set()
@@ -166,7 +166,7 @@ class Normalizer(ControlFlow, NestedFunctions):
 
     def check_supported(self, body):
         for stmt in body:
-            for node in gast.walk(stmt):
+            for node in walk_tree(stmt):
                 if type(node).__name__ in _HINTS and not isinstance(node, gast.Lambda):
                     self.unsupported(node)
                 if isinstance(node, (gast.For, gast.While)) and node.orelse:
@@ -238,11 +238,11 @@ class Normalizer(ControlFlow, NestedFunctions):
         """A copy of a non-differentiable expression (a test) with names at their current
         version; it is kept as written."""
         node = _PassCaptured(self.lifted).visit(clone(node))
-        for child in gast.walk(node):
+        for child in walk_tree(node):
             if isinstance(child, (gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
                                   gast.SetComp, gast.NamedExpr)):
                 self.unsupported(child, hint="Compute the value in its own statement first.")
-        for child in gast.walk(node):
+        for child in walk_tree(node):
             if isinstance(child, gast.Name) and isinstance(child.ctx, gast.Load):
                 if child.id in self.local_names:
                     if child.id not in self.current:

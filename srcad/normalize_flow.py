@@ -7,8 +7,8 @@ else b`` and comprehensions become statements; ``reversed(range(n))`` becomes
 
 import gast
 
+from .trees import clone, walk as walk_tree
 from .ir import Renamer, Stmt, normalized
-from .templates import clone
 
 
 class ControlFlow:
@@ -143,7 +143,7 @@ class ControlFlow:
                              "Write nested loops that append to a list.")
         generator = node.generators[0]
         renames = {}
-        for n in gast.walk(generator.target):
+        for n in walk_tree(generator.target):
             if isinstance(n, gast.Name):
                 renames[n.id] = self.fresh(n.id)
         element, generator = _renamed_copy(node.elt, renames), _renamed_copy(generator, renames)
@@ -159,7 +159,7 @@ class ControlFlow:
             body = [gast.If(test=condition, body=body, orelse=[])]
         loop = gast.For(target=generator.target, iter=generator.iter, body=body, orelse=[],
                         type_comment=None)
-        for n in gast.walk(loop):
+        for n in walk_tree(loop):
             n.lineno = getattr(node, "lineno", 1)
         self.local_names.add(result)
         self.current[result] = result
@@ -191,7 +191,7 @@ def _reassigned_in_blocks(body):
     names = set()
     for stmt in body:
         if isinstance(stmt, (gast.If, gast.For, gast.While)):
-            for node in gast.walk(stmt):
+            for node in walk_tree(stmt):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                     names.add(node.id)
                 elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \

@@ -7,9 +7,9 @@ import inspect
 
 import gast
 
+from .trees import clone, walk as walk_tree
 from .ir import assigned_names, keywords
 from .rules import lookup
-from .templates import clone
 
 
 class NestedFunctions:
@@ -25,7 +25,7 @@ class NestedFunctions:
             else:
                 kept.append(stmt)
         for stmt in kept:
-            for node in gast.walk(stmt):
+            for node in walk_tree(stmt):
                 if isinstance(node, gast.FunctionDef):
                     self.unsupported(node, "a `def` inside a loop or branch",
                                      "Define the function at the top of the enclosing function.")
@@ -33,9 +33,9 @@ class NestedFunctions:
 
     def lift(self, node, outer_locals):
         own = assigned_names(node)
-        captured = {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+        captured = {n.id for n in walk_tree(node) if isinstance(n, gast.Name)
                     and isinstance(n.ctx, gast.Load) and n.id in outer_locals and n.id not in own}
-        for call in gast.walk(node):  # what the nested functions it calls capture, too
+        for call in walk_tree(node):  # what the nested functions it calls capture, too
             if isinstance(call, gast.Call) and isinstance(call.func, gast.Name) \
                     and call.func.id in self.lifted:
                 captured |= set(self.lifted[call.func.id][1])

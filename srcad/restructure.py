@@ -13,8 +13,8 @@ function has one ``return`` at its end:
 
 import gast
 
+from .trees import clone, walk as walk_tree
 from .errors import UnsupportedSyntax
-from .templates import clone
 
 EXITS = (gast.Break, gast.Continue, gast.Return)
 LOOPS = (gast.For, gast.While)
@@ -25,7 +25,7 @@ def _name(identifier, ctx=None):
 
 
 def _located(node, like):
-    for child in gast.walk(node):
+    for child in walk_tree(node):
         if hasattr(like, "lineno"):
             child.lineno = getattr(child, "lineno", like.lineno)
             child.col_offset = getattr(child, "col_offset", getattr(like, "col_offset", 0))
@@ -134,7 +134,7 @@ class _Returns:
 
     @staticmethod
     def _contains_return(block):
-        return any(isinstance(n, gast.Return) for s in block for n in gast.walk(s)
+        return any(isinstance(n, gast.Return) for s in block for n in walk_tree(s)
                    if not isinstance(n, gast.FunctionDef))
 
 

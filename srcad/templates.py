@@ -7,6 +7,8 @@ as ``np`` or ``unbroadcast`` that are looked up in the module that defined the r
 """
 import gast
 
+from .trees import clone, walk
+
 SPECIAL_NAMES = ("g", "ans")
 
 
@@ -33,20 +35,7 @@ def parse_signature(text):
 
 def names_in(node):
     """Every name a node reads."""
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name)}
-
-
-def clone(node):
-    """A deep copy of a gast tree, with srcad's own node attributes (about 5x cheaper than
-    ``copy.deepcopy``, which the transformation would otherwise spend a fifth of its time in)."""
-    if isinstance(node, list):
-        return [clone(item) for item in node]
-    if not isinstance(node, gast.AST):
-        return node
-    copied = node.__class__.__new__(node.__class__)
-    for field, value in node.__dict__.items():
-        setattr(copied, field, clone(value) if isinstance(value, (gast.AST, list)) else value)
-    return copied
+    return {n.id for n in walk(node) if isinstance(n, gast.Name)}
 
 
 def substitute(template, mapping):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import gast
 
+from .trees import walk as walk_tree
 from . import linking, runtime
 from .activity import analyze
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
@@ -241,7 +242,7 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
     namespace = _namespace(parsed)
     cotangent = cotangent or namer.fresh("cotangent")
     adjoint = optimize(adjoint, loaded_names(adjoints), temporaries, namespace, namer.fresh)
-    primal_written = {n.id for node in primal for n in gast.walk(node)
+    primal_written = {n.id for node in primal for n in walk_tree(node)
                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
     residuals = sorted(_live_in(adjoint + [gast.Expr(value=adjoints)], set())
                        & (primal_written | set(fn.params) | set(fn.kwonly)))
@@ -270,7 +271,7 @@ def _assigned_on_every_path(nodes, assigned):
             assigned |= _assigned_on_every_path(node.body, assigned) & _assigned_on_every_path(
                 node.orelse, assigned)
         elif not isinstance(node, (gast.For, gast.While)):
-            assigned |= {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+            assigned |= {n.id for n in walk_tree(node) if isinstance(n, gast.Name)
                          and isinstance(n.ctx, gast.Store)}
     return assigned
 
@@ -289,7 +290,7 @@ def _live_in(nodes, assigned):
             live |= loaded_names(header) - assigned
             inner = set(assigned)
             if isinstance(node, gast.For):
-                inner |= {n.id for n in gast.walk(node.target) if isinstance(n, gast.Name)}
+                inner |= {n.id for n in walk_tree(node.target) if isinstance(n, gast.Name)}
             live |= _live_in(node.body, inner)
         else:
             value = node.value if isinstance(node, (gast.Assign, gast.AugAssign, gast.Expr)) else node
@@ -297,8 +298,8 @@ def _live_in(nodes, assigned):
             if isinstance(node, gast.AugAssign) or isinstance(node, gast.Assign) and not all(
                     isinstance(t, gast.Name) for t in node.targets):
                 live |= {n.id for t in ([node.target] if isinstance(node, gast.AugAssign) else node.targets)
-                         for n in gast.walk(t) if isinstance(n, gast.Name)} - assigned
-            assigned = assigned | {n.id for n in gast.walk(node) if isinstance(n, gast.Name)
+                         for n in walk_tree(t) if isinstance(n, gast.Name)} - assigned
+            assigned = assigned | {n.id for n in walk_tree(node) if isinstance(n, gast.Name)
                                    and isinstance(n.ctx, gast.Store)}
     return live
 
@@ -376,9 +377,9 @@ def _local_names(function_node):
     """Parameters and assigned names: local to the function, whatever the module holds (a
     comprehension's own variables are not: they exist only inside it)."""
     scopes = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
-    scoped = {id(n) for scope in gast.walk(function_node) if isinstance(scope, scopes)
-              for n in gast.walk(scope)}
-    return {n.id for n in gast.walk(function_node) if isinstance(n, gast.Name) and id(n) not in scoped
+    scoped = {id(n) for scope in walk_tree(function_node) if isinstance(scope, scopes)
+              for n in walk_tree(scope)}
+    return {n.id for n in walk_tree(function_node) if isinstance(n, gast.Name) and id(n) not in scoped
             and isinstance(n.ctx, (gast.Store, gast.Param))}
 
 
@@ -398,7 +399,7 @@ def _namespace(parsed):
     if parsed.derivative_namespace is not None:
         return parsed.derivative_namespace
     namespace = dict(parsed.namespace)
-    user_names = {n.id for n in gast.walk(parsed.node) if isinstance(n, gast.Name)}
+    user_names = {n.id for n in walk_tree(parsed.node) if isinstance(n, gast.Name)}
     for helper, obj in {**all_free_names(), **RUNTIME_NAMES}.items():
         if helper in namespace and namespace[helper] is not obj and helper in user_names:
             raise SrcadError(

@@ -6,6 +6,7 @@ import operator
 import gast
 import numpy as np
 
+from ..trees import walk as walk_tree
 from .. import runtime
 from ..emit import COMPOUND, walk_nodes  # noqa: F401  (the passes use them)
 from ..rules import lookup
@@ -54,7 +55,7 @@ def purity_checker(namespace):
     """is_pure(expr): every call in `expr` is to a function with a derivative rule or to a
     srcad helper (other than the in-place ``add_at``), so it may be moved or dropped."""
     def is_pure(expr):
-        for node in gast.walk(expr):
+        for node in walk_tree(expr):
             if not isinstance(node, gast.Call):
                 continue
             function = resolve_callee(node.func, namespace)
@@ -116,7 +117,7 @@ def is_default(function, keyword):
 
 def reads(node):
     """Names a statement or expression reads (the base of ``a[i] = v`` counts)."""
-    return [n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+    return [n.id for n in walk_tree(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
 
 
 def written_name(stmt):
@@ -143,8 +144,8 @@ def mutated_by(stmt):
 
 def assigned_anywhere(stmt):
     """Every name a statement (with its nested blocks) assigns or writes into."""
-    names = {n.id for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-    for node in gast.walk(stmt):
+    names = {n.id for n in walk_tree(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    for node in walk_tree(stmt):
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store) \
                 and isinstance(node.value, gast.Name):
             names.add(node.value.id)

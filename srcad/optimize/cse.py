@@ -7,6 +7,7 @@ from collections import Counter
 
 import gast
 
+from ..trees import walk as walk_tree
 from .analysis import COMPOUND, assigned_anywhere, mutated_by, reads, written_name
 
 
@@ -25,8 +26,8 @@ def _candidates(stmt, is_pure):
     value = getattr(stmt, "value", None)
     if value is None or isinstance(stmt, COMPOUND) or getattr(stmt, "primal", False):
         return []   # the user's own statements are never rewritten
-    scoped = {id(n) for scope in gast.walk(value) if isinstance(scope, SCOPES) for n in gast.walk(scope)}
-    return [n for n in gast.walk(value) if isinstance(n, gast.Call) and n.args and is_pure(n)
+    scoped = {id(n) for scope in walk_tree(value) if isinstance(scope, SCOPES) for n in walk_tree(scope)}
+    return [n for n in walk_tree(value) if isinstance(n, gast.Call) and n.args and is_pure(n)
             and id(n) not in scoped and not _fresh_buffer(n)]
 
 
@@ -84,7 +85,7 @@ def eliminate_common_subexpressions(body, is_pure, fresh):
 
 
 def _call_keys(stmt):
-    return Counter(_key(n) for n in gast.walk(stmt) if isinstance(n, gast.Call))
+    return Counter(_key(n) for n in walk_tree(stmt) if isinstance(n, gast.Call))
 
 
 def _uses_until_clobbered(body, calls, writes, start, inputs, key):

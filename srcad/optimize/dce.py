@@ -7,6 +7,7 @@ arrays read only at constant indices: when the code after ``y_bar[1] = 0.0`` rea
 afterwards is dropped too. Both apply to srcad's own statements, never to the user's."""
 import gast
 
+from ..trees import walk as walk_tree
 from .analysis import COMPOUND, assigned_anywhere, reads, written_name
 
 
@@ -64,13 +65,13 @@ def _unread_slot(index, read):
 
 def _note_reads(stmt, live, slots):
     at_slot = {}
-    for node in gast.walk(stmt):
+    for node in walk_tree(stmt):
         if isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Load) \
                 and isinstance(node.value, gast.Name):
             index = _constant_index(node)
             if index is not None:
                 at_slot[id(node.value)] = index
-    for node in gast.walk(stmt):
+    for node in walk_tree(stmt):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             if node.id in live:
                 continue
@@ -126,4 +127,4 @@ def _written_into(variable, rest, is_pure):
 def _passed_to_impure_call(variable, stmt, is_pure):
     return any(isinstance(node, gast.Call) and not is_pure(node)
                and any(isinstance(a, gast.Name) and a.id == variable for a in node.args)
-               for node in gast.walk(stmt))
+               for node in walk_tree(stmt))

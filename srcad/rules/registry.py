@@ -16,8 +16,9 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 
+from ..trees import clone
 from .. import runtime
-from ..templates import clone, names_in, parse_expression, parse_signature
+from ..templates import names_in, parse_expression, parse_signature
 
 
 @dataclass
