@@ -26,6 +26,17 @@ def median_seconds(call, budget=0.05, repeat=5):
     return float(np.median(timeit.repeat(call, number=number, repeat=repeat))) / number
 
 
+def interleaved_medians(calls, budget=0.05, rounds=10):
+    """`median_seconds` of each of `calls`, measured in turns (a batch of each, then again),
+    so that all of them see the same machine: the way to measure a ratio on a noisy one."""
+    numbers = [max(1, int(budget / 2 / max(timeit.timeit(call, number=1), 1e-7))) for call in calls]
+    samples = [[] for _ in calls]
+    for _ in range(rounds):
+        for call, number, kept in zip(calls, numbers, samples):
+            kept.append(timeit.timeit(call, number=number) / number)
+    return [float(np.median(kept)) for kept in samples]
+
+
 def operation_count(function):
     """Calls, operators and index operations in a generated function's body."""
     tree = ast.parse(function.__srcad_source__)

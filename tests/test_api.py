@@ -146,3 +146,21 @@ def power_without_exponent(x):
 def test_rule_binding_reports_missing_arguments():
     with pytest.raises(srcad.SrcadError, match="needs argument"):
         srcad.grad(power_without_exponent)(X)
+
+
+def test_srcad_never_imports_scipy_and_registers_its_rules_once_the_user_does():
+    """A second OpenBLAS (SciPy's) in the process can make NumPy's matmul twice as slow on a
+    small machine, so srcad leaves importing SciPy to the user's code."""
+    import subprocess
+    import sys
+    script = (
+        "import sys, numpy as np, srcad\n"
+        "from srcad.rules import lookup, registry\n"
+        "assert 'scipy' not in sys.modules\n"
+        "before = registry.fingerprint()\n"
+        "import scipy.special\n"
+        "assert lookup(scipy.special.erf) is not None\n"
+        "assert registry.fingerprint() != before\n"
+        "print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr

@@ -27,6 +27,15 @@ def test_worker_checks_and_times():
     results = worker.run("srcad", ["scalar_seed", "item_assignment"], budget=0.005)
     for entry in results.values():
         assert entry["correct"] and entry["gradient"] > 0 and entry["first_gradient"] > 0
+        assert entry["hand_gradient"] > 0 and entry["primal"] > 0   # timed in turns with srcad's
+
+
+def test_srcad_over_hand_uses_the_side_by_side_measurement():
+    results = {"hand": {"scalar_seed": {"primal": 1e-7, "gradient": 9e-7, "first_gradient": 1e-6}},
+               "srcad": {"scalar_seed": {"primal": 1e-7, "hand_gradient": 2e-7, "gradient": 5e-7,
+                                         "first_gradient": 0.01, "correct": True}}}
+    text = driver.markdown(results, ["scalar_seed"], ["hand", "srcad"])
+    assert "| 0.2 | 0.5 | 2.50 | 5.00 |" in text, text
 
 
 def test_tables_from_results():

@@ -81,9 +81,10 @@ def markdown(results, names, systems):
     gradient_rows = []
     for workload in chosen:
         w = workload.name
-        row = [workload.label, _cell(results, "hand", w, "primal"), _cell(results, "hand", w, "gradient"),
-               _cell(results, "srcad", w, "gradient"), _format_ratio(ratio(results, "srcad", "hand", w)),
-               _format_ratio(_grad_over_primal(results, w))]
+        primal, hand, srcad = _side_by_side(results, w)
+        row = [workload.label, _us_or_dash(primal), _us_or_dash(hand), _cell(results, "srcad", w, "gradient"),
+               _format_ratio(srcad / hand if srcad and hand else None),
+               _format_ratio(srcad / primal if srcad and primal else None)]
         row += [_cell(results, p, w, "gradient") for p in peers]
         row += [_format_ratio(ratio(results, "srcad", p, w)) for p in peers]
         gradient_rows.append(row)
@@ -99,10 +100,18 @@ def markdown(results, names, systems):
         + _table(["workload", "srcad, uncached", "srcad, disk cache"] + peer_names, first_rows))
 
 
-def _grad_over_primal(results, w):
+def _side_by_side(results, w):
+    """(primal, hand-written, srcad) gradient seconds, as srcad's worker measured them in
+    turns; from separate processes for results without that measurement."""
     entry = results.get("srcad", {}).get(w, {})
-    primal = results.get("hand", {}).get(w, {}).get("primal")
-    return entry["gradient"] / primal if "gradient" in entry and primal else None
+    if "hand_gradient" in entry:
+        return entry["primal"], entry["hand_gradient"], entry["gradient"]
+    hand = results.get("hand", {}).get(w, {})
+    return hand.get("primal"), hand.get("gradient"), entry.get("gradient")
+
+
+def _us_or_dash(seconds):
+    return "—" if seconds is None else _us(seconds)
 
 
 def _ms(results, system, w):

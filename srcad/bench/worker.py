@@ -2,7 +2,9 @@
 
 For each workload: build the system's primal and gradient, time the first gradient (the
 transformation, tracing or compilation included), check the gradient against the
-hand-written reference, then time primal and gradient (medians). Prints one JSON object.
+hand-written reference, then time primal and gradient (medians). srcad's worker also times
+the hand-written gradient, in turns with its own, so that srcad / hand-written compares
+numbers taken side by side. Prints one JSON object.
 Each system runs in its own process so that no library's start-up or caches touch another.
 """
 import json
@@ -11,7 +13,7 @@ import time
 
 import numpy as np
 
-from ..compare import median_seconds
+from ..compare import interleaved_medians, median_seconds
 from .reference import WORKLOADS
 from .systems import SYSTEMS
 
@@ -36,9 +38,14 @@ def run(system_name, names, budget=0.2):
             first = gradient()
             first_seconds = time.perf_counter() - start
             correct = _close(system.to_numpy(first), [np.asarray(r, dtype=np.float64) for r in reference])
-            results[workload.name] = {
-                "first_gradient": first_seconds, "correct": bool(correct),
-                "primal": median_seconds(primal, budget), "gradient": median_seconds(gradient, budget)}
+            entry = {"first_gradient": first_seconds, "correct": bool(correct)}
+            if system_name == "srcad":   # srcad / hand-written: measured side by side, in turns
+                hand = SYSTEMS["hand"]().make(workload, args)[1]
+                entry["primal"], entry["hand_gradient"], entry["gradient"] = \
+                    interleaved_medians([primal, hand, gradient], budget)
+            else:
+                entry.update(primal=median_seconds(primal, budget), gradient=median_seconds(gradient, budget))
+            results[workload.name] = entry
         except Exception as error:  # a peer that cannot run a workload is reported, not fatal
             results[workload.name] = {"error": f"{type(error).__name__}: {error}"[:300]}
     return results

@@ -197,14 +197,41 @@ def describe(fn, note):
 def lookup(fn):
     """The `Rule` for `fn`, or None."""
     try:
-        return _RULES.get(_key(fn))
+        rule = _RULES.get(_key(fn))
     except TypeError:
         return None
+    if rule is None and _PENDING and _register_pending():
+        return lookup(fn)
+    return rule
 
 
 def all_rules():
     """(callable, rule) pairs, one per registered callable."""
+    _register_pending()
     return [(key, rule) for key, rule in _RULES.items()]
+
+
+_PENDING = []   # (module name, register): rule families waiting for their library
+
+
+def register_when_imported(module_name, register):
+    """Call `register()` once `module_name` is imported, by the user's code: srcad never
+    imports an optional library itself (SciPy, for one, brings a second OpenBLAS whose
+    threads can make NumPy's matmul twice as slow on a small machine)."""
+    _PENDING.append((module_name, register))
+    _register_pending()
+
+
+def _register_pending():
+    """Register the waiting families whose library is now imported; True if any was."""
+    ready = [item for item in _PENDING if item[0] in sys.modules]
+    for item in ready:
+        _PENDING.remove(item)
+        as_loaded = bool(_BUILTIN) and _GENERATION[0] == _BUILTIN[0]
+        item[1]()
+        if as_loaded:      # still only srcad's own rules: srcad's code hash covers them
+            mark_builtin_rules()
+    return bool(ready)
 
 
 def all_free_names():
@@ -224,11 +251,12 @@ _BUILTIN = []   # the generation after srcad's own rule modules registered
 def mark_builtin_rules():
     """Called once srcad's rule modules are loaded: their rules are covered by the hash of
     srcad's own code, so only rules registered later need hashing."""
-    _BUILTIN.append(_GENERATION[0])
+    _BUILTIN[:] = [_GENERATION[0]]
 
 
 def fingerprint():
     """A hash of the whole rule table; generated code depends on it."""
+    _register_pending()
     generation = _GENERATION[0]
     if _BUILTIN and generation == _BUILTIN[0]:
         return f"srcad-rules-{len(_RULES)}"   # as srcad loaded it: srcad's code hash covers it

@@ -1,4 +1,5 @@
-"""scipy.special: rules registered only when SciPy is installed (it is not a dependency).
+"""scipy.special: rules registered once the user's code imports scipy.special (SciPy is not
+a dependency, and srcad never imports it: see `register_when_imported`).
 
 The derivative of each special function is written with NumPy and scipy.special
 functions that have rules themselves (digamma -> polygamma(1, .) -> polygamma(2, .) ...),
@@ -6,15 +7,12 @@ so second derivatives work too.
 """
 import numpy as np  # noqa: F401  (templates call np.exp, np.log, np.sum)
 
-from .registry import defjvp, defvjp, describe, elementwise
-
-try:
-    import scipy.special
-except ImportError:  # pragma: no cover - exercised only without SciPy
-    scipy = None
+from .registry import defjvp, defvjp, describe, elementwise, register_when_imported
 
 
 def _register():
+    global scipy            # the templates below call scipy.special functions
+    import scipy.special
     special = scipy.special
     elementwise(special.erf, "1.1283791670955126 * np.exp(-x ** 2)")
     elementwise(special.erfc, "-1.1283791670955126 * np.exp(-x ** 2)")
@@ -59,5 +57,4 @@ def _register():
            "x_dot - np.sum(np.exp(ans) * x_dot, axis=axis, keepdims=True)")
 
 
-if scipy is not None:
-    _register()
+register_when_imported("scipy.special", _register)
