@@ -6,6 +6,28 @@ from .errors import NotScalarOutput
 
 
 _PY_SCALARS = (float, int)
+
+
+class SavedShape:
+    """What the tape keeps of a value whose adjoint needs only its shape (the value that
+    ``unbroadcast`` or ``expand_reduced`` sums or broadcasts to): a loop then holds one
+    small tuple per iteration instead of an array."""
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def __repr__(self):
+        return f"SavedShape({self.shape})"
+
+
+def shape_of(x):
+    """`x` as the tape saves it when the adjoint reads only its shape."""
+    return None if x is None else SavedShape(np.shape(x))
+
+
+def _shape(x):
+    return x.shape if type(x) is SavedShape else np.shape(x)
 _NUMPY_SCALARS = frozenset({np.float64, np.float32, np.float16, np.longdouble, np.complex128, np.complex64})
 
 
@@ -19,7 +41,7 @@ def unbroadcast(g, x):
         return g          # same shape (NumPy scalars too): the common case, kept cheap
     if type(x) in _PY_SCALARS:
         return g if type(g) in _PY_SCALARS or np.ndim(g) == 0 else np.sum(g)
-    x_shape = np.shape(x)
+    x_shape = _shape(x)
     g_shape = np.shape(g)
     if g_shape == x_shape:
         return g
@@ -128,7 +150,7 @@ def expand_reduced(g, x, axis=None, keepdims=False):
     """Broadcast the cotangent of a reduction over `axis` back to the shape of `x`."""
     if not keepdims and axis is not None:
         g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, np.shape(x))
+    return np.broadcast_to(g, _shape(x))
 
 
 def invert_permutation(axes):
@@ -244,7 +266,7 @@ def batch_align(t, x, ans):
 def unbroadcast_batch(g, x):
     """`unbroadcast` of each direction: sum (directions,) + ans.shape down to (directions,) + x.shape."""
     g = np.asarray(g)
-    x_shape = np.shape(x)
+    x_shape = _shape(x)
     extra = g.ndim - 1 - len(x_shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(1, 1 + extra)))
@@ -266,14 +288,15 @@ def broadcast_as_batch(t, ans):
 def expand_reduced_batch(g, x, axis=None, keepdims=False):
     """`expand_reduced` of each direction."""
     g = np.asarray(g)
-    ndim = np.ndim(x)
+    x_shape = _shape(x)
+    ndim = len(x_shape)
     if axis is None:
         g = g.reshape(g.shape[:1] + (1,) * ndim) if not keepdims else g
     elif not keepdims:
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
         for a in sorted(a % ndim for a in axes):
             g = np.expand_dims(g, a + 1)
-    return np.broadcast_to(g, g.shape[:1] + np.shape(x))
+    return np.broadcast_to(g, g.shape[:1] + x_shape)
 
 
 def _per_direction(helper):

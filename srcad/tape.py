@@ -6,11 +6,18 @@ with ``node.tape = (kind, variable)``, and every loop-counter statement with
 ``node.counter``. Here a variable's saves are kept only if the adjoint sweep reads the
 variable (to-be-recorded analysis); adjoint loops and branches left empty are dropped,
 and with them the counters they read. Repeats until nothing changes.
+
+A variable the adjoint reads only for its shape (the second argument of ``unbroadcast``
+or ``expand_reduced``) is saved as ``shape_of(v)``, a small tuple, so that a loop does not
+keep one array per iteration alive (in a 50-step RNN that made the gradient 30% slower).
 """
 import gast
 
 from .emit import COMPOUND, walk_nodes
 from .ir import loaded_names
+from .trees import walk as walk_tree
+
+SHAPE_ONLY = {"unbroadcast", "expand_reduced", "unbroadcast_batch", "expand_reduced_batch"}
 
 
 def _reads(nodes):
@@ -82,12 +89,48 @@ def prune_tape(primal, adjoint):
         primal = _filter(primal, keep)
         if _count(adjoint) + _count(primal) == before:
             break
+    _save_shapes_only(primal, _shape_only_reads(adjoint))
     restored = {}
     for node in walk_nodes(adjoint):
         tape = getattr(node, "tape", None)
         if tape and tape[0] in ("pop", "undo"):
             restored[tape[1]] = tape[0]
     return primal, adjoint, restored
+
+
+def _shape_only_reads(adjoint):
+    """Variables that every read of in the adjoint sweep (tape statements aside) is the
+    shape argument of ``unbroadcast(g, x)`` or ``expand_reduced(g, x, ...)``."""
+    shape_reads, other_reads = set(), set()
+    for node in walk_nodes(adjoint):
+        if getattr(node, "tape", None):
+            continue
+        parts = [getattr(node, part) for part in ("test", "iter") if getattr(node, part, None) is not None] \
+            if isinstance(node, COMPOUND) else [node]
+        for part in parts:
+            shape_arguments = {id(n.args[1]) for n in walk_tree(part) if isinstance(n, gast.Call)
+                               and isinstance(n.func, gast.Name) and n.func.id in SHAPE_ONLY
+                               and len(n.args) > 1}
+            for n in walk_tree(part):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                    (shape_reads if id(n) in shape_arguments else other_reads).add(n.id)
+    return shape_reads - other_reads
+
+
+def _save_shapes_only(primal, variables):
+    """``tape.append(v)`` -> ``tape.append(shape_of(v))`` for the `variables`, when every save
+    of v is of the whole variable."""
+    saves = {}
+    for node in walk_nodes(primal):
+        tape = getattr(node, "tape", None)
+        if tape and tape[0] == "push" and tape[1] in variables:
+            saves.setdefault(tape[1], []).append(node)
+    for variable, nodes in saves.items():
+        pushed = [node.value.args[0] for node in nodes]
+        if all(isinstance(p, gast.Name) and p.id == variable for p in pushed):
+            for node in nodes:
+                node.value.args[0] = gast.Call(func=gast.Name("shape_of", gast.Load(), None, None),
+                                               args=[node.value.args[0]], keywords=[])
 
 
 def _count(nodes):

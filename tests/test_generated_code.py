@@ -95,3 +95,27 @@ def test_item_writes_to_disjoint_constant_slots_need_no_cotangent_copy():
     expected = np.array([2 * v[0] + 2 * x[0] * v[1], 2 * x[1] * v[0] + 6 * x[1] ** 2 * v[1]])
     np.testing.assert_allclose(srcad.vjp(written_by_items)(x, v)[1], expected, rtol=1e-14)
     assert v.tolist() == [1.0, -2.0]      # the caller's cotangent is not written into
+
+
+def recurrent(W, xs, h):
+    for t in range(xs.shape[0]):
+        h = np.tanh(h @ W + xs[t])
+    return np.sum(h ** 2)
+
+
+def test_a_loop_saves_only_the_shape_of_values_whose_adjoint_needs_only_that():
+    """``h @ W + xs[t]`` may broadcast, so the adjoint sums back to the shape of ``h @ W``:
+    the tape keeps that shape, not the array (no array per iteration held by the loop)."""
+    source = generate(recurrent, "grad", (0,)).source
+    assert "tape.append(shape_of(" in source, source
+    rng = np.random.default_rng(3)
+    W, xs, h = rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(6, 1, 4)), rng.normal(size=(3, 4))
+    gradient = srcad.grad(recurrent)(W, xs, h)
+    step = np.zeros_like(W)
+    step[1, 2] = 1e-6
+    expected = (recurrent(W + step, xs, h) - recurrent(W - step, xs, h)) / 2e-6
+    np.testing.assert_allclose(gradient[1, 2], expected, rtol=1e-6)
+    gradient_of = srcad.grad(recurrent)
+    row = (gradient_of(W + step, xs, h) - gradient_of(W - step, xs, h)).ravel() / 2e-6
+    np.testing.assert_allclose(srcad.hessian(recurrent)(W, xs, h).reshape(16, 16)[6], row,
+                               rtol=1e-5, atol=1e-8)      # second derivatives through the saved shapes

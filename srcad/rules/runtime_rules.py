@@ -35,7 +35,7 @@ defvjp(runtime.dot_vjp_y, "cot, x, y", "np.dot(x, g)", "dot_vjp_x(cot, x, g)", Z
 defjvp(runtime.dot_vjp_y, "cot, x, y", "dot_vjp_y(cot_dot, x, y)", "dot_vjp_y(cot, x_dot, y)", ZERO)
 
 nondifferentiable(runtime.seed_cotangent, runtime.zeros_like, runtime.stop_gradient,
-                  runtime.invert_permutation)
+                  runtime.invert_permutation, runtime.shape_of)
 
 # Helpers of control flow and lists: add_each adds, copy_of copies.
 defvjp(runtime.add_each, "a, b", "g", "g")

@@ -91,6 +91,12 @@ def stop_gradient(x):
     return runtime.stop_gradient(x)
 
 
+def shape_of(x):
+    """unbroadcast sums to the shape the tape saved; the saved shape carries no derivative."""
+    return runtime.unbroadcast(x * np.ones((2, 1, 1)), runtime.shape_of(x)) \
+        + runtime.expand_reduced(np.sum(x), runtime.shape_of(x))
+
+
 def invert_permutation(x):
     return np.transpose(x, runtime.invert_permutation((2, 0, 1)))
 
@@ -146,6 +152,7 @@ CASES += [
     RuleCase((runtime.zeros_like,), zeros_like, (uniform((3,), seed=23),), differentiable=False),
     RuleCase((runtime.stop_gradient,), stop_gradient, (uniform((3,), seed=24),), differentiable=False),
     RuleCase((runtime.invert_permutation,), invert_permutation, (uniform(CUBE, seed=26),)),
+    RuleCase((runtime.shape_of,), shape_of, (uniform((3, 4), seed=27),)),
 ]
 
 
