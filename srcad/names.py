@@ -7,12 +7,16 @@ class Namer:
     def __init__(self, taken):
         self.taken = set(taken)
         self.derived_names = {}
+        self._last_suffix = {}   # base -> the last k tried, so names come in linear time
 
     def fresh(self, base):
-        name, k = base, 0
+        name, k = base, self._last_suffix.get(base, 0)
+        if k:
+            name = f"{base}_{k}"
         while name in self.taken:
             k += 1
             name = f"{base}_{k}"
+        self._last_suffix[base] = k
         self.taken.add(name)
         return name
 
