@@ -18,6 +18,7 @@ from .bindings import assigned_in, integers, mark_bindings, mark_definite
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
 from .ir import walk
+from .optimize import simplified
 from .templates import names_in
 
 
@@ -325,7 +326,8 @@ class ReverseTransform(Transform):
             self.state[adjoint] = "owned"
         else:
             self.emit(adjoint, contribution, origin)
-            self.state[adjoint] = "owned" if _fresh(contribution) else "set"
+            fresh = _fresh(simplified(contribution, self.namespace))   # `g * 1.0` will be `g`
+            self.state[adjoint] = "owned" if fresh else "set"
 
     def make_owned(self, version, origin):
         """Make ``version_bar`` a value this code may write into."""

@@ -166,6 +166,7 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
     namer = _namer(fn)
     linker = Linker(namer, vector)
     transform = ReverseTransform(fn, activity, namer, rename, linker, shapes)
+    transform.namespace = _namespace(parsed)
     if vector:
         transform.vector_mode(namer.fresh("directions"), _namespace(parsed))
     primal = transform.primal_sweep()

@@ -23,6 +23,7 @@ from .cse import eliminate_common_subexpressions
 from .dce import eliminate_dead_code
 from .fold import ConstantFolder
 from .propagate import inline_temporaries
+from ..trees import clone
 
 
 def enabled():
@@ -41,6 +42,12 @@ def simplify(body, namespace):
         elif not getattr(stmt, "primal", False):
             algebra.visit(folder.visit(stmt))
     return body
+
+
+def simplified(expression, namespace):
+    """`expression` as `simplify` will print it (on a copy): the reverse transform asks
+    whether an adjoint is still a fresh array after ``g * 1.0`` becomes ``g``."""
+    return ZeroOneAlgebra().visit(ConstantFolder(namespace).visit(clone(expression)))
 
 
 def _size(body):
