@@ -143,3 +143,14 @@ def test_copies_nothing_writes_into_are_dropped(later, dropped):
     body = statements(f"y_bar = y_bar.copy()\n{later}")
     kept = show(eliminate_dead_code(body, {"a"}, purity_checker({"np": np, "add_at": add_at})))
     assert ("y_bar.copy()" not in kept) == dropped, kept
+
+
+@pytest.mark.parametrize("code", [
+    "if c:\n    y_bar = y_bar.copy()\n    a = y_bar[1]\ny_bar[0] = 1.0\na = y_bar",
+    "for i in r:\n    y_bar[0] = 1.0\n    y_bar = y_bar.copy()\n    a = y_bar[1]",
+])
+def test_copies_inside_blocks_stay(code):
+    """Writes after the block (or in the loop's next iteration) would go into the array the
+    copy protects."""
+    kept = show(eliminate_dead_code(statements(code), {"a", "y_bar"}, IS_PURE))
+    assert "y_bar.copy()" in kept, kept

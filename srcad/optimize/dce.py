@@ -84,17 +84,12 @@ def _note_reads(stmt, live, slots):
 
 def _drop_needless_copies(body, is_pure):
     """``v = v.copy()`` protects the array v held from writes through v; with none later
-    (before v is assigned again), the copy is dead."""
-    kept = []
-    for i, stmt in enumerate(body):
-        if isinstance(stmt, COMPOUND):
-            stmt.body = _drop_needless_copies(stmt.body, is_pure)
-            stmt.orelse = _drop_needless_copies(stmt.orelse, is_pure)
-        elif _self_copy(stmt) and not getattr(stmt, "primal", False) \
-                and not _written_into(stmt.targets[0].id, body[i + 1:], is_pure):
-            continue
-        kept.append(stmt)
-    return kept
+    (before v is assigned again), the copy is dead. Only copies in the function's own
+    body, whose every later statement is in `body` (a copy in a loop or a branch may be
+    followed by writes after it, or in the next iteration)."""
+    return [stmt for i, stmt in enumerate(body)
+            if not (_self_copy(stmt) and not getattr(stmt, "primal", False)
+                    and not _written_into(stmt.targets[0].id, body[i + 1:], is_pure))]
 
 
 def _self_copy(stmt):
