@@ -71,9 +71,10 @@ def _needed(adjoint):
     return needed
 
 
-def prune_tape(primal, adjoint):
+def prune_tape(primal, adjoint, read_after=()):
     """(primal, adjoint, restored): restored maps each variable the adjoint sweep rewinds
-    to "pop" (a saved value) or "undo" (a list's append undone)."""
+    to "pop" (a saved value) or "undo" (a list's append undone). `read_after`: names the
+    code reads after the adjoint sweep (the returned derivatives)."""
     while True:
         needed = _needed(adjoint)
         read = _reads(adjoint)
@@ -89,7 +90,7 @@ def prune_tape(primal, adjoint):
         primal = _filter(primal, keep)
         if _count(adjoint) + _count(primal) == before:
             break
-    _save_shapes_only(primal, _shape_only_reads(adjoint))
+    _save_shapes_only(primal, _shape_only_reads(adjoint) - set(read_after))
     restored = {}
     for node in walk_nodes(adjoint):
         tape = getattr(node, "tape", None)

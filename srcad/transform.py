@@ -201,7 +201,7 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
     adjoint = transform.body
     _renamed(primal, rename)
     _renamed(adjoint, rename)
-    primal, adjoint, restored = prune_tape(primal, adjoint)
+    primal, adjoint, restored = prune_tape(primal, adjoint, read_after=loaded_names(adjoints))
     outputs = _renamed(_pack(list(fn.outputs), fn.returns_tuple), rename)
     outputs = _capture(outputs, restored, primal, namer)
     if any(getattr(node, "tape", None) for node in walk_nodes(primal)):
