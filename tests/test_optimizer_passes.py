@@ -1,5 +1,6 @@
 """Each optimizer pass on its own (srcad/optimize/*.py), on small hand-written inputs."""
 import ast
+import re
 
 import gast
 import numpy as np
@@ -154,3 +155,35 @@ def test_copies_inside_blocks_stay(code):
     copy protects."""
     kept = show(eliminate_dead_code(statements(code), {"a", "y_bar"}, IS_PURE))
     assert "y_bar.copy()" in kept, kept
+
+
+def test_an_alias_is_replaced_by_the_name_it_copies_wherever_it_is_read():
+    body = statements("t3_bar = y_bar\nx1_bar = t3_bar * x2\nx2_bar = t3_bar * x1")
+    result = show(inline_temporaries(body, {"t3_bar"}, IS_PURE, {"x1_bar", "x2_bar"}))
+    assert result == "x1_bar = y_bar * x2\nx2_bar = y_bar * x1"
+
+
+@pytest.mark.parametrize("code", [
+    "t_bar = y_bar\ny_bar = g * 2\nx_bar = t_bar * 3",        # the source changes in between
+    "t_bar = y_bar\ny_bar[0] = 0.0\nx_bar = t_bar * 3",
+    "t_bar = y_bar\nif c:\n    x_bar = t_bar * 3",               # read inside a block
+])
+def test_an_alias_stays_when_its_source_changes_or_it_is_read_in_a_block(code):
+    body = statements(code)
+    assert "t_bar = y_bar" in show(inline_temporaries(body, {"t_bar"}, IS_PURE, {"x_bar", "y_bar"}))
+
+
+@pytest.mark.parametrize("code", [
+    "b = np.sin(x)\nt_bar = b\nc = t_bar * 2\nd = t_bar * 3",
+    "t_bar = b\nc = t_bar * 2\nd = t_bar * 3\ne = b",
+])
+def test_a_value_read_through_an_alias_is_computed_once_and_defined_where_read(code):
+    """``b`` is read once by the alias; once the alias is gone it is read twice, so it must
+    not then be substituted as a single-use temporary."""
+    result = show(inline_temporaries(statements(code), {"b", "t_bar"}, IS_PURE, {"c", "d", "e"}))
+    assert result.count("np.sin(x)") <= 1, result
+    defined = {"b", "x"}
+    for line in result.splitlines():
+        target, value = line.split(" = ")
+        assert set(re.findall(r"[a-z_]+(?![a-z_(])", value)) - {"np"} <= defined, result
+        defined.add(target)

@@ -1,6 +1,7 @@
 """Copy propagation and forward substitution: a temporary read exactly once (``t1 = x * w``
-then ``y = t1 + b``, or the alias ``t1_bar = x_bar``) is replaced by its value where it
-is used, unless a statement in between changes what the value reads. Never into a loop."""
+then ``y = t1 + b``) is replaced by its value where it is used, and an alias
+(``t1_bar = x_bar``) by the name it copies wherever it is read, unless a statement in
+between changes what the value reads. Never into a loop."""
 from .analysis import COMPOUND, assigned_anywhere, gast, mutated_by, reads, walk_nodes, written_name
 
 
@@ -31,6 +32,9 @@ def _inline_block(body, temporaries, is_pure, uses, pinned):
     while i < len(result):
         stmt = result[i]
         name, whole = written_name(stmt)
+        if whole and name in temporaries and name not in pinned and isinstance(stmt.value, gast.Name) \
+                and _propagate_alias(result, i, name, stmt.value.id, uses):
+            continue
         if whole and name in temporaries and name not in pinned and uses.get(name) == 1 \
                 and is_pure(stmt.value):
             j = _single_use_site(result, i, name)
@@ -44,6 +48,30 @@ def _inline_block(body, temporaries, is_pure, uses, pinned):
                 continue
         i += 1
     return result
+
+
+def _propagate_alias(body, start, name, source, uses):
+    """``t3_bar = y_bar`` read in several later statements of this block: read ``y_bar``
+    there instead, when nothing in between writes either name. True if done."""
+    sites = []
+    for j in range(start + 1, len(body)):
+        stmt = body[j]
+        if isinstance(stmt, COMPOUND):
+            if name in reads(stmt) or name in assigned_anywhere(stmt):
+                return False
+            continue
+        if name in reads(stmt):
+            sites.append(j)
+        if written_name(stmt)[0] == name:
+            break
+    if not sites or len(sites) != uses.get(name) or _clobbered(body[start + 1:sites[-1]], {source, name}):
+        return False
+    for j in sites:
+        body[j] = _Replace(name, gast.Name(source, gast.Load(), None, None)).visit(body[j])
+    del body[start]
+    uses[source] = uses.get(source, 0) + len(sites) - 1     # read where the alias was
+    uses[name] = 0
+    return True
 
 
 def _single_use_site(body, start, name):
