@@ -326,7 +326,7 @@ class ReverseTransform(Transform):
             self.state[adjoint] = "owned"
         else:
             self.emit(adjoint, contribution, origin)
-            fresh = _fresh(simplified(contribution, self.namespace))   # `g * 1.0` will be `g`
+            fresh = _fresh(contribution) and _fresh(simplified(contribution, self.namespace))  # `g * 1.0` -> `g`
             self.state[adjoint] = "owned" if fresh else "set"
 
     def make_owned(self, version, origin):
