@@ -187,3 +187,10 @@ def test_a_value_read_through_an_alias_is_computed_once_and_defined_where_read(c
         target, value = line.split(" = ")
         assert set(re.findall(r"[a-z_]+(?![a-z_(])", value)) - {"np"} <= defined, result
         defined.add(target)
+
+
+@pytest.mark.parametrize("first, second", [("np.full(3, 1)", "np.full(3, 1.0)"), ("f(True)", "f(1)"),
+                                           ("np.sum(x, axis=0)", "np.sum(x, axis=1)")])
+def test_common_subexpressions_are_equal_literals_of_the_same_type_only(first, second):
+    body = statements(f"a = {first} * x\nb = {second} + y")
+    assert show(eliminate_common_subexpressions(body, IS_PURE, Namer(set()).fresh)) == show(body)

@@ -33,14 +33,16 @@ def enabled():
 
 def simplify(body, namespace):
     """Constant folding and 0/1 algebra on every statement srcad wrote (never on the user's
-    own primal arithmetic)."""
+    own primal arithmetic). A statement is simplified once; the passes that substitute
+    into one mark it ``simplified = False`` again."""
     folder, algebra = ConstantFolder(namespace), ZeroOneAlgebra()
     for stmt in body:
         if isinstance(stmt, COMPOUND):
             simplify(stmt.body, namespace)
             simplify(stmt.orelse, namespace)
-        elif not getattr(stmt, "primal", False):
+        elif not getattr(stmt, "primal", False) and not getattr(stmt, "simplified", False):
             algebra.visit(folder.visit(stmt))
+            stmt.simplified = True
     return body
 
 

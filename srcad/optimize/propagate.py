@@ -44,6 +44,7 @@ def _inline_block(body, temporaries, is_pure, uses, pinned):
                     use.test = _Replace(name, stmt.value).visit(use.test)
                 else:
                     result[j] = _Replace(name, stmt.value).visit(use)
+                    result[j].simplified = False
                 del result[i]
                 continue
         i += 1
@@ -68,6 +69,7 @@ def _propagate_alias(body, start, name, source, uses):
         return False
     for j in sites:
         body[j] = _Replace(name, gast.Name(source, gast.Load(), None, None)).visit(body[j])
+        body[j].simplified = False
     del body[start]
     uses[source] = uses.get(source, 0) + len(sites) - 1     # read where the alias was
     uses[name] = 0
