@@ -22,8 +22,11 @@ class SavedShape:
 
 
 def shape_of(x):
-    """`x` as the tape saves it when the adjoint reads only its shape."""
-    return None if x is None else SavedShape(np.shape(x))
+    """`x` as the tape saves it when the adjoint reads only its shape: a scalar as it is
+    (as small as its shape, and cheaper to keep), an array as its shape."""
+    if type(x) is np.ndarray:
+        return SavedShape(x.shape)
+    return x if x is None or type(x) in _PY_SCALARS or type(x) in _NUMPY_SCALARS else SavedShape(np.shape(x))
 
 
 def _shape(x):

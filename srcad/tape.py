@@ -101,20 +101,25 @@ def prune_tape(primal, adjoint, read_after=()):
 
 def _shape_only_reads(adjoint):
     """Variables that every read of in the adjoint sweep (tape statements aside) is the
-    shape argument of ``unbroadcast(g, x)`` or ``expand_reduced(g, x, ...)``."""
-    shape_reads, other_reads = set(), set()
-    for node in walk_nodes(adjoint):
-        if getattr(node, "tape", None):
-            continue
-        parts = [getattr(node, part) for part in ("test", "iter") if getattr(node, part, None) is not None] \
-            if isinstance(node, COMPOUND) else [node]
-        for part in parts:
-            shape_arguments = {id(n.args[1]) for n in walk_tree(part) if isinstance(n, gast.Call)
-                               and isinstance(n.func, gast.Name) and n.func.id in SHAPE_ONLY
-                               and len(n.args) > 1}
-            for n in walk_tree(part):
-                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-                    (shape_reads if id(n) in shape_arguments else other_reads).add(n.id)
+    shape argument of ``unbroadcast(g, x)`` or ``expand_reduced(g, x, ...)``. Reads before
+    the sweep first rewinds a variable see its final value, not a saved one: they do not
+    count (as in `_needed`, a top-level statement at a time)."""
+    shape_reads, other_reads, rewound = set(), set(), set()
+    for top in adjoint:
+        rewound |= {n.tape[1] for n in walk_nodes([top])
+                    if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
+        for node in walk_nodes([top]):
+            if getattr(node, "tape", None):
+                continue
+            parts = [getattr(node, part) for part in ("test", "iter") if getattr(node, part, None) is not None] \
+                if isinstance(node, COMPOUND) else [node]
+            for part in parts:
+                shape_arguments = {id(n.args[1]) for n in walk_tree(part) if isinstance(n, gast.Call)
+                                   and isinstance(n.func, gast.Name) and n.func.id in SHAPE_ONLY
+                                   and len(n.args) > 1}
+                for n in walk_tree(part):
+                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in rewound:
+                        (shape_reads if id(n) in shape_arguments else other_reads).add(n.id)
     return shape_reads - other_reads
 
 

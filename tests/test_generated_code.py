@@ -119,3 +119,24 @@ def test_a_loop_saves_only_the_shape_of_values_whose_adjoint_needs_only_that():
     row = (gradient_of(W + step, xs, h) - gradient_of(W - step, xs, h)).ravel() / 2e-6
     np.testing.assert_allclose(srcad.hessian(recurrent)(W, xs, h).reshape(16, 16)[6], row,
                                rtol=1e-5, atol=1e-8)      # second derivatives through the saved shapes
+
+
+def accumulate(x, w):
+    total = 0.0
+    for i in range(len(x)):
+        total = total + w * x[i] ** 2
+    return np.sum(total)
+
+
+@pytest.mark.parametrize("w", [0.7, np.array([0.7, -1.2, 2.0])])
+def test_an_accumulator_whose_shape_may_change_saves_only_its_shape(w):
+    """``total`` turns from 0.0 into an array when ``w`` is one, so its adjoint needs
+    ``unbroadcast(g, total)`` with each iteration's shape: the tape keeps that shape (a
+    float stays a float), and the seed's read of the final ``total`` does not count."""
+    source = generate(accumulate, "grad", (0, 1)).source
+    assert "tape.append(shape_of(total))" in source, source
+    x = np.array([0.5, -1.5, 2.0])
+    gx, gw = srcad.grad(accumulate, (0, 1))(x, w)
+    np.testing.assert_allclose(gx, 2 * x * np.sum(w), rtol=1e-13)
+    np.testing.assert_allclose(gw, np.full(np.shape(w), np.sum(x ** 2)), rtol=1e-13)
+    assert np.shape(gw) == np.shape(w)
