@@ -140,3 +140,19 @@ def test_an_accumulator_whose_shape_may_change_saves_only_its_shape(w):
     np.testing.assert_allclose(gx, 2 * x * np.sum(w), rtol=1e-13)
     np.testing.assert_allclose(gw, np.full(np.shape(w), np.sum(x ** 2)), rtol=1e-13)
     assert np.shape(gw) == np.shape(w)
+
+
+def recurrent_state(W, xs, h):
+    for t in range(xs.shape[0]):
+        h = np.tanh(h @ W + xs[t])
+    return h
+
+
+def test_vector_mode_reads_the_saved_shapes_too():
+    """Reverse-mode Jacobians (one sweep, all directions) go through the same saved shapes."""
+    rng = np.random.default_rng(3)
+    W, xs, h = rng.normal(size=(4, 4)) * 0.5, rng.normal(size=(6, 1, 4)), rng.normal(size=(3, 4))
+    assert "shape_of(" in generate(recurrent_state, "vjp_batch", (0,)).source
+    forward = srcad.jacobian(recurrent_state, 0, mode="forward")(W, xs, h)
+    reverse = srcad.jacobian(recurrent_state, 0, mode="reverse")(W, xs, h)
+    np.testing.assert_allclose(reverse, forward, rtol=1e-12, atol=1e-14)
