@@ -46,7 +46,7 @@ def test_constant_folding(before, after):
 
 @pytest.mark.parametrize("before, after", [
     ("g * 1", "g"), ("1.0 * g", "g"), ("g + 0", "g"), ("0 - g", "-g"), ("g * -1", "-g"),
-    ("x ** 1", "x"), ("a + -b", "a - b"), ("a - -b", "a + b"), ("--a", "a"), ("g * (1 / x)", "g / x"),
+    ("x ** 1", "x"), ("a + -b", "a - b"), ("a - -b", "a + b"), ("--a", "a"), ("g * (1 / x)", "g * (1 / x)"),
     ("0 * x", "0 * x"),  # zero times an array keeps its shape: left alone
 ])
 def test_zero_one_algebra(before, after):

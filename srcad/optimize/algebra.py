@@ -1,6 +1,7 @@
 """0/1 algebra: ``x * 1``, ``x / 1``, ``x ** 1``, ``x + 0``, ``0 + x``, ``x * -1``, ``- -x``,
-``a + -b`` -> ``a - b``, ``g * (1 / x)`` -> ``g / x``. Rules that could change a shape
-(``0 * x`` is a zero *of x's shape*) are left alone."""
+``a + -b`` -> ``a - b``: each gives the same value, bit for bit (``g * (1 / x)`` is not
+``g / x``: it rounds twice). Rules that could change a shape (``0 * x`` is a zero *of x's
+shape*) are left alone."""
 import gast
 
 from .analysis import negate, number
@@ -30,8 +31,6 @@ class ZeroOneAlgebra(gast.NodeTransformer):
                 return negate(right)
             if b == -1:
                 return negate(left)
-            if isinstance(right, gast.BinOp) and isinstance(right.op, gast.Div) and number(right.left) == 1:
-                return gast.BinOp(left=left, op=gast.Div(), right=right.right)
         if op in (gast.Div, gast.Pow) and b == 1:
             return left
         if op in (gast.Add, gast.Sub):

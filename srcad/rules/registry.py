@@ -12,9 +12,12 @@ template ``x_dot`` is the tangent of parameter ``x``. There is one template per
 parameter, in signature order; parameters without one (``axis``) are not differentiable,
 and ``ZERO`` declares an argument whose derivative is zero (one that only gives a shape).
 """
+import ast
 import hashlib
 import sys
 from dataclasses import dataclass, field
+
+import gast
 
 from ..trees import clone
 from .. import runtime
@@ -139,10 +142,19 @@ def defjvp(fn, signature, *templates):
 
 
 def elementwise(fn, derivative, signature="x", caller_globals=None):
-    """Register a unary elementwise function by its derivative ``f'(x)`` (may use ``ans``)."""
+    """Register a unary elementwise function by its derivative ``f'(x)`` (may use ``ans``).
+    A derivative ``1 / (...)`` divides: ``g / (...)``, one rounding where ``g * (1 / ...)``
+    makes two."""
     caller_globals = caller_globals or sys._getframe(1).f_globals
-    _attach(fn, signature, [f"g * ({derivative})"], "vjps", caller_globals)
-    _attach(fn, signature, [f"x_dot * ({derivative})"], "jvps", caller_globals)
+    node = parse_expression(derivative)
+    if isinstance(node, gast.BinOp) and isinstance(node.op, gast.Div) \
+            and isinstance(node.left, gast.Constant) and node.left.value == 1:
+        divisor = ast.unparse(gast.gast_to_ast(node.right))
+        templates = [f"g / ({divisor})"], [f"x_dot / ({divisor})"]
+    else:
+        templates = [f"g * ({derivative})"], [f"x_dot * ({derivative})"]
+    _attach(fn, signature, templates[0], "vjps", caller_globals)
+    _attach(fn, signature, templates[1], "jvps", caller_globals)
 
 
 def alias(fn, existing):
