@@ -19,17 +19,21 @@ from .matrices import forward_jacobian, full_arguments, reverse_jacobian
 OPERATIONS = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare)
 
 
+def _calls_to_fill(call, budget):
+    """How many calls of `call` take about `budget` seconds (at least one)."""
+    return max(1, int(budget / max(timeit.timeit(call, number=1), 1e-7)))
+
+
 def median_seconds(call, budget=0.05, repeat=5):
     """Median time of one call, with enough calls per measurement to fill `budget`."""
-    once = timeit.timeit(call, number=1)
-    number = max(1, int(budget / max(once, 1e-7)))
+    number = _calls_to_fill(call, budget)
     return float(np.median(timeit.repeat(call, number=number, repeat=repeat))) / number
 
 
 def interleaved_medians(calls, budget=0.05, rounds=10):
     """`median_seconds` of each of `calls`, measured in turns (a batch of each, then again),
     so that all of them see the same machine: the way to measure a ratio on a noisy one."""
-    numbers = [max(1, int(budget / 2 / max(timeit.timeit(call, number=1), 1e-7))) for call in calls]
+    numbers = [_calls_to_fill(call, budget / 2) for call in calls]
     samples = [[] for _ in calls]
     for _ in range(rounds):
         for call, number, kept in zip(calls, numbers, samples):

@@ -20,20 +20,28 @@ from .trees import walk as walk_tree
 SHAPE_ONLY = {"unbroadcast", "expand_reduced", "unbroadcast_batch", "expand_reduced_batch"}
 
 
-def _reads(nodes):
-    """Names read in `nodes`, not counting the tape statements themselves."""
-    names = set()
-    for node in nodes:
+def _read_expressions(nodes):
+    """The expressions `nodes` read (a loop's ``iter``, a branch's ``test``, a simple
+    statement whole), nested blocks included, tape statements left out."""
+    for node in walk_nodes(nodes):
         if getattr(node, "tape", None):
             continue
         if isinstance(node, COMPOUND):
-            for part in ("test", "iter"):
-                if getattr(node, part, None) is not None:
-                    names |= loaded_names(getattr(node, part))
-            names |= _reads(node.body) | _reads(node.orelse)
+            yield from (getattr(node, part) for part in ("test", "iter")
+                        if getattr(node, part, None) is not None)
         else:
-            names |= loaded_names(node)
-    return names
+            yield node
+
+
+def _reads(nodes):
+    """Names read in `nodes`, not counting the tape statements themselves."""
+    return {name for expression in _read_expressions(nodes) for name in loaded_names(expression)}
+
+
+def _restores(nodes):
+    """variable -> "pop" or "undo", for each variable the statements in `nodes` rewind."""
+    return {n.tape[1]: n.tape[0] for n in walk_nodes(nodes)
+            if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
 
 
 def _filter(nodes, keep):
@@ -64,9 +72,7 @@ def _needed(adjoint):
     needed = set()
     rewound = set()
     for node in adjoint:
-        restores = {getattr(n, "tape")[1] for n in walk_nodes([node])
-                    if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
-        rewound |= restores
+        rewound |= set(_restores([node]))
         needed |= _reads([node]) & rewound
     return needed
 
@@ -91,12 +97,7 @@ def prune_tape(primal, adjoint, read_after=()):
         if _count(adjoint) + _count(primal) == before:
             break
     _save_shapes_only(primal, _shape_only_reads(adjoint) - set(read_after))
-    restored = {}
-    for node in walk_nodes(adjoint):
-        tape = getattr(node, "tape", None)
-        if tape and tape[0] in ("pop", "undo"):
-            restored[tape[1]] = tape[0]
-    return primal, adjoint, restored
+    return primal, adjoint, _restores(adjoint)
 
 
 def _shape_only_reads(adjoint):
@@ -106,20 +107,14 @@ def _shape_only_reads(adjoint):
     count (as in `_needed`, a top-level statement at a time)."""
     shape_reads, other_reads, rewound = set(), set(), set()
     for top in adjoint:
-        rewound |= {n.tape[1] for n in walk_nodes([top])
-                    if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
-        for node in walk_nodes([top]):
-            if getattr(node, "tape", None):
-                continue
-            parts = [getattr(node, part) for part in ("test", "iter") if getattr(node, part, None) is not None] \
-                if isinstance(node, COMPOUND) else [node]
-            for part in parts:
-                shape_arguments = {id(n.args[1]) for n in walk_tree(part) if isinstance(n, gast.Call)
-                                   and isinstance(n.func, gast.Name) and n.func.id in SHAPE_ONLY
-                                   and len(n.args) > 1}
-                for n in walk_tree(part):
-                    if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in rewound:
-                        (shape_reads if id(n) in shape_arguments else other_reads).add(n.id)
+        rewound |= set(_restores([top]))
+        for expression in _read_expressions([top]):
+            shape_arguments = {id(n.args[1]) for n in walk_tree(expression) if isinstance(n, gast.Call)
+                               and isinstance(n.func, gast.Name) and n.func.id in SHAPE_ONLY
+                               and len(n.args) > 1}
+            for n in walk_tree(expression):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in rewound:
+                    (shape_reads if id(n) in shape_arguments else other_reads).add(n.id)
     return shape_reads - other_reads
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import gast
 
-from .trees import walk as walk_tree
 from . import linking, runtime
 from .activity import analyze
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
@@ -26,6 +25,7 @@ from .rules.registry import all_free_names
 from .shapes import ShapeClasses
 from .emit import walk_nodes
 from .tape import prune_tape
+from .trees import in_nested_scopes, walk as walk_tree
 
 MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
 VECTOR_MODES = {"jvp_batch": "jvp", "vjp_batch": "vjp", "split_batch": "split", "jvp_batch_call": "jvp_call"}
@@ -377,9 +377,7 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
 def _local_names(function_node):
     """Parameters and assigned names: local to the function, whatever the module holds (a
     comprehension's own variables are not: they exist only inside it)."""
-    scopes = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)
-    scoped = {id(n) for scope in walk_tree(function_node) if isinstance(scope, scopes)
-              for n in walk_tree(scope)}
+    scoped = in_nested_scopes(function_node)
     return {n.id for n in walk_tree(function_node) if isinstance(n, gast.Name) and id(n) not in scoped
             and isinstance(n.ctx, (gast.Store, gast.Param))}
 

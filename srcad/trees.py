@@ -1,6 +1,8 @@
-"""Two operations on gast trees that the transformation runs thousands of times, written
-for speed: `clone` (copy.deepcopy costs 5x more) and `walk` (ast.walk costs 2x more)."""
+"""Operations on gast trees. `clone` and `walk` run thousands of times per transformation
+and are written for speed (copy.deepcopy costs 5x more, ast.walk 2x more)."""
 import gast
+
+SCOPES = (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp, gast.Lambda)
 
 
 def clone(node):
@@ -26,3 +28,9 @@ def walk(node):
             elif isinstance(value, gast.AST):
                 todo.append(value)
         yield node
+
+
+def in_nested_scopes(node):
+    """ids of the nodes under `node` that are inside a comprehension or lambda, whose
+    names are their own."""
+    return {id(inner) for scope in walk(node) if isinstance(scope, SCOPES) for inner in walk(scope)}

@@ -7,11 +7,10 @@ from collections import Counter
 
 import gast
 
-from ..trees import walk as walk_tree
+from ..trees import in_nested_scopes, walk as walk_tree
 from .analysis import COMPOUND, assigned_anywhere, mutated_by, reads, written_name
 
 
-SCOPES = (gast.ListComp, gast.GeneratorExp, gast.Lambda, gast.DictComp, gast.SetComp)
 FRESH_BUFFERS = {"zeros_like", "batch_zeros", "copy_of", "scatter_add", "copy"}  # written into later
 
 
@@ -26,7 +25,7 @@ def _candidates(stmt, is_pure):
     value = getattr(stmt, "value", None)
     if value is None or isinstance(stmt, COMPOUND) or getattr(stmt, "primal", False):
         return []   # the user's own statements are never rewritten
-    scoped = {id(n) for scope in walk_tree(value) if isinstance(scope, SCOPES) for n in walk_tree(scope)}
+    scoped = in_nested_scopes(value)
     return [n for n in walk_tree(value) if isinstance(n, gast.Call) and n.args and is_pure(n)
             and id(n) not in scoped and not _fresh_buffer(n)]
 

@@ -32,19 +32,18 @@ def _inline_block(body, temporaries, is_pure, uses, pinned):
     while i < len(result):
         stmt = result[i]
         name, whole = written_name(stmt)
-        if whole and name in temporaries and name not in pinned and isinstance(stmt.value, gast.Name) \
+        candidate = whole and name in temporaries and name not in pinned
+        if candidate and isinstance(stmt.value, gast.Name) \
                 and _propagate_alias(result, i, name, stmt.value.id, uses):
             continue
-        if whole and name in temporaries and name not in pinned and uses.get(name) == 1 \
-                and is_pure(stmt.value):
+        if candidate and uses.get(name) == 1 and is_pure(stmt.value):
             j = _single_use_site(result, i, name)
             if j is not None and not _clobbered(result[i + 1:j], set(reads(stmt.value))):
                 use = result[j]
                 if isinstance(use, gast.If):
                     use.test = _Replace(name, stmt.value).visit(use.test)
                 else:
-                    result[j] = _Replace(name, stmt.value).visit(use)
-                    result[j].simplified = False
+                    result[j] = _replaced(use, name, stmt.value)
                 del result[i]
                 continue
         i += 1
@@ -68,8 +67,7 @@ def _propagate_alias(body, start, name, source, uses):
     if not sites or len(sites) != uses.get(name) or _clobbered(body[start + 1:sites[-1]], {source, name}):
         return False
     for j in sites:
-        body[j] = _Replace(name, gast.Name(source, gast.Load(), None, None)).visit(body[j])
-        body[j].simplified = False
+        body[j] = _replaced(body[j], name, gast.Name(source, gast.Load(), None, None))
     del body[start]
     uses[source] = uses.get(source, 0) + len(sites) - 1     # read where the alias was
     uses[name] = 0
@@ -103,6 +101,13 @@ def _clobbered(between, names):
         if written in names or mutated_by(stmt) & names:
             return True
     return False
+
+
+def _replaced(stmt, name, value):
+    """`stmt` reading `value` where it read `name`; `simplify` looks at it again."""
+    stmt = _Replace(name, value).visit(stmt)
+    stmt.simplified = False
+    return stmt
 
 
 class _Replace(gast.NodeTransformer):
