@@ -12,9 +12,9 @@ sees primal values only. Otherwise it runs once per direction inside the same sw
 import gast
 import numpy as np
 
-from .trees import clone, walk as walk_tree
 from .derivatives import call, name
 from .optimize import resolve_callee
+from .trees import clone, walk as walk_tree
 
 # helper -> its batched twin, which takes the directions in its first argument
 BATCHED_HELPERS = {

@@ -9,7 +9,6 @@ import operator
 import gast
 import numpy as np
 
-from .trees import clone, walk as walk_tree
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
@@ -18,6 +17,7 @@ from .normalize_flow import ControlFlow, _reassigned_in_blocks
 from .normalize_functions import NestedFunctions, _PassCaptured, _transformation_name, is_user_function
 from .parse import MISSING
 from .restructure import restructure
+from .trees import clone, walk as walk_tree
 
 BINARY_OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,

@@ -7,8 +7,8 @@ else b`` and comprehensions become statements; ``reversed(range(n))`` becomes
 
 import gast
 
-from .trees import clone, walk as walk_tree
 from .ir import Renamer, Stmt, normalized
+from .trees import clone, walk as walk_tree
 
 
 class ControlFlow:

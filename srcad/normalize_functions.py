@@ -7,9 +7,9 @@ import inspect
 
 import gast
 
-from .trees import clone, walk as walk_tree
 from .ir import assigned_names, keywords
 from .rules import lookup
+from .trees import clone, walk as walk_tree
 
 
 class NestedFunctions:

@@ -13,8 +13,8 @@ function has one ``return`` at its end:
 
 import gast
 
-from .trees import clone, walk as walk_tree
 from .errors import UnsupportedSyntax
+from .trees import clone, walk as walk_tree
 
 EXITS = (gast.Break, gast.Continue, gast.Return)
 LOOPS = (gast.For, gast.While)

@@ -326,7 +326,8 @@ class ReverseTransform(Transform):
             self.state[adjoint] = "owned"
         else:
             self.emit(adjoint, contribution, origin)
-            fresh = _fresh(contribution) and _fresh(simplified(contribution, self.namespace))  # `g * 1.0` -> `g`
+            # fresh as the optimizer will print it: `g * 1.0` becomes `g`, which is not
+            fresh = _fresh(contribution) and _fresh(simplified(contribution, self.namespace))
             self.state[adjoint] = "owned" if fresh else "set"
 
     def make_owned(self, version, origin):

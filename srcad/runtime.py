@@ -6,6 +6,7 @@ from .errors import NotScalarOutput
 
 
 _PY_SCALARS = (float, int)
+_NUMPY_SCALARS = frozenset({np.float64, np.float32, np.float16, np.longdouble, np.complex128, np.complex64})
 
 
 class SavedShape:
@@ -31,7 +32,6 @@ def shape_of(x):
 
 def _shape(x):
     return x.shape if type(x) is SavedShape else np.shape(x)
-_NUMPY_SCALARS = frozenset({np.float64, np.float32, np.float16, np.longdouble, np.complex128, np.complex64})
 
 
 def unbroadcast(g, x):

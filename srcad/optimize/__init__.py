@@ -17,13 +17,13 @@ transform accumulates adjoints in the first place (reverse.py).
 import os
 
 from ..emit import walk_nodes
+from ..trees import clone
 from .algebra import ZeroOneAlgebra
 from .analysis import COMPOUND, purity_checker, resolve_callee  # noqa: F401  (used by batching.py)
 from .cse import eliminate_common_subexpressions
 from .dce import eliminate_dead_code
 from .fold import ConstantFolder
 from .propagate import inline_temporaries
-from ..trees import clone
 
 
 def enabled():

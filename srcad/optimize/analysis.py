@@ -6,10 +6,10 @@ import operator
 import gast
 import numpy as np
 
-from ..trees import walk as walk_tree
 from .. import runtime
 from ..emit import COMPOUND, walk_nodes  # noqa: F401  (the passes use them)
 from ..rules import lookup
+from ..trees import walk as walk_tree
 
 FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
          gast.Div: operator.truediv, gast.Pow: operator.pow}

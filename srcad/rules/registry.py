@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import gast
 
-from ..trees import clone
 from .. import runtime
 from ..templates import names_in, parse_expression, parse_signature
+from ..trees import clone
 
 
 @dataclass
