@@ -2,7 +2,7 @@
 source transformation. See docs/index.md."""
 __version__ = "0.1.0"
 
-from .errors import NoDerivativeRule, NotScalarOutput, SrcadError, UnsupportedSyntax  # noqa: E402
+from .errors import InputError, NoDerivativeRule, NotScalarOutput, SrcadError, UnsupportedSyntax  # noqa: E402
 from .rules import alias, defjvp, defvjp, nondifferentiable  # noqa: E402
 from .rules import defelementwise as defelementwise  # noqa: E402
 from .runtime import stop_gradient  # noqa: E402
@@ -15,5 +15,5 @@ __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "compare_modes", "source",
     "differentiable", "Differentiable",
     "stop_gradient", "defvjp", "defjvp", "defelementwise", "alias", "nondifferentiable",
-    "SrcadError", "UnsupportedSyntax", "NoDerivativeRule", "NotScalarOutput", "testing",
+    "SrcadError", "UnsupportedSyntax", "NoDerivativeRule", "NotScalarOutput", "InputError", "testing",
 ]

@@ -1,129 +1,194 @@
-"""Stage 7, compile and cache: generated source -> a Python function, kept in memory and on disk.
+"""Stage 7, compile and cache: generated source -> Python functions, kept in memory and on disk.
 
-One ``.py`` file per (function, mode, wrt) under ``$SRCAD_CACHE_DIR`` (default: the
-platform cache directory, ``~/.cache/srcad``). The file name carries a hash of the
-function's source, srcad's version and the rule table, so a changed function or rule
-gets a new file and a second process reuses the first one's work. Tracebacks and
-``pdb`` show the file's lines.
+A derivative is a function of what your code *runs*: its code object, the options, srcad's
+own code and rule table (the *base key*), and what each name it resolved refers to (the
+*variant*: ``kernel`` is ``np.sin`` in one closure, ``np.exp`` in another). Entries are
+looked up by base key, then the first variant whose names still describe the same objects
+(guards.py) is used; otherwise srcad generates a new one.
+
+On disk, ``$SRCAD_CACHE_DIR`` (default: ``~/.cache/srcad``) holds one directory per base key
+and one ``.py`` file per variant, which a second process reuses (diskcache.py keeps the files
+safe). Tracebacks and ``pdb`` show the file's lines.
 """
 import hashlib
-import linecache
+import json
 import marshal
-import os
-import pathlib
+import sys
 
-from . import __version__
+import numpy
+
+from . import __version__, diskcache, loader
+from .guards import lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
-from .parse import namespace_of
 from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
 
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
-_MEMORY = {}
-_LOADED = {}
-# modes srcad calls itself (jacobian, split calls): their compiled functions are shared
-INTERNAL_MODES = ("split", "jvp_call", "jvp_batch", "vjp_batch", "split_batch", "jvp_batch_call")
-_OWN_CODE = []
+_MEMORY = {}    # base key -> [Variant], most recent first
+# modes srcad calls itself, and the modes users call: only the latter check their inputs
+USER_MODES = ("grad", "value_and_grad", "vjp", "jvp")
+NAMES_LINE = "# srcad names: "
+CHECKED_LINE = "# srcad checks at each call that these still refer to the same objects: "
+ENTRY_LINE = "# srcad entry: "
 
 
-def srcad_fingerprint():
-    """srcad's version and its own files (name, size, modification time): a changed srcad
-    never reuses old files. (Stats, not contents: a cached first gradient costs ~1 ms.)"""
-    if not _OWN_CODE:
-        digest = hashlib.sha256(__version__.encode())
-        for path in sorted(pathlib.Path(__file__).parent.rglob("*.py")):
-            stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-        _OWN_CODE.append(digest.hexdigest())
-    return _OWN_CODE[0]
+class Variant:
+    """One generated file: its source, what its names referred to, compiled once."""
+
+    def __init__(self, source, filename, names, guards, entries, compiled):
+        self.source, self.filename = source, filename
+        self.names, self.guards, self.entries = names, guards, entries
+        self.compiled = compiled
+        self.loaded = []   # (closure cells, guarded objects, result) already instantiated
 
 
-def cache_dir():
-    """Where generated files go; None when the disk cache is off (``SRCAD_CACHE_DIR=``)."""
-    configured = os.environ.get("SRCAD_CACHE_DIR")
-    if configured is not None:
-        return pathlib.Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return pathlib.Path(base) / "srcad"
+def derivative(function, mode, wrt, as_tuple):
+    """The compiled derivative function(s) of `function` (transforming it at most once for
+    each set of objects its names refer to)."""
+    key = _memory_key(function, mode, wrt, as_tuple)
+    variants = _MEMORY.setdefault(key, [])
+    variant = next((v for v in variants if still_valid(function, v.names)), None)
+    if variant is not None:
+        STATS["memory_hits"] += 1
+    else:
+        variant = _from_disk(function, mode, wrt, as_tuple) or _generated(function, mode, wrt, as_tuple)
+        variants.insert(0, variant)
+    return _load(variant, function, mode, wrt, as_tuple)
 
 
-def _key(function, mode, wrt, as_tuple):
-    """The function's compiled code (which changes with its source, file and line), its
-    default values, the options, srcad's own code and the rule table."""
+def _memory_key(function, mode, wrt, as_tuple):
     code = function.__code__
-    digest = hashlib.sha256(marshal.dumps(code))
-    text = "\n".join([srcad_fingerprint(), mode, repr(wrt), repr(as_tuple), repr(optimizer_enabled()),
-                      function.__qualname__, repr(function.__defaults__), repr(function.__kwdefaults__),
+    return (code, code.co_filename, code.co_firstlineno, mode, wrt, as_tuple, fingerprint(),
+            optimizer_enabled())
+
+
+def base_key(function, mode, wrt, as_tuple):
+    """What the disk cache keys on before looking at names: the code object (its source,
+    file and lines), the options, srcad's own code, the rule table and Python's version."""
+    digest = hashlib.sha256(marshal.dumps(function.__code__))
+    text = "\n".join([diskcache.srcad_fingerprint(__version__), sys.implementation.cache_tag,
+                      numpy.__version__, mode,
+                      repr(wrt), repr(as_tuple), repr(optimizer_enabled()), function.__qualname__,
                       fingerprint()])
     digest.update(text.encode())
     return digest.hexdigest()[:20]
 
 
-def derivative(function, mode, wrt, as_tuple):
-    """The compiled derivative function of `function` (transforming it at most once)."""
-    memory_key = (function.__code__, mode, wrt, as_tuple, fingerprint(), optimizer_enabled())
-    entry = _MEMORY.get(memory_key)
-    if entry is not None:
-        STATS["memory_hits"] += 1
-    else:
-        entry = _load_or_generate(function, mode, wrt, as_tuple)
-        _MEMORY[memory_key] = entry
-    reuse = function.__closure__ is None and mode in INTERNAL_MODES
-    if reuse and memory_key in _LOADED:
-        return _LOADED[memory_key]
-    code, names, source = entry
-    namespace = namespace_of(function)
-    namespace.update(all_free_names())
-    namespace.update(RUNTIME_NAMES)
-    exec(code, namespace)  # noqa: S102  (our own generated code)
-    functions = [namespace[n] for n in names.split()]
-    for result in functions:
-        result.__srcad_source__ = source
-        result.__srcad_origin__ = (function, mode, wrt)
+def _generated(function, mode, wrt, as_tuple):
+    generated = generate(function, mode, wrt, as_tuple)
+    STATS["transforms"] += 1
+    source = generated.source
+    place = diskcache.place(function, mode, base_key(function, mode, wrt, as_tuple),
+                            _variant_key(generated.names))
+    filename = diskcache.write(place, source) if place else None
+    filename = filename or f"<srcad {function.__qualname__} {mode} {_variant_key(generated.names)}>"
+    return _compiled(source, filename, generated.names, generated.guards, generated.name.split(),
+                     function, mode, wrt)
+
+
+def _from_disk(function, mode, wrt, as_tuple):
+    for filename, source in diskcache.candidates(function, mode, base_key(function, mode, wrt, as_tuple)):
+        header = parse_header(source)
+        if header is None or not still_valid(function, header[1]):
+            continue
+        try:
+            variant = _compiled(source, filename, header[1], header[2], header[0], function, mode, wrt)
+        except (SyntaxError, ValueError):   # a damaged file is a miss, never an error
+            continue
+        STATS["disk_hits"] += 1
+        return variant
+    return None
+
+
+def _compiled(source, filename, names, guards, entries, function, mode, wrt):
+    import linecache
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    checks = None
+    if mode in USER_MODES:
+        checks = {entries[0]: list(wrt)}
+    compiled = loader.compile_generated(
+        source, filename, entries, function, helpers(), _hidden_guards(guards), checks)
+    return Variant(source, filename, names, guards, entries, compiled)
+
+
+def _hidden_guards(guards):
+    return [(f"{loader.HIDDEN_PREFIX}expected_{i}", path) for i, path in enumerate(guards)]
+
+
+def _variant_key(names):
+    return hashlib.sha256(json.dumps(names, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _load(variant, function, mode, wrt, as_tuple):
+    expected = tuple(lookup_path(function, path) for path in variant.guards)
+    closure = function.__closure__
+    for cells, objects, result in variant.loaded:
+        if cells is closure and len(objects) == len(expected) and all(
+                a is b for a, b in zip(objects, expected)):
+            return result
+    names = dict(helpers())
+    names.update({hidden: obj for (hidden, _), obj in zip(_hidden_guards(variant.guards), expected)})
+    functions = loader.instantiate(variant.compiled, function, names)
+    for part, result in enumerate(functions):
+        result.__srcad_source__ = variant.source
+        result.__srcad_origin__ = (function, mode, wrt, part, as_tuple)
+        result.__srcad_bound__ = variant.compiled.bound
+        _keep_defaults(result, function)
     result = functions[0] if len(functions) == 1 else tuple(functions)
-    if reuse:  # internal parts are shared; closures are re-bound each time (cells may change)
-        _LOADED[memory_key] = result
+    variant.loaded.append((closure, expected, result))
+    del variant.loaded[:-8]   # a few closures at a time; older ones are re-instantiated
     return result
 
 
-def _load_or_generate(function, mode, wrt, as_tuple):
-    key = _key(function, mode, wrt, as_tuple)
-    directory = cache_dir()
-    path = directory / f"{function.__name__}_{mode}_{key}.py" if directory else None
-    if path is not None and path.exists():
-        source = path.read_text()
-        name = _function_name(source)
-        STATS["disk_hits"] += 1
-        filename = str(path)
-    else:
-        generated = generate(function, mode, wrt, as_tuple)
-        STATS["transforms"] += 1
-        source, name = generated.source, generated.name
-        filename = _write(path, source) if path is not None else None
-        filename = filename or f"<srcad {function.__qualname__} {mode} {key}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return compile(source, filename, "exec"), name, source
+def _keep_defaults(generated, function):
+    """Defaults are the values your function holds (``__defaults__``), not its source text
+    evaluated again."""
+    if generated.__defaults__ is not None and function.__defaults__ is not None \
+            and len(generated.__defaults__) == len(function.__defaults__):
+        generated.__defaults__ = function.__defaults__
+    if generated.__kwdefaults__ and function.__kwdefaults__:
+        generated.__kwdefaults__ = {**generated.__kwdefaults__, **{
+            k: v for k, v in function.__kwdefaults__.items() if k in generated.__kwdefaults__}}
 
 
-def _write(path, source):
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".tmp{os.getpid()}")
-        temporary.write_text(source)
-        temporary.replace(path)
-        return str(path)
-    except OSError:
+_HELPERS = {}
+
+
+def helpers():
+    """srcad's names that generated code may use: rule template names and runtime helpers."""
+    from . import runtime
+    from .rules.registry import _GENERATION
+    if _HELPERS.get("generation") != _GENERATION[0]:
+        _HELPERS.clear()
+        _HELPERS["names"] = {**all_free_names(), **RUNTIME_NAMES,
+                             f"{loader.HIDDEN_PREFIX}rederive": runtime.rederive,
+                             f"{loader.HIDDEN_PREFIX}check_input": runtime.check_input,
+                             f"{loader.HIDDEN_PREFIX}note_error": loader.note_error}
+        _HELPERS["generation"] = _GENERATION[0]
+    return _HELPERS["names"]
+
+
+def parse_header(source):
+    """(entry names, {name: description}, guarded names) from a generated file's header,
+    or None when the header is not srcad's."""
+    entries, names, guards = None, {}, []
+    for line in source.splitlines()[:8]:
+        if line.startswith(ENTRY_LINE):
+            entries = line[len(ENTRY_LINE):].split()
+        elif line.startswith(NAMES_LINE):
+            try:
+                names = json.loads(line[len(NAMES_LINE):])
+            except ValueError:
+                return None
+            if not isinstance(names, dict):
+                return None
+        elif line.startswith(CHECKED_LINE):
+            guards = [part.strip() for part in line[len(CHECKED_LINE):].split(",")]
+    if not entries:
         return None
-
-
-def _function_name(source):
-    for line in source.splitlines():
-        if line.startswith("# srcad entry: "):
-            return line[len("# srcad entry: "):].strip()
-    raise ValueError("no entry line in cached source")
+    return entries, names, guards
 
 
 def clear_memory():
     """Forget in-memory entries (the disk cache stays)."""
     _MEMORY.clear()
-    _LOADED.clear()

@@ -65,14 +65,19 @@ def to_source(function_node, comments):
     return _MARK_LINE.sub(lambda m: f"{m.group(1)}# {comments[int(m.group(2))]}", text) + "\n"
 
 
-def import_lines(names):
+def import_lines(names, live=()):
     """``import numpy as np`` / ``from srcad.runtime import unbroadcast`` lines for `names`.
 
     `names` maps a name used in the generated code to its object; objects that cannot be
-    imported by name (arrays, constants of the user's module) are listed in a comment.
+    imported by name (arrays, constants of the user's module, closure variables) are listed
+    in a comment, as are the `live` ones (closure variables): the code reads them where
+    your function does (loader.py).
     """
     lines, bound_at_load = [], []
     for name, obj in sorted(names.items()):
+        if name in live:
+            bound_at_load.append(name)
+            continue
         if isinstance(obj, types.ModuleType):
             module = obj.__name__
             lines.append(f"import {module}" if module == name else f"import {module} as {name}")
@@ -86,5 +91,6 @@ def import_lines(names):
         elif module != "builtins":
             bound_at_load.append(name)
     if bound_at_load:
-        lines.append(f"# bound when srcad loads this file: {', '.join(sorted(bound_at_load))}")
+        lines.append(f"# read from your function's globals and closure as it runs: "
+                     f"{', '.join(sorted(bound_at_load))}")
     return lines

@@ -30,3 +30,8 @@ class NoDerivativeRule(SrcadError):
 
 class NotScalarOutput(SrcadError, TypeError):
     """`grad` was asked for the gradient of a function whose output is not a scalar."""
+
+
+class InputError(SrcadError, TypeError):
+    """An argument srcad cannot differentiate with respect to (an integer, boolean or
+    complex value in `wrt`), or a cotangent or tangent of the wrong shape."""

@@ -1,12 +1,16 @@
 """Stage 1, parse: a Python function -> its gast tree and the objects its names refer to."""
 import builtins
 import inspect
+import linecache
 import textwrap
+import types
 from dataclasses import dataclass
 
 import gast
 
 from .errors import SrcadError, UnsupportedSyntax
+from .guards import Resolutions
+from .loader import is_generated
 
 
 @dataclass
@@ -19,6 +23,7 @@ class ParsedFunction:
     filename: str
     first_line: int          # line of the `def` in `filename`
     namespace: dict          # free name -> object (globals, closure cells, builtins)
+    resolutions: Resolutions  # the callables and modules resolved, for the cache and guards
     derivative_namespace: dict | None = None   # namespace plus srcad's helpers (transform.py)
 
     def where(self, node):
@@ -34,15 +39,24 @@ class ParsedFunction:
         return lines[index].strip() if 0 <= index < len(lines) else ""
 
     def resolve(self, node):
-        """The object a Name or dotted Attribute refers to, or None if it is not a free name."""
-        if isinstance(node, gast.Name):
-            return self.namespace.get(node.id, _MISSING)
-        if isinstance(node, gast.Attribute):
-            base = self.resolve(node.value)
-            if base is _MISSING:
+        """The object a Name or dotted Attribute refers to, or MISSING if it is not a free
+        name. Callables and modules resolved are recorded: the derivative depends on them."""
+        path = []
+        while isinstance(node, gast.Attribute):
+            path.append(node.attr)
+            node = node.value
+        if not isinstance(node, gast.Name):
+            return _MISSING
+        path.append(node.id)
+        path.reverse()
+        chain = [self.namespace.get(path[0], _MISSING)]
+        for attribute in path[1:]:
+            if chain[-1] is _MISSING:
                 return _MISSING
-            return getattr(base, node.attr, _MISSING)
-        return _MISSING
+            chain.append(getattr(chain[-1], attribute, _MISSING))
+        if chain[-1] is not _MISSING:
+            self.resolutions.record(tuple(path), chain[-1], chain)
+        return chain[-1]
 
 
 _MISSING = object()
@@ -50,11 +64,15 @@ MISSING = _MISSING
 
 
 def parse_function(function):
-    """Read and parse `function`'s source; resolve its free names."""
+    """Read and parse `function`'s source; resolve its free names.
+
+    The source is that of the function's own code object: for a decorated function (a
+    ``functools.wraps`` wrapper) the wrapper, which is what a call runs, not the function
+    it wraps (``__wrapped__``)."""
     if not inspect.isfunction(function):
         raise SrcadError(f"srcad differentiates Python functions; got {function!r}")
     try:
-        lines, first_line = inspect.getsourcelines(function)
+        lines, first_line = inspect.getsourcelines(function.__code__)
     except (OSError, TypeError) as error:
         raise SrcadError(
             f"cannot read the source of {function.__qualname__} ({error}); srcad transforms "
@@ -62,7 +80,7 @@ def parse_function(function):
             "linecache), not typed at an interactive prompt without one."
         ) from None
     source = textwrap.dedent("".join(lines))
-    filename = inspect.getsourcefile(function) or function.__code__.co_filename
+    filename = inspect.getsourcefile(function.__code__) or function.__code__.co_filename
     module = gast.parse(source)
     node = module.body[0]
     if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda):
@@ -73,8 +91,63 @@ def parse_function(function):
                                 "Async functions cannot be differentiated; use a plain `def`.")
     if not isinstance(node, gast.FunctionDef):
         raise UnsupportedSyntax(type(node).__name__, f"{filename}:{first_line}")
+    if not is_generated(function.__code__.co_filename):   # srcad's own code is its source
+        check_source_matches(function, function.__code__.co_filename)
     node.decorator_list = []  # line numbers stay relative to the first decorator line
-    return ParsedFunction(function, node, source, filename, first_line, namespace_of(function))
+    return ParsedFunction(function, node, source, filename, first_line, namespace_of(function),
+                          Resolutions(function))
+
+
+def check_source_matches(function, filename):
+    """Raise unless the file srcad read compiles to the code the function runs (the file
+    may have been edited since it was imported: srcad would differentiate other code)."""
+    code = function.__code__
+    if not any(_same_code(candidate, code) for candidate in _compiled_versions(filename, code)):
+        raise SrcadError(
+            f"{filename}:{code.co_firstlineno}: the source of {function.__qualname__} in this "
+            "file is not the code the function runs (was the file edited after it was "
+            "imported?). srcad differentiates source; re-import the module (or restart) so "
+            "they agree.")
+
+
+_COMPILED_FILES = {}   # (filename, text hash) -> the file's module code
+
+
+def _compiled_versions(filename, code):
+    """Code objects named like `code`, starting on its line, in the file as it reads now."""
+    text = "".join(linecache.getlines(filename))
+    key = (filename, hash(text))
+    if key not in _COMPILED_FILES:
+        try:
+            _COMPILED_FILES[key] = compile(text, filename, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            _COMPILED_FILES[key] = None
+    found, stack = [], [_COMPILED_FILES[key]] if _COMPILED_FILES[key] is not None else []
+    while stack:
+        for const in stack.pop().co_consts:
+            if isinstance(const, types.CodeType):
+                if const.co_name == code.co_name and const.co_firstlineno == code.co_firstlineno:
+                    found.append(const)
+                stack.append(const)
+    return found
+
+
+def _same_code(a, b):
+    if (a.co_code, a.co_names, a.co_varnames, a.co_freevars, a.co_firstlineno) != (
+            b.co_code, b.co_names, b.co_varnames, b.co_freevars, b.co_firstlineno) \
+            or len(a.co_consts) != len(b.co_consts):
+        return False
+    for x, y in zip(a.co_consts, b.co_consts):
+        if isinstance(x, types.CodeType) != isinstance(y, types.CodeType):
+            return False
+        if isinstance(x, types.CodeType) and not _same_code(x, y) or \
+                not isinstance(x, types.CodeType) and not _same_constant(x, y):
+            return False
+    return True
+
+
+def _same_constant(x, y):
+    return type(x) is type(y) and (x == y or x != x and y != y)
 
 
 def namespace_of(function):

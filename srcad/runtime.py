@@ -2,7 +2,7 @@
 code can itself be differentiated again (see rules/runtime_rules.py)."""
 import numpy as np
 
-from .errors import NotScalarOutput
+from .errors import InputError, NotScalarOutput
 
 
 _PY_SCALARS = (float, int)
@@ -142,6 +142,44 @@ def seed_cotangent(y, function_name):
             "(PyTorch's y.backward(gradient=v)), or srcad.jvp for forward mode."
         )
     return np.ones_like(y)[()] if isinstance(y, np.generic | np.ndarray) else 1.0
+
+
+def rederive(generated, *args, **kwargs):
+    """Called by generated code whose names no longer refer to the objects it was derived
+    for (``cfg.act = np.sinh`` after a gradient through ``np.sin``): derive the function
+    again for what its names refer to now, and call that."""
+    from .cache import derivative
+    function, mode, wrt, part, as_tuple = generated.__srcad_origin__
+    fresh = derivative(function, mode, wrt, as_tuple)
+    return (fresh[part] if isinstance(fresh, tuple) else fresh)(*args, **kwargs)
+
+
+def check_input(x, position, name, entry):
+    """Differentiated inputs must be real floating point (arrays, NumPy or Python floats,
+    or lists, tuples and dicts of them); integers, booleans and complex numbers raise."""
+    if isinstance(x, (list, tuple)):
+        for item in x:
+            check_input(item, position, name, entry)
+        return
+    if isinstance(x, dict):
+        for item in x.values():
+            check_input(item, position, name, entry)
+        return
+    dtype = getattr(x, "dtype", None)
+    kind = dtype.kind if dtype is not None else (
+        "b" if isinstance(x, bool) else "i" if isinstance(x, int) else
+        "c" if isinstance(x, complex) else "f" if isinstance(x, float) else None)
+    if kind in (None, "f"):
+        return
+    what = {"b": "boolean", "i": "integer", "u": "integer", "c": "complex"}.get(kind, f"{dtype}")
+    fix = ("complex derivatives are not supported; differentiate the real and imaginary parts "
+           "as separate real inputs" if kind == "c" else
+           f"pass floats (e.g. `np.asarray({name}, dtype=float)` or `float({name})`), or leave "
+           f"argument {position} out of `wrt`")
+    raise InputError(f"{entry}: argument {position} (`{name}`) is {what} "
+                     f"({type(x).__name__}{'' if dtype is None else ' of dtype ' + str(dtype)}), "
+                     f"but srcad differentiates with respect to real floating-point values only, "
+                     f"as JAX and PyTorch do: {fix}.")
 
 
 def stop_gradient(x):

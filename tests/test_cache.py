@@ -42,7 +42,7 @@ def test_second_process_hits_the_disk_cache(tmp_path):
     assert (first["transforms"], first["disk_hits"]) == (1, 0)
     assert (second["transforms"], second["disk_hits"]) == (0, 1)
     assert first["file"] == second["file"] and first["file"].startswith(str(cache))
-    assert len(list(cache.glob("f_grad_*.py"))) == 1
+    assert len(list(cache.glob("f-grad-*/*.py"))) == 1
 
 
 def test_changed_function_gets_a_new_entry(tmp_path):
@@ -52,7 +52,7 @@ def test_changed_function_gets_a_new_entry(tmp_path):
     write_model(tmp_path, "np.sum(x ** 3)")
     changed = run_child(tmp_path, cache)
     assert changed["transforms"] == 1 and changed["grad"] == [0.0, 3.0, 12.0]
-    assert len(list(cache.glob("f_grad_*.py"))) == 2
+    assert len(list(cache.glob("f-grad-*/*.py"))) == 2
 
 
 def shape_mismatch(x, w):

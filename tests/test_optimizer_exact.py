@@ -20,10 +20,10 @@ def _random_like(value, rng):
 
 
 def _derivatives(function, args):
-    """VJP with respect to every argument, a JVP along each argument alone, and the
+    """VJP with respect to every float argument, a JVP along each argument alone, and the
     gradient (random directions, the same each call)."""
     rng = np.random.default_rng(0)
-    wrt = tuple(range(len(args)))
+    wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))   # ints: not differentiable
     value = function(*args)
     results = [srcad.vjp(function, wrt)(*args, _random_like(value, rng))]
     results += [srcad.jvp(function, k)(*args, _random_like(args[k], rng)) for k in wrt]

@@ -1,0 +1,179 @@
+"""Loading generated source: text -> the derivative functions, reading your names live.
+
+A generated file reads like a module: imports, then functions. srcad does not run it as a
+module of its own, which would copy your globals once. It compiles the same statements
+(same file, same line numbers, so tracebacks and ``pdb`` show the file) inside a loader
+function whose globals are *your module's* globals and whose free variables are *your
+function's* closure cells: the derivative reads ``W``, ``SCALE`` or a captured ``kernel``
+as your function does, at each call. srcad's helpers (``unbroadcast``, ...) are the loader's
+parameters; the file's import lines document where they come from.
+
+Compiled in, not shown in the file (the header comments describe them):
+* guards: ``if cfg.act is not <expected>: return rederive(...)`` for each name whose object
+  decided a rule and may change while the program runs (see guards.py);
+* input checks of the differentiated arguments (grad, value_and_grad, vjp, jvp);
+* a handler that adds a note to an exception raised inside generated code, naming the
+  generated line and the line of your function it came from.
+"""
+import ast
+import types
+
+from .errors import SrcadError
+
+LOADER = "__srcad_loader__"
+HIDDEN_PREFIX = "_srcad_"
+ORIGIN_MARK = "   ("          # comments end with "   (file.py:12)"
+_GENERATED_FILES = {}         # filename -> source lines, for error notes
+
+
+class Compiled:
+    """A generated file compiled once; `instantiate` binds it to a function's names."""
+
+    def __init__(self, code, parameters, cells, entries, bound):
+        self.code, self.parameters, self.cells, self.entries = code, parameters, cells, entries
+        self.bound = bound   # names srcad binds (helpers, the file's own functions)
+
+
+def compile_generated(source, filename, entries, function, helpers, guards=(), checks=None):
+    """Compile generated `source` for `function`.
+
+    `entries`: the names of the functions to return; `helpers`: srcad's names (anything
+    else free is your function's: a closure variable or a global); `guards`: (hidden name,
+    dotted path) pairs checked on entry; `checks`: {entry: [position]} of differentiated
+    arguments whose dtype is checked on entry.
+    """
+    tree = ast.parse(source, filename)
+    body = [node for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))]
+    for node in body:
+        if isinstance(node, ast.FunctionDef) and node.name in entries:
+            _add_plumbing(node, guards, (checks or {}).get(node.name, ()))
+    assigned = {name for node in body for name in _bound_at_top(node)}
+    free = _loaded(body) - assigned
+    closure = set(function.__code__.co_freevars)
+    expected = {hidden for hidden, _ in guards}
+    parameters = sorted(name for name in free if name in helpers or name in expected)
+    cells = sorted(name for name in free - set(parameters) if name in closure)
+    loader = _function_node(LOADER, parameters, body + [_return_tuple(entries)])
+    if cells:   # the loader sits where your function's closure variables are local
+        loader = _function_node(LOADER + "scope", [], [ast.parse(f"{c} = None").body[0]
+                                                       for c in cells] + [loader])
+    module = ast.Module(body=[loader], type_ignores=[])
+    ast.fix_missing_locations(module)
+    code = compile(module, filename, "exec", dont_inherit=True)
+    _GENERATED_FILES[filename] = source.splitlines()
+    return Compiled(_find(code, LOADER), parameters, cells, tuple(entries),
+                    frozenset(assigned | set(parameters)))
+
+
+def instantiate(compiled, function, helpers):
+    """Run the loader: the entry functions, bound to `function`'s globals and cells."""
+    cells = ()
+    if compiled.cells:
+        names = function.__code__.co_freevars
+        cells = tuple(function.__closure__[names.index(c)] for c in compiled.code.co_freevars)
+    loader = types.FunctionType(compiled.code, function.__globals__, LOADER, None, cells)
+    try:
+        arguments = [helpers[name] for name in compiled.parameters]
+    except KeyError as missing:
+        raise SrcadError(f"generated code needs srcad's helper {missing}, which this srcad lacks") \
+            from None
+    return loader(*arguments)
+
+
+def _add_plumbing(node, guards, checks):
+    """Guards and input checks at the top of an entry function, and the error note."""
+    body = node.body
+    docstring = body[:1] if body and isinstance(body[0], ast.Expr) and \
+        isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str) else []
+    rest = body[len(docstring):]
+    line = rest[0].lineno if rest else node.lineno
+    hidden = []
+    for position in checks:
+        parameter = node.args.args[position].arg
+        hidden.append(ast.parse(
+            f"if type({parameter}) is not float: "
+            f"{HIDDEN_PREFIX}check_input({parameter}, {position}, {parameter!r}, {node.name!r})").body[0])
+    if guards:
+        test = " or ".join(f"{path} is not {expected}" for expected, path in guards)
+        args = [a.arg for a in node.args.args] + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs]
+        hidden.append(ast.parse(f"if {test}: return {HIDDEN_PREFIX}rederive({', '.join([node.name] + args)})").body[0])
+    handler = ast.parse(f"try:\n    pass\nexcept Exception as {HIDDEN_PREFIX}error:\n"
+                        f"    {HIDDEN_PREFIX}note_error({HIDDEN_PREFIX}error)\n    raise").body[0]
+    for statement in hidden + [handler]:   # they take the line of the first statement
+        for child in ast.walk(statement):
+            if hasattr(child, "lineno"):
+                child.lineno = child.end_lineno = line
+                child.col_offset = child.end_col_offset = 0
+    handler.body = rest or [ast.Pass()]
+    node.body = docstring + hidden + [handler]
+
+
+def _bound_at_top(node):
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return {node.name}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _loaded(nodes):
+    return {n.id for node in nodes for n in ast.walk(node)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _function_node(name, parameters, body):
+    node = ast.parse(f"def {name}({', '.join(parameters)}):\n    pass").body[0]
+    node.body = body
+    return node
+
+
+def _return_tuple(entries):
+    return ast.parse(f"return ({', '.join(entries)},)").body[0]
+
+
+def _find(code, name):
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            if const.co_name == name:
+                return const
+            found = _find(const, name)
+            if found is not None:
+                return found
+    raise SrcadError(f"internal: no {name} in compiled generated code")
+
+
+def is_generated(filename):
+    """True for a file of generated code srcad loaded in this process."""
+    return filename in _GENERATED_FILES
+
+
+# -- error notes --------------------------------------------------------------------------------
+
+def note_error(error):
+    """Add a note to an exception raised inside generated code: which generated line raised
+    it and which line of the user's function that line came from."""
+    if getattr(error, "__srcad_noted__", False) or isinstance(error, SrcadError):
+        return
+    frame = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename in _GENERATED_FILES:
+            frame = traceback
+        traceback = traceback.tb_next
+    if frame is None:
+        return
+    filename, line = frame.tb_frame.f_code.co_filename, frame.tb_lineno
+    lines = _GENERATED_FILES[filename]
+    text = lines[line - 1].strip() if 0 < line <= len(lines) else "?"
+    origin = next((lines[i].strip()[2:] for i in range(line - 2, -1, -1)
+                   if lines[i].lstrip().startswith("#") and lines[i].rstrip().endswith(")")
+                   and ORIGIN_MARK in lines[i]), None)
+    note = f"srcad: raised in derivative code srcad generated ({filename}:{line}: `{text}`)"
+    if origin is not None:
+        code, _, where = origin.rpartition(ORIGIN_MARK)
+        note += f", from your line {where.rstrip(')')}: `{code.strip()}`"
+    note += (". If the function itself runs on the same inputs without this error, this is a "
+             "bug in srcad: please report it with this message.")
+    try:
+        error.add_note(note)
+        error.__srcad_noted__ = True
+    except (AttributeError, TypeError):   # Python < 3.11, or an exception without __dict__
+        pass
