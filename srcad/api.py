@@ -6,22 +6,33 @@ compiled from generated source; ``srcad.source(g)`` prints it.
 """
 import functools
 import inspect
+import numbers
+
+import numpy as np
 
 from .cache import derivative
-from .errors import SrcadError
+from .errors import InputError, SrcadError
+from .runtime import check_input
+
+
+def _is_index(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def _normalize_wrt(wrt):
-    if isinstance(wrt, int):
-        return (wrt,), False
-    if isinstance(wrt, tuple) and wrt and all(isinstance(i, int) for i in wrt):
-        return wrt, True
-    raise SrcadError(f"wrt must be an int or a non-empty tuple of ints, not {wrt!r}")
+    if _is_index(wrt):
+        return (int(wrt),), False
+    if isinstance(wrt, tuple) and wrt and all(_is_index(i) for i in wrt):
+        return tuple(int(i) for i in wrt), True
+    raise SrcadError(f"wrt must be an int or a non-empty tuple of ints (positions of arguments, "
+                     f"as JAX's argnums), not {wrt!r}")
 
 
 def _plain_function(f):
     if isinstance(f, Differentiable):
         return f.function
+    if hasattr(f, "__srcad_origin__") and hasattr(f, "__wrapped__"):
+        return f.__wrapped__   # vjp/jvp's calling convention around generated code
     if inspect.isfunction(f):
         return f
     raise SrcadError(f"srcad transforms Python functions defined with `def`; got {f!r}")
@@ -32,10 +43,121 @@ def _transformation(mode, doc):
         if f is None:  # used as @srcad.grad(wrt=1)
             return functools.partial(transform, wrt=wrt)
         indices, as_tuple = _normalize_wrt(wrt)
-        return derivative(_plain_function(f), mode, indices, as_tuple)
+        function = _plain_function(f)
+        generated = derivative(function, mode, indices, as_tuple)
+        if mode == "vjp":
+            return _vjp_calls(generated, function, indices)
+        if mode == "jvp":
+            return _jvp_calls(generated, function, indices)
+        return generated
     transform.__name__ = transform.__qualname__ = mode
     transform.__doc__ = doc
     return transform
+
+
+@functools.lru_cache(maxsize=None)
+def _positional_count(function):
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               for p in inspect.signature(function).parameters.values())
+
+
+def bind_call(function, args, kwargs=None):
+    """(positional values, keyword-only values) of the call ``function(*args, **kwargs)``,
+    defaults filled in: generated code takes every positional argument explicitly."""
+    if not kwargs and len(args) == _positional_count(function):
+        return list(args), {}
+    signature = inspect.signature(function)
+    try:
+        bound = signature.bind(*args, **(kwargs or {}))
+    except TypeError as error:
+        raise SrcadError(f"{function.__qualname__}{signature}: {error}") from None
+    bound.apply_defaults()
+    parameters = signature.parameters.values()
+    positional = [bound.arguments[p.name] for p in parameters
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    keywords = {p.name: bound.arguments[p.name] for p in parameters if p.kind == p.KEYWORD_ONLY}
+    return positional, keywords
+
+
+def check_inputs(function, positional, indices):
+    """Raise srcad.InputError unless the differentiated arguments are real floats."""
+    names = list(inspect.signature(function).parameters)
+    for i in indices:
+        check_input(positional[i], i, names[i], function.__qualname__)
+
+
+def _check_shape(what, value, like, function, detail):
+    if _is_array_like(value) and _is_array_like(like) and np.shape(value) != np.shape(like):
+        raise InputError(f"{function.__qualname__}: the {what} has shape {np.shape(value)}, but "
+                         f"{detail} has shape {np.shape(like)}; they must be equal (srcad does "
+                         "not broadcast cotangents or tangents)")
+
+
+def _is_array_like(value):
+    return isinstance(value, (numbers.Number, np.ndarray, np.generic)) or hasattr(value, "shape")
+
+
+def _split_call(function, args, kwargs, extra, what):
+    """A derivative call's arguments: your function's, then `extra` trailing values."""
+    if len(args) < extra:
+        raise SrcadError(f"{function.__qualname__}: pass the arguments of {function.__name__}, "
+                         f"then the {what}")
+    positional, keywords = bind_call(function, args[:len(args) - extra], kwargs)
+    return positional, keywords, list(args[len(args) - extra:])
+
+
+def _vjp_calls(generated, function, indices):
+    """``vjp(f)(*args, v, **kwargs)``: your function's arguments (defaults and keywords as
+    for f itself), then the cotangent."""
+    count = _positional_count(function)
+
+    def vjp_function(*args, **kwargs):
+        if len(args) == count + 1 and not kwargs:
+            positional, keywords, cotangent = args[:-1], {}, args[-1]
+        else:
+            positional, keywords, (cotangent,) = _split_call(function, args, kwargs, 1, "cotangent")
+        try:
+            value, pulled = generated(*positional, cotangent, **keywords)
+        except Exception:
+            _check_cotangent(function, cotangent, function(*positional, **keywords))
+            raise
+        _check_cotangent(function, cotangent, value)
+        return value, pulled
+    return _derivative_function(vjp_function, generated)
+
+
+def _check_cotangent(function, cotangent, value):
+    if isinstance(value, tuple) and isinstance(cotangent, tuple):
+        for k, (v, c) in enumerate(zip(value, cotangent)):
+            _check_shape(f"cotangent of output {k}", c, v, function, "that output")
+    elif not isinstance(value, tuple):
+        _check_shape("cotangent", cotangent, value, function, "its output")
+
+
+def _jvp_calls(generated, function, indices):
+    """``jvp(f, wrt)(*args, *tangents, **kwargs)``: your function's arguments, then one
+    tangent per differentiated argument, each shaped like it."""
+    count = _positional_count(function)
+
+    def jvp_function(*args, **kwargs):
+        if len(args) == count + len(indices) and not kwargs:
+            positional, keywords, tangents = args[:count], {}, args[count:]
+        else:
+            positional, keywords, tangents = _split_call(function, args, kwargs, len(indices),
+                                                         f"{len(indices)} tangent(s)")
+        for i, tangent in zip(indices, tangents):
+            _check_shape(f"tangent of argument {i}", tangent, positional[i], function, "the argument")
+        return generated(*positional, *tangents, **keywords)
+    return _derivative_function(jvp_function, generated)
+
+
+def _derivative_function(wrapper, generated):
+    wrapper.__srcad_source__ = generated.__srcad_source__
+    wrapper.__srcad_origin__ = generated.__srcad_origin__
+    wrapper.__name__ = wrapper.__qualname__ = generated.__name__
+    wrapper.__doc__ = generated.__doc__
+    wrapper.__wrapped__ = generated
+    return wrapper
 
 
 grad = _transformation("grad", """\
@@ -47,13 +169,14 @@ value_and_grad = _transformation("value_and_grad", """\
 ``value_and_grad(f, wrt=0)(*args)`` returns ``(f(*args), grad)`` from one pass.""")
 
 vjp = _transformation("vjp", """\
-Reverse mode: ``vjp(f, wrt=0)(*args, cotangent)`` returns ``(f(*args), vᵀJ)``, the
-cotangent pulled back to args[wrt] (PyTorch's ``y.backward(gradient=v)``). Pass all
-positional arguments of f, then the cotangent (a tuple if f returns a tuple).""")
+Reverse mode: ``vjp(f, wrt=0)(*args, cotangent, **kwargs)`` returns ``(f(*args), vᵀJ)``,
+the cotangent pulled back to args[wrt] (PyTorch's ``y.backward(gradient=v)``). Pass f's
+arguments as for f itself (defaults apply, keywords allowed), then the cotangent, shaped
+like f's output (a tuple if f returns a tuple).""")
 
 jvp = _transformation("jvp", """\
-Forward mode: ``jvp(f, wrt=0)(*args, *tangents)`` returns ``(f(*args), J·t)``, one tangent
-per `wrt` argument, each shaped like its argument.""")
+Forward mode: ``jvp(f, wrt=0)(*args, *tangents, **kwargs)`` returns ``(f(*args), J·t)``:
+f's arguments as for f itself, then one tangent per `wrt` argument, each shaped like it.""")
 
 
 def source(g):

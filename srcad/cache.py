@@ -107,7 +107,8 @@ def _compiled(source, filename, names, guards, entries, function, mode, wrt):
     if mode in USER_MODES:
         checks = {entries[0]: list(wrt)}
     compiled = loader.compile_generated(
-        source, filename, entries, function, helpers(), _hidden_guards(guards), checks)
+        source, filename, entries, function, helpers(), _hidden_guards(guards), checks,
+        size_one=mode in ("grad", "value_and_grad"))
     return Variant(source, filename, names, guards, entries, compiled)
 
 
@@ -163,6 +164,8 @@ def helpers():
         _HELPERS["names"] = {**all_free_names(), **RUNTIME_NAMES,
                              f"{loader.HIDDEN_PREFIX}rederive": runtime.rederive,
                              f"{loader.HIDDEN_PREFIX}check_input": runtime.check_input,
+                             f"{loader.HIDDEN_PREFIX}SizeOneOutput": runtime.SizeOneOutput,
+                             f"{loader.HIDDEN_PREFIX}grad_of_size_one": runtime.grad_of_size_one,
                              f"{loader.HIDDEN_PREFIX}note_error": loader.note_error}
         _HELPERS["generation"] = _GENERATION[0]
     return _HELPERS["names"]

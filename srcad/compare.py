@@ -14,7 +14,8 @@ import numpy as np
 
 from .api import _normalize_wrt, _plain_function
 from .cache import derivative
-from .matrices import forward_jacobian, full_arguments, reverse_jacobian
+from .api import bind_call
+from .matrices import forward_jacobian, reverse_jacobian
 
 OPERATIONS = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare)
 
@@ -125,7 +126,7 @@ def compare_modes(f, *args, wrt=0, budget=0.05):
     """Measure forward and reverse mode on `f(*args)`; returns a `ModeReport`."""
     indices, _ = _normalize_wrt(wrt)
     function = _plain_function(f)
-    arguments = full_arguments(function, args)
+    arguments, _ = bind_call(function, args)
     value = function(*arguments)
     outputs = value if isinstance(value, tuple) else (value,)
     n = sum(int(np.size(arguments[i])) for i in indices)

@@ -34,19 +34,22 @@ class Compiled:
         self.bound = bound   # names srcad binds (helpers, the file's own functions)
 
 
-def compile_generated(source, filename, entries, function, helpers, guards=(), checks=None):
+def compile_generated(source, filename, entries, function, helpers, guards=(), checks=None,
+                      size_one=False):
     """Compile generated `source` for `function`.
 
     `entries`: the names of the functions to return; `helpers`: srcad's names (anything
     else free is your function's: a closure variable or a global); `guards`: (hidden name,
     dotted path) pairs checked on entry; `checks`: {entry: [position]} of differentiated
-    arguments whose dtype is checked on entry.
+    arguments whose dtype is checked on entry; `size_one`: the entries are gradients, which
+    handle an output of one element that is not 0-d (``(1, 1)``) through the VJP.
     """
     tree = ast.parse(source, filename)
     body = [node for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))]
     for node in body:
         if isinstance(node, ast.FunctionDef) and node.name in entries:
-            _add_plumbing(node, guards, (checks or {}).get(node.name, ()))
+            _add_plumbing(node, guards, (checks or {}).get(node.name, ()), size_one,
+                          function.__qualname__)
     assigned = {name for node in body for name in _bound_at_top(node)}
     free = _loaded(body) - assigned
     closure = set(function.__code__.co_freevars)
@@ -80,7 +83,7 @@ def instantiate(compiled, function, helpers):
     return loader(*arguments)
 
 
-def _add_plumbing(node, guards, checks):
+def _add_plumbing(node, guards, checks, size_one, function_name):
     """Guards and input checks at the top of an entry function, and the error note."""
     body = node.body
     docstring = body[:1] if body and isinstance(body[0], ast.Expr) and \
@@ -92,12 +95,15 @@ def _add_plumbing(node, guards, checks):
         parameter = node.args.args[position].arg
         hidden.append(ast.parse(
             f"if type({parameter}) is not float: "
-            f"{HIDDEN_PREFIX}check_input({parameter}, {position}, {parameter!r}, {node.name!r})").body[0])
+            f"{HIDDEN_PREFIX}check_input({parameter}, {position}, {parameter!r}, {function_name!r})").body[0])
+    call = ", ".join([node.name] + [a.arg for a in node.args.args]
+                     + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs])
     if guards:
         test = " or ".join(f"{path} is not {expected}" for expected, path in guards)
-        args = [a.arg for a in node.args.args] + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs]
-        hidden.append(ast.parse(f"if {test}: return {HIDDEN_PREFIX}rederive({', '.join([node.name] + args)})").body[0])
-    handler = ast.parse(f"try:\n    pass\nexcept Exception as {HIDDEN_PREFIX}error:\n"
+        hidden.append(ast.parse(f"if {test}: return {HIDDEN_PREFIX}rederive({call})").body[0])
+    size_one_handler = (f"except {HIDDEN_PREFIX}SizeOneOutput:\n"
+                        f"    return {HIDDEN_PREFIX}grad_of_size_one({call})\n") if size_one else ""
+    handler = ast.parse(f"try:\n    pass\n{size_one_handler}except Exception as {HIDDEN_PREFIX}error:\n"
                         f"    {HIDDEN_PREFIX}note_error({HIDDEN_PREFIX}error)\n    raise").body[0]
     for statement in hidden + [handler]:   # they take the line of the first statement
         for child in ast.walk(statement):

@@ -6,34 +6,13 @@ output direction); in *vector mode* all directions go through one sweep of gener
 with an extra leading axis. ``hessian`` and ``hvp`` are forward-over-reverse: the JVP
 transform of the generated gradient code, nothing else.
 """
-import functools
-import inspect
-
 import numpy as np
 
-from .api import _normalize_wrt, _plain_function
+from .api import _normalize_wrt, _plain_function, bind_call, check_inputs
 from .cache import derivative
 from .errors import SrcadError
 
 MODES = ("auto", "forward", "reverse")
-
-
-@functools.lru_cache(maxsize=None)
-def _positional_count(function):
-    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-               for p in inspect.signature(function).parameters.values())
-
-
-def full_arguments(function, args, kwargs=None):
-    """All positional arguments of `function`, defaults filled in (generated JVP/VJP
-    functions take every positional argument explicitly)."""
-    if not kwargs and len(args) == _positional_count(function):
-        return list(args)
-    signature = inspect.signature(function)
-    bound = signature.bind(*args, **(kwargs or {}))
-    bound.apply_defaults()
-    return [bound.arguments[p.name] for p in signature.parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
 
 def _basis(values):
@@ -61,19 +40,21 @@ def _split_columns(matrix, values, leading_shape):
     return blocks
 
 
-def forward_jacobian(function, indices, args, vector=True):
+def forward_jacobian(function, indices, args, vector=True, keywords=None):
     """d outputs / d args[indices] from JVPs: tuple (per output) of tuple (per wrt) blocks."""
+    keywords = keywords or {}
     inputs = [args[i] for i in indices]
     directions = _basis(inputs)
     n = directions[0].shape[0]
     if vector:
         tangent_function = derivative(function, "jvp_batch", indices, False)
-        value, tangent = tangent_function(*args, *directions)
+        value, tangent = tangent_function(*args, *directions, **keywords)
         tangents = [np.asarray(t) for t in _as_tuple(tangent)]   # each (n,) + out.shape
     else:
         tangent_function = derivative(function, "jvp", indices, False)
-        columns = [_as_tuple(tangent_function(*args, *[d[k] for d in directions])[1]) for k in range(n)]
-        value = function(*args)
+        columns = [_as_tuple(tangent_function(*args, *[d[k] for d in directions], **keywords)[1])
+                   for k in range(n)]
+        value = function(*args, **keywords)
         tangents = [np.stack([np.asarray(c[o]) for c in columns]) for o in range(len(columns[0]))]
     result = []
     for out, t in zip(_as_tuple(value), tangents):
@@ -82,9 +63,10 @@ def forward_jacobian(function, indices, args, vector=True):
     return value, result
 
 
-def reverse_jacobian(function, indices, args, vector=True):
+def reverse_jacobian(function, indices, args, vector=True, keywords=None):
     """d outputs / d args[indices] from VJPs, one output at a time."""
-    value = function(*args)
+    keywords = keywords or {}
+    value = function(*args, **keywords)
     outputs = _as_tuple(value)
     if isinstance(value, tuple):
         raise SrcadError("jacobian(mode='reverse') of a function returning a tuple: use "
@@ -95,10 +77,10 @@ def reverse_jacobian(function, indices, args, vector=True):
     seeds = np.eye(m, dtype=np.result_type(out, np.float32)).reshape((m,) + np.shape(out))
     if vector:
         pull = derivative(function, "vjp_batch", indices, True)
-        _, rows = pull(*args, seeds)   # each (m,) + arg.shape
+        _, rows = pull(*args, seeds, **keywords)   # each (m,) + arg.shape
     else:
         pull = derivative(function, "vjp", indices, True)
-        pulled = [pull(*args, seeds[k])[1] for k in range(m)]
+        pulled = [pull(*args, seeds[k], **keywords)[1] for k in range(m)]
         rows = [np.stack([np.asarray(p[j]) for p in pulled]) for j in range(len(indices))]
     blocks = tuple(np.asarray(r).reshape(np.shape(out) + np.shape(a)) for r, a in zip(rows, inputs))
     return value, [blocks]
@@ -108,10 +90,10 @@ def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
-def choose_mode(function, indices, args):
+def choose_mode(function, indices, args, keywords=None):
     """Forward mode when the inputs are fewer than the outputs, else reverse mode."""
     n = sum(int(np.size(args[i])) for i in indices)
-    m = sum(int(np.size(o)) for o in _as_tuple(function(*args)))
+    m = sum(int(np.size(o)) for o in _as_tuple(function(*args, **(keywords or {}))))
     return "forward" if n <= m else "reverse"
 
 
@@ -129,10 +111,11 @@ def jacobian(f, wrt=0, mode="auto", vector=True):
     function = _plain_function(f)
 
     def jacobian_function(*args, **kwargs):
-        arguments = full_arguments(function, args, kwargs)
-        chosen = choose_mode(function, indices, arguments) if mode == "auto" else mode
+        arguments, keywords = bind_call(function, args, kwargs)
+        check_inputs(function, arguments, indices)
+        chosen = choose_mode(function, indices, arguments, keywords) if mode == "auto" else mode
         build = forward_jacobian if chosen == "forward" else reverse_jacobian
-        value, blocks = build(function, indices, arguments, vector)
+        value, blocks = build(function, indices, arguments, vector, keywords)
         per_output = [b if as_tuple else b[0] for b in blocks]
         return tuple(per_output) if isinstance(value, tuple) else per_output[0]
     jacobian_function.__name__ = f"jacobian_of_{function.__name__}"
@@ -149,8 +132,9 @@ def hessian(f, wrt=0, vector=True):
     gradient = derivative(function, "grad", indices, True)
 
     def hessian_function(*args, **kwargs):
-        arguments = full_arguments(function, args, kwargs)
-        _, blocks = forward_jacobian(gradient, indices, arguments, vector)
+        arguments, keywords = bind_call(function, args, kwargs)
+        check_inputs(function, arguments, indices)
+        _, blocks = forward_jacobian(gradient, indices, arguments, vector, keywords)
         if as_tuple:
             return tuple(tuple(row) for row in blocks)
         return blocks[0][0]
@@ -167,11 +151,12 @@ def hvp(f, wrt=0):
     gradient = derivative(function, "grad", indices, True)
     tangent_of_gradient = derivative(gradient, "jvp", indices, False)
 
-    def hvp_function(*args):
+    def hvp_function(*args, **kwargs):
         *primal, v = args
-        arguments = full_arguments(function, primal)
+        arguments, keywords = bind_call(function, primal, kwargs)
+        check_inputs(function, arguments, indices)
         vectors = v if as_tuple else (v,)
-        _, products = tangent_of_gradient(*arguments, *vectors)
+        _, products = tangent_of_gradient(*arguments, *vectors, **keywords)
         return tuple(products) if as_tuple else products[0]
     hvp_function.__name__ = f"hvp_of_{function.__name__}"
     return hvp_function

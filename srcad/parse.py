@@ -79,6 +79,8 @@ def parse_function(function):
             "source code, so the function must be defined in a file (or registered with "
             "linecache), not typed at an interactive prompt without one."
         ) from None
+    if not is_generated(function.__code__.co_filename):   # srcad's own code is its source
+        check_source_matches(function, function.__code__.co_filename)
     source = textwrap.dedent("".join(lines))
     filename = inspect.getsourcefile(function.__code__) or function.__code__.co_filename
     module = gast.parse(source)
@@ -91,8 +93,6 @@ def parse_function(function):
                                 "Async functions cannot be differentiated; use a plain `def`.")
     if not isinstance(node, gast.FunctionDef):
         raise UnsupportedSyntax(type(node).__name__, f"{filename}:{first_line}")
-    if not is_generated(function.__code__.co_filename):   # srcad's own code is its source
-        check_source_matches(function, function.__code__.co_filename)
     node.decorator_list = []  # line numbers stay relative to the first decorator line
     return ParsedFunction(function, node, source, filename, first_line, namespace_of(function),
                           Resolutions(function))

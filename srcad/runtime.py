@@ -135,13 +135,42 @@ def seed_cotangent(y, function_name):
         return 1.0
     if isinstance(y, np.generic) and isinstance(y, np.floating):
         return type(y)(1)   # a NumPy scalar: 1 of its own dtype, cheaply
+    kind = getattr(getattr(y, "dtype", None), "kind", None)
+    if kind is None and not isinstance(y, (int, float)) or kind not in (None, "f", "i", "u", "b"):
+        what = f"dtype {y.dtype}" if kind is not None else type(y).__name__
+        raise NotScalarOutput(
+            f"srcad.grad needs {function_name} to return a real number, but it returned a "
+            f"value of {what} ({y!r:.60}). Return the scalar to differentiate (for several "
+            "outputs, use srcad.vjp or srcad.jacobian).")
     if np.ndim(y) != 0:
+        if np.size(y) == 1:    # a (1, 1) product: differentiated as PyTorch's backward() does
+            raise SizeOneOutput(y)
         raise NotScalarOutput(
             f"srcad.grad needs {function_name} to return a scalar, but it returned shape "
             f"{np.shape(y)}. Use srcad.vjp to pull back a cotangent of that shape "
             "(PyTorch's y.backward(gradient=v)), or srcad.jvp for forward mode."
         )
     return np.ones_like(y)[()] if isinstance(y, np.generic | np.ndarray) else 1.0
+
+
+class SizeOneOutput(NotScalarOutput):
+    """Raised by `seed_cotangent` for an output of size 1 that is not 0-d: the gradient
+    function catches it and pulls back a cotangent of ones of that shape instead."""
+
+    def __init__(self, value):
+        super().__init__(f"an output of shape {np.shape(value)}")
+        self.value = value
+
+
+def grad_of_size_one(generated, *args, **kwargs):
+    """The gradient (or value and gradient) of a function whose output has one element but
+    is not 0-d, as the VJP with a cotangent of ones."""
+    from .cache import derivative
+    function, mode, wrt, _, as_tuple = generated.__srcad_origin__
+    value = function(*args, **kwargs)
+    pullback = derivative(function, "vjp", wrt, as_tuple)
+    _, gradient = pullback(*args, np.ones_like(value), **kwargs)
+    return gradient if mode == "grad" else (value, gradient)
 
 
 def rederive(generated, *args, **kwargs):
