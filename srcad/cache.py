@@ -96,6 +96,7 @@ def _from_disk(function, mode, wrt, as_tuple):
         except (SyntaxError, ValueError):   # a damaged file is a miss, never an error
             continue
         STATS["disk_hits"] += 1
+        diskcache.touch(filename)
         return variant
     return None
 

@@ -1,5 +1,6 @@
 """The ``srcad`` command: ``srcad demo``, ``srcad show PATH.py:FUNC``,
-``srcad compare PATH.py:FUNC --shape x=100 --shape w=100,10`` and ``srcad bench``."""
+``srcad compare PATH.py:FUNC --shape x=100 --shape w=100,10``, ``srcad cache info|clear``
+and ``srcad bench``."""
 import argparse
 import importlib.util
 import pathlib
@@ -60,6 +61,28 @@ def random_inputs(function, shapes, seed=0):
     return args
 
 
+def cache_command(action, older_than=None):
+    """The text `srcad cache info` / `srcad cache clear` prints."""
+    from . import cache, diskcache
+    directory = diskcache.cache_dir()
+    if directory is None:
+        return "the disk cache is off (SRCAD_CACHE_DIR is set to an empty value)"
+    if action == "clear":
+        count, freed = diskcache.clear(older_than, directory)
+        which = "" if older_than is None else f" not used for {older_than:g} days"
+        return f"deleted {count} cached files{which} ({freed / 1e6:.1f} MB) from {directory}"
+    files = diskcache.entries(directory)
+    size = sum(size for _, size, _ in files)
+    functions = len({path.parent for path, _, _ in files})
+    counters = ", ".join(f"{name.replace('_', ' ')}: {value}" for name, value in cache.STATS.items())
+    return (f"directory: {directory}\n"
+            f"entries: {len(files)} generated files for {functions} functions and modes\n"
+            f"size: {size / 1e6:.2f} MB\n"
+            f"this process: {counters}\n"
+            f"`srcad cache clear --older-than DAYS` deletes files not used for DAYS days; "
+            f"srcad keeps at most {diskcache.KEEP} versions of each function's derivative")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="srcad", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +98,11 @@ def main(argv=None):
                          help="shape of a parameter's random float64 input (NAME= for a float)")
     compare.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
     compare.add_argument("--plot", metavar="PNG", help="also draw a bar chart (needs matplotlib)")
+    cache = commands.add_parser("cache", help="the disk cache of generated code: `srcad cache info`, "
+                                              "`srcad cache clear [--older-than DAYS]`")
+    cache.add_argument("action", choices=("info", "clear"))
+    cache.add_argument("--older-than", type=float, metavar="DAYS",
+                       help="with clear: delete only files not used for DAYS days")
     commands.add_parser("bench", add_help=False,
                         help="benchmark srcad against hand-written NumPy and autograd/JAX/PyTorch "
                              "(options: srcad bench --help)")
@@ -87,6 +115,8 @@ def main(argv=None):
         if options.command == "demo":
             from .demo import run
             run()
+        elif options.command == "cache":
+            print(cache_command(options.action, options.older_than))
         elif options.command == "compare":
             from .compare import compare_modes
             function = load_function(options.target)

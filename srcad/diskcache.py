@@ -19,12 +19,15 @@ import os
 import pathlib
 import re
 import secrets
+import shutil
 import stat
 import tempfile
+import time
 import warnings
 
 DIGEST_LINE = "# srcad-digest: "
 KEY_FILE = ".srcad-key"
+KEEP = 8           # variants per entry, and entries per function and mode, kept on disk
 _STATE = {}        # directory -> its key (bytes), or None when the directory is unusable
 _WARNED = set()
 _OWN_CODE = []
@@ -73,18 +76,34 @@ def _key_of(directory):
                                   "writable shared cache would let them run code as you). Use a "
                                   "private directory: `chmod 700` it, or set SRCAD_CACHE_DIR")
             return None
-        path = directory / KEY_FILE
+        _STATE[directory] = _secret(directory / KEY_FILE)
+    except OSError as error:
+        _warn_once(directory, f"cannot use the cache directory {directory} ({error})")
+    return _STATE[directory]
+
+
+def _secret(path):
+    """The key in `path`, made on first use. Concurrent first uses agree: the file is
+    linked into place only if it does not exist yet, so the first one wins."""
+    for _ in range(3):
         try:
             key = path.read_bytes()
         except FileNotFoundError:
             key = b""
-        if len(key) < 32 or _unsafe(path):
-            key = secrets.token_bytes(32)
-            _write_atomic(directory, path, key)
-        _STATE[directory] = key
-    except OSError as error:
-        _warn_once(directory, f"cannot use the cache directory {directory} ({error})")
-    return _STATE[directory]
+        if len(key) >= 32 and not _unsafe(path):
+            return key
+        if key:   # too short, or readable by others: not a key srcad wrote
+            path.unlink(missing_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(secrets.token_bytes(32))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    raise OSError(f"cannot create the key file {path}")
 
 
 def _unsafe(path):
@@ -133,6 +152,14 @@ def candidates(function, mode, base):
         yield str(path), source + "\n"
 
 
+def touch(filename):
+    """Mark a cached file as used (``srcad cache clear --older-than`` keeps it)."""
+    try:
+        os.utime(filename)
+    except OSError:
+        pass
+
+
 def write(path, source):
     """Write `source` with its digest; the path written, or None (with one warning)."""
     directory = path.parent.parent
@@ -142,10 +169,69 @@ def write(path, source):
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         _write_atomic(path.parent, path, f"{source}{DIGEST_LINE}{_digest(key, source)}\n".encode())
-        return str(path)
     except OSError as error:
         _warn_once(directory, f"cannot write to the cache directory {directory} ({error})")
         return None
+    _prune(path.parent)
+    return str(path)
+
+
+def _newest_first(paths):
+    def modified(path):
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return 0
+    return sorted(paths, key=modified, reverse=True)
+
+
+def _prune(entry):
+    """Keep the newest `KEEP` variants of an entry, and the newest `KEEP` entries of the
+    same function and mode (older ones belong to earlier versions of its code)."""
+    try:
+        for old in _newest_first(entry.glob("*.py"))[KEEP:]:
+            old.unlink(missing_ok=True)
+        prefix = entry.name.rsplit("-", 1)[0] + "-"
+        siblings = [p for p in entry.parent.iterdir() if p.is_dir() and p.name.startswith(prefix)
+                    and len(p.name) == len(entry.name)]
+        for old in _newest_first(siblings)[KEEP:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def entries(directory=None):
+    """(path, size in bytes, modification time) of every cached file."""
+    directory = directory or cache_dir()
+    if directory is None or not directory.is_dir():
+        return []
+    found = []
+    for path in directory.glob("*/*.py"):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found.append((path, info.st_size, info.st_mtime))
+    return found
+
+
+def clear(older_than_days=None, directory=None):
+    """Delete cached files (those not modified for `older_than_days` days, if given), and
+    the entries left empty; returns (files deleted, bytes freed)."""
+    limit = None if older_than_days is None else time.time() - older_than_days * 86400
+    count = freed = 0
+    for path, size, modified in entries(directory):
+        if limit is None or modified < limit:
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            count, freed = count + 1, freed + size
+            try:
+                path.parent.rmdir()   # only when it is now empty
+            except OSError:
+                pass
+    return count, freed
 
 
 def _write_atomic(directory, path, data):
