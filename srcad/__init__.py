@@ -6,6 +6,7 @@ from .errors import InputError, NoDerivativeRule, NotScalarOutput, SrcadError, U
 from .rules import alias, defjvp, defvjp, nondifferentiable  # noqa: E402
 from .rules import defelementwise as defelementwise  # noqa: E402
 from .runtime import stop_gradient  # noqa: E402
+from .parse import from_source  # noqa: E402
 from .api import Differentiable, differentiable, grad, jvp, source, value_and_grad, vjp  # noqa: E402
 from .matrices import hessian, hvp, jacobian  # noqa: E402
 from .compare import compare_modes  # noqa: E402
@@ -13,7 +14,7 @@ from . import testing  # noqa: E402,F401
 
 __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "compare_modes", "source",
-    "differentiable", "Differentiable",
+    "differentiable", "Differentiable", "from_source",
     "stop_gradient", "defvjp", "defjvp", "defelementwise", "alias", "nondifferentiable",
     "SrcadError", "UnsupportedSyntax", "NoDerivativeRule", "NotScalarOutput", "InputError", "testing",
 ]

@@ -7,12 +7,17 @@ compiled from generated source; ``srcad.source(g)`` prints it.
 import functools
 import inspect
 import numbers
+from typing import Any, Callable, ParamSpec, TypeVar, Union, overload
 
 import numpy as np
 
 from .cache import derivative
 from .errors import InputError, SrcadError
 from .runtime import check_input
+
+P = ParamSpec("P")
+R = TypeVar("R")
+Wrt = Union[int, tuple[int, ...]]
 
 
 def _is_index(value):
@@ -38,21 +43,72 @@ def _plain_function(f):
     raise SrcadError(f"srcad transforms Python functions defined with `def`; got {f!r}")
 
 
-def _transformation(mode, doc):
-    def transform(f=None, wrt=0):
-        if f is None:  # used as @srcad.grad(wrt=1)
-            return functools.partial(transform, wrt=wrt)
-        indices, as_tuple = _normalize_wrt(wrt)
-        function = _plain_function(f)
-        generated = derivative(function, mode, indices, as_tuple)
-        if mode == "vjp":
-            return _vjp_calls(generated, function, indices)
-        if mode == "jvp":
-            return _jvp_calls(generated, function, indices)
-        return generated
-    transform.__name__ = transform.__qualname__ = mode
-    transform.__doc__ = doc
-    return transform
+def _transform(mode, f, wrt):
+    if f is None:  # used as @srcad.grad(wrt=1)
+        return functools.partial(_TRANSFORMATIONS[mode], wrt=wrt)
+    indices, as_tuple = _normalize_wrt(wrt)
+    function = _plain_function(f)
+    generated = derivative(function, mode, indices, as_tuple)
+    if mode == "vjp":
+        return _vjp_calls(generated, function, indices)
+    if mode == "jvp":
+        return _jvp_calls(generated, function, indices)
+    return generated
+
+
+@overload
+def grad(f: Callable[P, Any], wrt: Wrt = 0) -> Callable[P, Any]: ...
+@overload
+def grad(f: None = None, wrt: Wrt = 0) -> Callable[[Callable[P, Any]], Callable[P, Any]]: ...
+
+
+def grad(f=None, wrt=0):
+    """Gradient of a scalar function: ``grad(f, wrt=0)(*args)`` is df/d args[wrt], shaped
+    like that argument (a tuple of gradients for a tuple `wrt`). Raises
+    srcad.NotScalarOutput if f's result is not a scalar (an output of one element, such as
+    a (1, 1) product, counts as one); use `vjp` or `jacobian` then."""
+    return _transform("grad", f, wrt)
+
+
+@overload
+def value_and_grad(f: Callable[P, R], wrt: Wrt = 0) -> Callable[P, tuple[R, Any]]: ...
+@overload
+def value_and_grad(f: None = None, wrt: Wrt = 0
+                   ) -> Callable[[Callable[P, R]], Callable[P, tuple[R, Any]]]: ...
+
+
+def value_and_grad(f=None, wrt=0):
+    """``value_and_grad(f, wrt=0)(*args)`` returns ``(f(*args), grad)`` from one pass."""
+    return _transform("value_and_grad", f, wrt)
+
+
+@overload
+def vjp(f: Callable[..., R], wrt: Wrt = 0) -> Callable[..., tuple[R, Any]]: ...
+@overload
+def vjp(f: None = None, wrt: Wrt = 0) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
+
+
+def vjp(f=None, wrt=0):
+    """Reverse mode: ``vjp(f, wrt=0)(*args, cotangent, **kwargs)`` returns ``(f(*args), vᵀJ)``,
+    the cotangent pulled back to args[wrt] (PyTorch's ``y.backward(gradient=v)``). Pass f's
+    arguments as for f itself (defaults apply, keywords allowed), then the cotangent, shaped
+    like f's output (a tuple if f returns a tuple)."""
+    return _transform("vjp", f, wrt)
+
+
+@overload
+def jvp(f: Callable[..., R], wrt: Wrt = 0) -> Callable[..., tuple[R, Any]]: ...
+@overload
+def jvp(f: None = None, wrt: Wrt = 0) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
+
+
+def jvp(f=None, wrt=0):
+    """Forward mode: ``jvp(f, wrt=0)(*args, *tangents, **kwargs)`` returns ``(f(*args), J·t)``:
+    f's arguments as for f itself, then one tangent per `wrt` argument, each shaped like it."""
+    return _transform("jvp", f, wrt)
+
+
+_TRANSFORMATIONS = {"grad": grad, "value_and_grad": value_and_grad, "vjp": vjp, "jvp": jvp}
 
 
 @functools.lru_cache(maxsize=None)
@@ -158,25 +214,6 @@ def _derivative_function(wrapper, generated):
     wrapper.__doc__ = generated.__doc__
     wrapper.__wrapped__ = generated
     return wrapper
-
-
-grad = _transformation("grad", """\
-Gradient of a scalar function: ``grad(f, wrt=0)(*args)`` is df/d args[wrt], shaped like
-that argument (a tuple of gradients for a tuple `wrt`). Raises srcad.NotScalarOutput if
-f's result is not a scalar; use `vjp` or `jacobian` then.""")
-
-value_and_grad = _transformation("value_and_grad", """\
-``value_and_grad(f, wrt=0)(*args)`` returns ``(f(*args), grad)`` from one pass.""")
-
-vjp = _transformation("vjp", """\
-Reverse mode: ``vjp(f, wrt=0)(*args, cotangent, **kwargs)`` returns ``(f(*args), vᵀJ)``,
-the cotangent pulled back to args[wrt] (PyTorch's ``y.backward(gradient=v)``). Pass f's
-arguments as for f itself (defaults apply, keywords allowed), then the cotangent, shaped
-like f's output (a tuple if f returns a tuple).""")
-
-jvp = _transformation("jvp", """\
-Forward mode: ``jvp(f, wrt=0)(*args, *tangents, **kwargs)`` returns ``(f(*args), J·t)``:
-f's arguments as for f itself, then one tangent per `wrt` argument, each shaped like it.""")
 
 
 def source(g):

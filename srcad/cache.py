@@ -24,7 +24,7 @@ from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
 
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
-_MEMORY = {}    # base key -> [Variant], most recent first
+_MEMORY: dict = {}    # base key -> [Variant], most recent first
 # modes srcad calls itself, and the modes users call: only the latter check their inputs
 USER_MODES = ("grad", "value_and_grad", "vjp", "jvp")
 NAMES_LINE = "# srcad names: "
@@ -153,7 +153,7 @@ def _keep_defaults(generated, function):
             k: v for k, v in function.__kwdefaults__.items() if k in generated.__kwdefaults__}}
 
 
-_HELPERS = {}
+_HELPERS: dict = {}
 
 
 def helpers():

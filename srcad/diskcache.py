@@ -28,9 +28,9 @@ import warnings
 DIGEST_LINE = "# srcad-digest: "
 KEY_FILE = ".srcad-key"
 KEEP = 8           # variants per entry, and entries per function and mode, kept on disk
-_STATE = {}        # directory -> its key (bytes), or None when the directory is unusable
-_WARNED = set()
-_OWN_CODE = []
+_STATE: dict = {}        # directory -> its key (bytes), or None when the directory is unusable
+_WARNED: set = set()
+_OWN_CODE: list[str] = []
 
 
 def srcad_fingerprint(version):

@@ -23,7 +23,7 @@ from .errors import SrcadError
 LOADER = "__srcad_loader__"
 HIDDEN_PREFIX = "_srcad_"
 ORIGIN_MARK = "   ("          # comments end with "   (file.py:12)"
-_GENERATED_FILES = {}         # filename -> source lines, for error notes
+_GENERATED_FILES: dict[str, list[str]] = {}         # filename -> source lines, for error notes
 
 
 class Compiled:

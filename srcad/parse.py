@@ -76,8 +76,9 @@ def parse_function(function):
     except (OSError, TypeError) as error:
         raise SrcadError(
             f"cannot read the source of {function.__qualname__} ({error}); srcad transforms "
-            "source code, so the function must be defined in a file (or registered with "
-            "linecache), not typed at an interactive prompt without one."
+            "source code, so the function must be defined in a file, a notebook cell, or "
+            "created with srcad.from_source(text) (not typed at the plain `python` prompt "
+            "or passed to exec)."
         ) from None
     if not is_generated(function.__code__.co_filename):   # srcad's own code is its source
         check_source_matches(function, function.__code__.co_filename)
@@ -110,7 +111,7 @@ def check_source_matches(function, filename):
             "they agree.")
 
 
-_COMPILED_FILES = {}   # (filename, text hash) -> the file's module code
+_COMPILED_FILES: dict = {}   # (filename, text hash) -> the file's module code
 
 
 def _compiled_versions(filename, code):
@@ -161,3 +162,29 @@ def namespace_of(function):
             except ValueError:  # an empty cell: the variable is assigned later
                 pass
     return namespace
+
+
+_SOURCES = [0]
+
+
+def from_source(text, name=None, globals=None):
+    """A function srcad can differentiate, from its source `text` (for code typed at the
+    plain ``python`` prompt or built as a string): the function called `name`, or the
+    last one `text` defines. `globals` is the namespace it runs in (by default a new one
+    with NumPy imported as ``np``); the text is kept where tracebacks and srcad find it."""
+    text = textwrap.dedent(text)
+    _SOURCES[0] += 1
+    filename = f"<srcad.from_source-{_SOURCES[0]}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    if globals is None:
+        import numpy
+        globals = {"np": numpy, "__name__": "__srcad_source__"}
+    defined = [node.name for node in gast.parse(text).body if isinstance(node, gast.FunctionDef)]
+    if not defined:
+        raise SrcadError("srcad.from_source: the text defines no function (write `def name(...):`)")
+    exec(compile(text, filename, "exec"), globals)  # noqa: S102  (the caller's own code)
+    chosen = name or defined[-1]
+    if chosen not in defined:
+        raise SrcadError(f"srcad.from_source: the text defines no function named {chosen!r} "
+                         f"(it defines {', '.join(defined)})")
+    return globals[chosen]

@@ -64,8 +64,8 @@ class Generated:
     namespace: dict      # names the code needs, beyond builtins
     mode: str
     wrt: tuple
-    names: dict = None   # {dotted name: description} of what its names referred to
-    guards: list = None  # dotted names the code re-checks at each call
+    names: dict | None = None   # {dotted name: description} of what its names referred to
+    guards: list | None = None  # dotted names the code re-checks at each call
 
 
 class Linker:

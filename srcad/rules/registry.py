@@ -68,7 +68,7 @@ class Rule:
 
 ZERO = "0"   # the template of an argument that contributes nothing (e.g. only its shape)
 
-_RULES = {}
+_RULES: dict = {}
 _GENERATION = [0]   # bumped by every registration, so caches know the table changed
 
 
@@ -223,7 +223,7 @@ def all_rules():
     return [(key, rule) for key, rule in _RULES.items()]
 
 
-_PENDING = []   # (module name, register): rule families waiting for their library
+_PENDING: list = []   # (module name, register): rule families waiting for their library
 
 
 def register_when_imported(module_name, register):
@@ -254,10 +254,10 @@ def all_free_names():
     return names
 
 
-_FINGERPRINT = {}
+_FINGERPRINT: dict = {}
 
 
-_BUILTIN = []   # the generation after srcad's own rule modules registered
+_BUILTIN: list = []   # the generation after srcad's own rule modules registered
 
 
 def mark_builtin_rules():
