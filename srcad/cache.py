@@ -24,6 +24,7 @@ from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
 
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
+cache_dir = diskcache.cache_dir
 _MEMORY: dict = {}    # base key -> [Variant], most recent first
 # modes srcad calls itself, and the modes users call: only the latter check their inputs
 USER_MODES = ("grad", "value_and_grad", "vjp", "jvp")
