@@ -143,6 +143,9 @@ def check_inputs(function, positional, indices):
 
 
 def _check_shape(what, value, like, function, detail):
+    if type(value) is np.ndarray and type(like) is np.ndarray and value.shape == like.shape \
+            or type(like) is float and type(value) is float:
+        return   # the common cases, kept cheap
     if _is_array_like(value) and _is_array_like(like) and np.shape(value) != np.shape(like):
         raise InputError(f"{function.__qualname__}: the {what} has shape {np.shape(value)}, but "
                          f"{detail} has shape {np.shape(like)}; they must be equal (srcad does "

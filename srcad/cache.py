@@ -12,13 +12,12 @@ safe). Tracebacks and ``pdb`` show the file's lines.
 """
 import hashlib
 import json
-import marshal
 import sys
 
 import numpy
 
 from . import __version__, diskcache, loader
-from .guards import lookup_path, still_valid
+from .guards import code_digest, lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
 from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
@@ -66,7 +65,7 @@ def _memory_key(function, mode, wrt, as_tuple):
 def base_key(function, mode, wrt, as_tuple):
     """What the disk cache keys on before looking at names: the code object (its source,
     file and lines), the options, srcad's own code, the rule table and Python's version."""
-    digest = hashlib.sha256(marshal.dumps(function.__code__))
+    digest = hashlib.sha256(code_digest(function.__code__).encode())
     text = "\n".join([diskcache.srcad_fingerprint(__version__), sys.implementation.cache_tag,
                       numpy.__version__, mode,
                       repr(wrt), repr(as_tuple), repr(optimizer_enabled()), function.__qualname__,

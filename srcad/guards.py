@@ -10,7 +10,6 @@ closure variables other than modules, e.g. ``cfg.act`` or a helper a notebook re
 import builtins
 import hashlib
 import inspect
-import marshal
 import sys
 import types
 
@@ -18,11 +17,38 @@ MISSING = object()
 
 
 def code_digest(code, _memo={}):
-    """A short hash of a code object (its bytecode, names, constants, file and lines)."""
+    """A short hash of a code object: its bytecode, names, constants, file and lines, the
+    same in every process (``marshal.dumps`` is not: its output depends on reference
+    counts, so code read from a ``.pyc`` and code compiled from source differ)."""
     digest = _memo.get(code)
     if digest is None:
-        digest = _memo[code] = hashlib.sha256(marshal.dumps(code)).hexdigest()[:16]
+        hasher = hashlib.sha256()
+        _hash_code(code, hasher)
+        digest = _memo[code] = hasher.hexdigest()[:20]
     return digest
+
+
+def _hash_code(code, hasher):
+    for part in (code.co_code, code.co_linetable):
+        hasher.update(part)
+    hasher.update(repr((code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars,
+                        code.co_filename, code.co_name, code.co_firstlineno,
+                        code.co_argcount, code.co_kwonlyargcount, code.co_flags)).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _hash_code(const, hasher)
+        else:
+            hasher.update(f"{_canonical(const)};".encode())
+
+
+def _canonical(const):
+    """repr of a constant, with sets in a fixed order (their order follows string hashes,
+    which differ from one process to the next)."""
+    if isinstance(const, tuple):
+        return "(" + ",".join(_canonical(c) for c in const) + ")"
+    if isinstance(const, frozenset):
+        return "frozenset{" + ",".join(sorted(_canonical(c) for c in const)) + "}"
+    return f"{type(const).__name__}:{const!r}"
 
 
 def describe(obj):
