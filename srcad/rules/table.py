@@ -40,7 +40,8 @@ CONVENTIONS = """\
 * **Ties** split the derivative equally, as JAX does: `np.maximum`, `np.minimum`, `np.fmax`,
   `np.fmin` and `np.clip` give 0.5 to each side of a tie; `np.max`/`np.min`/`np.ptp` and the
   builtins `max`/`min` split the cotangent equally among the tied elements.
-* **Kinks**: d|x|/dx at 0 is 0 (`np.sign(0)`); d(x ** y)/dy at x == 0 is 0.
+* **Kinks**: d|x|/dx at 0 is 0 (`np.sign(0)`); d(x ** y)/dy at x == 0 is 0; d(x ** y)/dx
+  at y == 0 is 0, also at x == 0 (`x ** 0` is the constant 1).
 * **Zeros**: `np.prod` and `np.cumprod` have exact first derivatives when the input has
   zeros; their second derivatives assume no zeros.
 * **float32**: rules keep the dtype: float32 inputs get float32 derivatives in both modes
@@ -73,6 +74,7 @@ class _Recorder:
         fake.nondifferentiable = self._all
         fake.returns_sequence = self._ignore
         fake.describe = self._ignore
+        fake.defliteral = fake.defvector = self._ignore   # templates onto existing rules
         return fake
 
 
