@@ -212,9 +212,14 @@ defjvp(np.ndarray.clip, METHOD_CLIP,
        "broadcast_as(max_dot * clip_weight('hi', a, min, max), ans)")
 describe(np.ndarray.clip, "as np.clip")
 
+# heaviside(x1, x2) is x2 where x1 == 0 (0 or 1 elsewhere): piecewise constant in x1.
+defvjp(np.heaviside, "x1, x2", ZERO, "unbroadcast(g * (x1 == 0), x2)")
+defjvp(np.heaviside, "x1, x2", ZERO, "broadcast_as(x2_dot * (x1 == 0), ans)")
+describe(np.heaviside, "derivative zero in x1; in x2 one where x1 == 0")
+
 # -- piecewise constant: derivative zero -------------------------------------------------------
 nondifferentiable(
-    np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix, np.heaviside,
+    np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
     np.ndarray.round, np.floor_divide, operator.floordiv,
     np.isnan, np.isinf, np.isfinite, np.signbit,
 )

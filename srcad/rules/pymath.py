@@ -124,4 +124,4 @@ nondifferentiable(extremum_share)
 describe(extremum_share, "srcad helper: an argument's share of max(...) / min(...)")
 
 nondifferentiable(math.floor, math.ceil, math.trunc, round, int, math.isnan, math.isinf,
-                  math.isfinite)
+                  math.isfinite, bool, isinstance)

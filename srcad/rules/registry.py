@@ -131,13 +131,28 @@ def _key(fn):
 
 
 def callable_name(fn):
-    """A readable dotted name for a callable (``numpy.sin``, ``ndarray.sum``)."""
+    """A readable dotted name for a callable (``numpy.sin``, ``ndarray.sum``) or an object
+    (``numpy.r_``)."""
     module = getattr(fn, "__module__", None) or ""
-    qualname = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    qualname = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
+    if qualname is None:
+        return global_name(fn) or repr(fn)
     objclass = getattr(fn, "__objclass__", None)
     if objclass is not None:
         return f"{objclass.__name__}.{getattr(fn, '__name__', qualname)}"
     return f"{module}.{qualname}" if module and module != "builtins" else qualname
+
+
+def global_name(obj):
+    """``numpy.r_`` for the object ``np.r_``: a public global that holds `obj` in the package
+    of its type's module, or in that module itself; None if there is none."""
+    module_name = type(obj).__module__ or ""
+    for candidate in dict.fromkeys((module_name.split(".")[0], module_name)):
+        module = sys.modules.get(candidate)
+        for name, value in (vars(module).items() if module is not None else ()):
+            if value is obj and not name.startswith("_"):
+                return f"{candidate}.{name}"
+    return None
 
 
 def _rule_for(fn, signature):

@@ -145,10 +145,13 @@ def display_name(fn):
     """How users spell `fn`: ``np.sin``, ``math.log``, ``operator.add``, ``abs``, ``ndarray.sum``,
     with NumPy's other names for the same object in parentheses (``np.absolute (np.abs)``)."""
     name = getattr(fn, "__name__", None)
-    if getattr(fn, "__objclass__", None) is None and name:
+    if getattr(fn, "__objclass__", None) is None:
         for module_name, prefix in _PREFIXES:
             module = sys.modules.get(module_name)
-            if module is not None and getattr(module, name, None) is fn:
+            if module is not None and name is None:   # an object such as np.r_
+                name = next((n for n, v in vars(module).items()
+                             if v is fn and not n.startswith("_")), None)
+            if module is not None and name and getattr(module, name, None) is fn:
                 spelled = f"{prefix}.{name}" if prefix else name
                 if prefix:
                     others = sorted(n for n, v in vars(module).items()
