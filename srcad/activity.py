@@ -68,6 +68,11 @@ def analyze(fn, wrt_names):
                 varied.add(written)
                 changed = True
     for stmt in statements:
+        if stmt.kind == "inert" and any(n in varied for n in _operands(stmt)):
+            raise UnsupportedSyntax(
+                "`and` / `or` whose value may be a differentiated value",
+                f"{stmt.origin.filename}:{stmt.origin.line}",
+                f"`{stmt.origin.text}` would give it no derivative; write `a if condition else b`.")
         if stmt.kind == "effect" and stmt.callee not in HARMLESS_EFFECTS \
                 and any(n in varied for n in _operands(stmt)):
             raise UnsupportedSyntax(

@@ -10,10 +10,13 @@ BROADCAST_HELPERS = ("unbroadcast", "broadcast_as")
 
 
 def rule_of(stmt):
-    """The rule for a call statement, or a NoDerivativeRule error that says where."""
+    """The rule for a call statement (with the templates of its literal arguments, see
+    `defliteral`), or a NoDerivativeRule error that says where."""
     rule = lookup(stmt.callee)
     if rule is None:
         raise NoDerivativeRule(callable_name(stmt.callee), _where(stmt), stmt.origin.text)
+    if rule.literal_cases:
+        rule = rule.for_call(bind(rule, stmt))
     return rule
 
 

@@ -4,6 +4,7 @@ Desugars augmented assignment, tuple unpacking, method calls and attribute reads
 arrays (``x.sum()`` is a call of ``np.ndarray.sum`` with ``x`` first), and gives each
 reassignment of a variable a new version name so every value is defined once.
 """
+import collections.abc
 import operator
 
 import gast
@@ -17,6 +18,7 @@ from .normalize_flow import ControlFlow, _reassigned_in_blocks
 from .normalize_functions import NestedFunctions, _PassCaptured, _transformation_name, is_user_function
 from .parse import MISSING
 from .restructure import restructure
+from .rules import lookup
 from .trees import clone, walk as walk_tree
 
 BINARY_OPERATORS = {
@@ -419,6 +421,9 @@ class Normalizer(ControlFlow, NestedFunctions):
         if isinstance(node, gast.Call):
             return self.call(node)
         if isinstance(node, gast.Subscript):
+            holder = self.computing_subscript(node.value)
+            if holder is not MISSING:
+                return self.object_subscript(node, holder)
             base = self.atom(node.value)
             index = self.index(node.slice)
             expr = gast.Subscript(value=base, slice=index, ctx=gast.Load())
@@ -450,8 +455,56 @@ class Normalizer(ControlFlow, NestedFunctions):
                        for v in node.values):
                 self.unsupported(node, "`and`/`or` on values",
                                  "`and`/`or` give truth values here; write `a if condition else b`.")
-            return {"kind": "inert", "expr": self.inert(node)}
+            expr = self.inert(node)
+            return {"kind": "inert", "expr": expr, "args": self.value_operands(expr)}
         return self.unsupported(node)
+
+    def value_operands(self, node):
+        """The local names read by the calls whose value ``a and b`` / ``a or b`` may return
+        (``np.sum(x) or 1.0``); a call declared non-differentiable (``np.any``) returns none.
+        The value of ``and``/``or`` carries no derivative, so activity analysis rejects these
+        names when they are differentiated."""
+        if isinstance(node, gast.BoolOp):
+            return [name for value in node.values for name in self.value_operands(value)]
+        if not isinstance(node, gast.Call):
+            return []           # a comparison, `not ...` or a constant
+        func = node.func
+        if isinstance(func, gast.Attribute) and _is_method_call(func, self):
+            callee = getattr(np.ndarray, func.attr, MISSING)
+        else:
+            callee = self.parsed.resolve(func)
+        rule = lookup(callee) if callee is not MISSING else None
+        if rule is not None and not rule.differentiable:
+            return []
+        return [normalized(gast.Name(name, gast.Load(), None, None))
+                for name in sorted(loaded_names(node)) if name in self.versions]
+
+    def computing_subscript(self, node):
+        """The object of ``obj[key]`` when `obj` is a free name (``np.r_``, ``np.mgrid``) that is
+        not a container: its ``__getitem__`` computes a value from the key. MISSING otherwise
+        (a local value, an array, a list, a dict: ``a[i]`` reads an item)."""
+        if not isinstance(node, (gast.Name, gast.Attribute)) or self.is_local(_root(node)):
+            return MISSING
+        obj = self.parsed.resolve(node)
+        if obj is MISSING or isinstance(obj, CONTAINERS):
+            return MISSING
+        return obj
+
+    def object_subscript(self, node, obj):
+        """``np.r_[a, b]`` is the call ``np.r_.__getitem__((a, b))``: a statement that calls
+        `obj` with the items of the key (a slice ``0:n`` becomes ``slice(0, n, None)``). Its
+        rule (np.r_, np.c_), a non-differentiable declaration (np.s_) or a NoDerivativeRule
+        error says what a differentiated item gives; without this a key was only an index."""
+        key = node.slice
+        several = isinstance(key, gast.Tuple)
+        items = [self.atom(_slice_call(e) if isinstance(e, gast.Slice) else e)
+                 for e in (key.elts if several else [key])]
+        written = gast.Tuple(elts=items, ctx=gast.Load()) if several else items[0]
+        if any(isinstance(a, gast.Constant) and isinstance(a.value, str) for a in items):
+            # np.r_['0,2', a, b]: a string selects what the object does; no rule can see that
+            obj = _Unknown(f"{_dotted(node.value)}[...] with a string in its key")
+        expr = gast.Subscript(value=node.value, slice=written, ctx=gast.Load())
+        return self.call_op(obj, expr, items)
 
     def call_op(self, callee, expr, args, kwargs=None):
         return {"kind": "call", "expr": expr, "callee": callee, "args": args,
@@ -508,9 +561,20 @@ class _Unknown:
 
     def __init__(self, name):
         self.__name__ = self.__qualname__ = name
+        self.__module__ = ""     # named as written (``.foo()``), not as srcad.normalize..foo()
 
     def __repr__(self):
         return self.__name__
+
+
+CONTAINERS = (np.ndarray, np.generic, collections.abc.Sequence, collections.abc.Mapping)
+
+
+def _slice_call(node):
+    """``a:b:c`` in a key as the expression ``slice(a, b, c)``."""
+    bounds = [part if part is not None else gast.Constant(None, None)
+              for part in (node.lower, node.upper, node.step)]
+    return gast.Call(func=gast.Name("slice", gast.Load(), None, None), args=bounds, keywords=[])
 
 
 def _root(node):

@@ -6,7 +6,9 @@ tangent with ``broadcast_as`` in forward mode. Conventions (as JAX):
 * ties in maximum/minimum/fmax/fmin/clip split the derivative evenly (0.5 each);
 * d|x|/dx at 0 is sign(0) = 0;
 * d(x ** y)/dy at x == 0 is 0 (``x ** y`` is constantly 0 there for y > 0);
-* rounding, sign and heaviside are non-differentiable: their derivative is zero.
+* d(x ** y)/dx at y == 0 is 0, also at x == 0 (``x ** 0`` is constantly 1);
+* rounding and sign are non-differentiable: their derivative is zero, as is heaviside's in
+  its first argument (in its second, the value at 0, it is 1 where the first is 0).
 
 Constants are Python floats, so float32 inputs get float32 derivatives.
 """
@@ -14,8 +16,10 @@ import operator
 
 import numpy as np
 
-from .elementwise_helpers import clip_weight, fmax_weight, match_real, maximum_weight, power_log
-from .registry import ZERO, alias, defjvp, defvjp, describe, elementwise, nondifferentiable
+from .elementwise_helpers import (clip_weight, fmax_weight, match_real, maximum_weight, power_log,
+                                  scaled_power)
+from .registry import (ZERO, alias, defjvp, defliteral, defvjp, describe, elementwise,
+                       nondifferentiable)
 
 LN2 = 0.6931471805599453
 LN10 = 2.302585092994046
@@ -103,19 +107,27 @@ defjvp(np.true_divide, "x, y", "x_dot / y", "-y_dot * ans / y")
 describe(np.true_divide, "also np.divide, x / y")
 alias(operator.truediv, np.true_divide)
 
+# d(x ** y)/dx = y * x ** (y - 1) is scaled_power(y, x, y - 1), which is 0 where y == 0 (x ** 0
+# is the constant 1, also at x == 0, where 0 * x ** -1 would be nan); a literal exponent other
+# than 0 keeps the plain formula (x ** 2 -> 2 * x).
 defvjp(np.power, "x, y",
-       "unbroadcast(g * y * x ** (y - 1), x)",
+       "unbroadcast(g * scaled_power(y, x, y - 1), x)",
        "unbroadcast(g * ans * power_log(x, ans), y)")
-defjvp(np.power, "x, y", "x_dot * y * x ** (y - 1)", "y_dot * ans * power_log(x, ans)")
-describe(np.power, "also x ** y; d/dy is 0 where x == 0 (as JAX)")
+defjvp(np.power, "x, y", "x_dot * scaled_power(y, x, y - 1)", "y_dot * ans * power_log(x, ans)")
+defliteral(np.power, "y != 0", vjps={"x": "unbroadcast(g * y * x ** (y - 1), x)"},
+           jvps={"x": "x_dot * y * x ** (y - 1)"})
+describe(np.power, "also x ** y; d/dx is 0 where y == 0 and d/dy is 0 where x == 0 (as JAX)")
 alias(operator.pow, np.power)
 
 defvjp(np.float_power, "x, y",
-       "unbroadcast(g * y * np.float_power(x, y - 1), x)",
+       "unbroadcast(g * scaled_power(y, x, y - 1, np.float_power), x)",
        "unbroadcast(g * ans * power_log(x, ans), y)")
-defjvp(np.float_power, "x, y", "x_dot * y * np.float_power(x, y - 1)",
+defjvp(np.float_power, "x, y", "x_dot * scaled_power(y, x, y - 1, np.float_power)",
        "y_dot * ans * power_log(x, ans)")
-describe(np.float_power, "computes in float64 (so do its derivatives); d/dy is 0 where x == 0")
+defliteral(np.float_power, "y != 0", vjps={"x": "unbroadcast(g * y * np.float_power(x, y - 1), x)"},
+           jvps={"x": "x_dot * y * np.float_power(x, y - 1)"})
+describe(np.float_power, "computes in float64 (so do its derivatives); d/dx is 0 where y == 0, "
+                         "d/dy where x == 0")
 
 defvjp(np.remainder, "x, y", "unbroadcast(g, x)", "unbroadcast(-g * np.floor_divide(x, y), y)")
 defjvp(np.remainder, "x, y", "broadcast_as(x_dot, ans)", "-y_dot * np.floor_divide(x, y)")
@@ -200,9 +212,14 @@ defjvp(np.ndarray.clip, METHOD_CLIP,
        "broadcast_as(max_dot * clip_weight('hi', a, min, max), ans)")
 describe(np.ndarray.clip, "as np.clip")
 
+# heaviside(x1, x2) is x2 where x1 == 0 (0 or 1 elsewhere): piecewise constant in x1.
+defvjp(np.heaviside, "x1, x2", ZERO, "unbroadcast(g * (x1 == 0), x2)")
+defjvp(np.heaviside, "x1, x2", ZERO, "broadcast_as(x2_dot * (x1 == 0), ans)")
+describe(np.heaviside, "derivative zero in x1; in x2 one where x1 == 0")
+
 # -- piecewise constant: derivative zero -------------------------------------------------------
 nondifferentiable(
-    np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix, np.heaviside,
+    np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
     np.ndarray.round, np.floor_divide, operator.floordiv,
     np.isnan, np.isinf, np.isfinite, np.signbit,
 )
@@ -217,6 +234,15 @@ describe(fmax_weight, "srcad helper: the weights of np.fmax / np.fmin's derivati
 defvjp(power_log, "x, like", "g / x", ZERO)
 defjvp(power_log, "x, like", "x_dot / x", ZERO)
 describe(power_log, "srcad helper: log(x) with log(0) taken as 0, for d(x ** y)/dy")
+# scaled_power(c, x, e) = c * x ** e, 0 where c == 0: d/dc = x ** e, d/dx = scaled_power(c * e,
+# x, e - 1), d/de = ans * log(x). Its `power` (np.float_power, math.pow) is not differentiated.
+SCALED = "c, x, e, power=None"
+defvjp(scaled_power, SCALED, "unbroadcast(g * scaled_power(1, x, e, power), c)",
+       "unbroadcast(g * scaled_power(c * e, x, e - 1, power), x)",
+       "unbroadcast(g * ans * power_log(x, ans), e)")
+defjvp(scaled_power, SCALED, "c_dot * scaled_power(1, x, e, power)",
+       "x_dot * scaled_power(c * e, x, e - 1, power)", "e_dot * ans * power_log(x, ans)")
+describe(scaled_power, "srcad helper: c * x ** e, 0 where c == 0, for d(x ** y)/dx")
 defvjp(match_real, "x, value", ZERO, "g")
 defjvp(match_real, "x, value", ZERO, "match_real(x, value_dot)")
 describe(match_real, "srcad helper: a cotangent's real part for a real x")

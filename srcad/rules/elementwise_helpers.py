@@ -31,6 +31,18 @@ def power_log(x, like):
     return np.log(np.where(x == 0, 1, x))
 
 
+def scaled_power(c, x, e, power=None):
+    """``c * x ** e`` (``c * power(x, e)``), and 0 wherever c == 0, whatever x ** e is there.
+
+    d(x ** y)/dx is ``scaled_power(y, x, y - 1)``: at y == 0, x ** y is the constant 1 and its
+    derivative 0, also at x == 0, where ``0 * x ** -1`` would be nan (a ZeroDivisionError for
+    a Python float). The exponent is taken as 0 where c == 0, so nothing is infinite there.
+    Its own derivative in x is ``scaled_power(c * e, x, e - 1)``: zero again where a factor is.
+    """
+    e = e * (c != 0)
+    return c * (x ** e if power is None else power(x, e))
+
+
 def clip_weight(part, a, lo=None, hi=None, lo2=None, hi2=None):
     """The derivative of ``np.clip(a, lo, hi)`` w.r.t. `part` ("a", "lo" or "hi").
 

@@ -1,5 +1,5 @@
-"""Linear algebra: products (dot, matmul, ``@``, vdot, inner, outer, tensordot, kron, einsum,
-vecdot, multi_dot), np.linalg's solvers, determinants and decompositions, and norms.
+"""Linear algebra: products (dot, matmul, ``@``, vdot, inner, outer, tensordot, kron, cross,
+einsum, vecdot, multi_dot), np.linalg's solvers, determinants and decompositions, and norms.
 
 Real inputs. Matrix functions act on the last two axes, so stacks of matrices work. The
 products, inv, solve, det, slogdet and the 2-norm/Frobenius norm have rules whose pieces all
@@ -15,12 +15,12 @@ import numpy as np
 
 from .registry import ZERO, alias, defjvp, defvjp, describe, nondifferentiable, returns_sequence
 from .linalg_helpers import (  # noqa: F401  (the templates below name them)
-    cholesky_jvp, cholesky_vjp, eigh_jvp, eigh_vjp, eigvalsh_jvp, eigvalsh_vjp, einsum_jvp,
-    einsum_vjp, inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y, lstsq_jvp_a, lstsq_jvp_b,
-    lstsq_vjp_a, lstsq_vjp_b, matrix_power_jvp, matrix_power_vjp, multi_dot_jvp, multi_dot_vjp,
-    norm_axes, norm_curvature_n, norm_curvature_x, norm_derivative, pinv_jvp, pinv_vjp,
-    qr_jvp, qr_vjp, solve_as_column, solve_from_column, svd_jvp, svd_vjp, svdvals_jvp,
-    svdvals_vjp, tensordot_vjp_x, tensordot_vjp_y,
+    cholesky_jvp, cholesky_vjp, cross_vjp_a, cross_vjp_b, eigh_jvp, eigh_vjp, eigvalsh_jvp,
+    eigvalsh_vjp, einsum_jvp, einsum_vjp, inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y,
+    lstsq_jvp_a, lstsq_jvp_b, lstsq_vjp_a, lstsq_vjp_b, matrix_power_jvp, matrix_power_vjp,
+    multi_dot_jvp, multi_dot_vjp, norm_axes, norm_curvature_n, norm_curvature_x,
+    norm_derivative, pinv_jvp, pinv_vjp, qr_jvp, qr_vjp, solve_as_column, solve_from_column,
+    svd_jvp, svd_vjp, svdvals_jvp, svdvals_vjp, tensordot_vjp_x, tensordot_vjp_y,
 )
 from .shape_helpers import diagonal_vjp, sum_to_shape, trace_vjp  # noqa: F401
 
@@ -60,6 +60,17 @@ if hasattr(np, "vecdot"):  # NumPy >= 2.0
                "sum_to_shape(np.expand_dims(g, axis) * x, y)")
         defjvp(_fn, "x, y, *, axis=-1", "np.vecdot(x_dot, y, axis=axis)",
                "np.vecdot(x, y_dot, axis=axis)")
+
+# cross: a x b is bilinear; <g, a x b> = <a, b x g> = <b, g x a> (2-vectors as (x, y, 0)).
+CROSS = "a, b, axisa=-1, axisb=-1, axisc=-1, axis=None"
+CROSS_AXES = "axisa=axisa, axisb=axisb, axisc=axisc, axis=axis"
+defvjp(np.cross, CROSS, f"cross_vjp_a(g, a, b, {CROSS_AXES})",
+       f"cross_vjp_b(g, a, b, {CROSS_AXES})")
+defjvp(np.cross, CROSS, f"np.cross(a_dot, b, {CROSS_AXES})", f"np.cross(a, b_dot, {CROSS_AXES})")
+describe(np.cross, "3- and 2-vectors, stacks of them with broadcasting, axisa / axisb / axisc "
+                   "/ axis")
+if hasattr(np.linalg, "cross"):  # NumPy >= 2.0: 3-vectors, a keyword `axis`
+    alias(np.linalg.cross, np.cross)
 
 # einsum: one template per operand, instantiated for each (``position`` is its index).
 EINSUM = ("subscripts, *operands, out=None, dtype=None, order='K', casting='safe', "
@@ -184,6 +195,15 @@ def _bilinear(product, vjp_x, vjp_y, extra=""):
 
 
 _bilinear("np.tensordot", tensordot_vjp_x, tensordot_vjp_y, ", axes=2")
+CROSS_VJP = "cot, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None"
+defvjp(cross_vjp_a, CROSS_VJP, f"np.cross(g, b, {CROSS_AXES})", ZERO,
+       f"cross_vjp_b(cot, g, b, {CROSS_AXES})")
+defjvp(cross_vjp_a, CROSS_VJP, f"cross_vjp_a(cot_dot, a, b, {CROSS_AXES})", ZERO,
+       f"cross_vjp_a(cot, a, b_dot, {CROSS_AXES})")
+defvjp(cross_vjp_b, CROSS_VJP, f"np.cross(a, g, {CROSS_AXES})",
+       f"cross_vjp_a(cot, a, g, {CROSS_AXES})", ZERO)
+defjvp(cross_vjp_b, CROSS_VJP, f"cross_vjp_b(cot_dot, a, b, {CROSS_AXES})",
+       f"cross_vjp_b(cot, a_dot, b, {CROSS_AXES})", ZERO)
 _bilinear("np.inner", inner_vjp_x, inner_vjp_y)
 _bilinear("np.kron", kron_vjp_x, kron_vjp_y)
 

@@ -1,6 +1,6 @@
 """Helpers that the linear-algebra rules call: plain NumPy, pure functions, real inputs.
 
-Bilinear products (tensordot, inner, kron) have a pair ``*_vjp_x`` / ``*_vjp_y`` each, with
+Bilinear products (tensordot, inner, kron, cross) have a pair ``*_vjp_x`` / ``*_vjp_y`` each, with
 rules of their own in rules/linalg.py (like ``matmul_vjp_x`` in srcad/runtime.py), so their
 generated code can be differentiated again. The decompositions (cholesky, eigh, qr, svd,
 pinv, lstsq, matrix_power, norm) have first-order helpers only.
@@ -11,7 +11,7 @@ import string
 
 import numpy as np
 
-from ..runtime import unbroadcast
+from ..runtime import unbroadcast, unbroadcast_batch
 
 
 def _mT(x):
@@ -110,6 +110,72 @@ def kron_vjp_y(g, x, y):
     x_r = np.reshape(x, tuple(n for m in xs for n in (m, 1)))
     summed = np.sum(np.reshape(g, interleaved) * x_r, axis=tuple(range(0, 2 * nd, 2)))
     return np.reshape(summed, np.shape(y))
+
+
+# -- cross -------------------------------------------------------------------------------
+
+def _cross_axes(a, b, axisa, axisb, axisc, axis):
+    """np.cross's vector axes of `a`, `b` and the result, counted from the end (so that a
+    leading axis of directions in vector mode leaves them where they are)."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a_ndim, b_ndim = np.ndim(a), np.ndim(b)
+    axisa, axisb = axisa % a_ndim - a_ndim, axisb % b_ndim - b_ndim
+    c_ndim = max(a_ndim, b_ndim) - (np.shape(a)[axisa] == np.shape(b)[axisb] == 2)
+    return axisa, axisb, axisc % c_ndim - c_ndim if c_ndim else -1
+
+
+def _as_3_vectors(v):
+    """Vectors on the last axis as 3-vectors (a 2-vector (x, y) is (x, y, 0), as in np.cross)."""
+    if np.shape(v)[-1] == 2:
+        return np.concatenate([v, np.zeros_like(v[..., :1])], axis=-1)
+    return v
+
+
+def _cross_vjp(g, a, b, axes, which, batched):
+    """The cotangent of `a` (b x g) or `b` (g x a) in np.cross(a, b, ...), laid out as that
+    operand: vectors as 3-vectors on the last axis (the cotangent g of a cross product of two
+    2-vectors, a number, as (0, 0, g)), then cut to the operand's vector length, summed over
+    the axes broadcasting added, the vector axis put back. `batched`: g carries directions."""
+    axisa, axisb, axisc = _cross_axes(a, b, *axes)
+    a3 = _as_3_vectors(np.moveaxis(a, axisa, -1))
+    b3 = _as_3_vectors(np.moveaxis(b, axisb, -1))
+    if np.shape(a)[axisa] == np.shape(b)[axisb] == 2:
+        g = np.asarray(g)
+        g3 = np.stack([np.zeros_like(g), np.zeros_like(g), g], axis=-1)
+    else:
+        g3 = np.moveaxis(g, axisc, -1)
+    x, axis, v = (a, axisa, np.cross(b3, g3)) if which == "a" else (b, axisb, np.cross(g3, a3))
+    x_last = np.moveaxis(x, axis, -1)
+    v = v[..., :np.shape(x_last)[-1]]
+    v = unbroadcast_batch(v, x_last) if batched else unbroadcast(v, x_last)
+    return np.moveaxis(v, -1, axis)
+
+
+def cross_vjp_a(g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The cotangent of `a` in ``np.cross(a, b, ...)``: b x g, laid out as `a`."""
+    return _cross_vjp(g, a, b, (axisa, axisb, axisc, axis), "a", False)
+
+
+def cross_vjp_b(g, a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """The cotangent of `b` in ``np.cross(a, b, ...)``: g x a, laid out as `b`."""
+    return _cross_vjp(g, a, b, (axisa, axisb, axisc, axis), "b", False)
+
+
+def cross_vjp_batch(g, a, b, which, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """`cross_vjp_a` (`which` "a") or `cross_vjp_b` of each direction of `g` (vector mode)."""
+    return _cross_vjp(g, a, b, (axisa, axisb, axisc, axis), which, True)
+
+
+def cross_jvp_batch(t, a, b, which, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """np.cross with the tangent `t` of `a` (`which` "a") or of `b` in its place, for each of
+    its directions (vector mode: they come first, before as many axes as broadcasting adds)."""
+    axisa, axisb, axisc = _cross_axes(a, b, axisa, axisb, axisc, axis)
+    t = np.asarray(t)
+    missing = max(np.ndim(a), np.ndim(b)) - np.ndim(a if which == "a" else b)
+    t = t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
+    first, second = (t, b) if which == "a" else (a, t)
+    return np.cross(first, second, axisa=axisa, axisb=axisb, axisc=axisc)
 
 
 # -- einsum ----------------------------------------------------------------------------

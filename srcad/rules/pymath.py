@@ -8,9 +8,11 @@ import math
 
 import numpy as np  # noqa: F401  (templates call np.sign)
 
-from .elementwise_helpers import (extremum_share, power_log, scalar_polygamma, sum_cotangents,  # noqa: F401
-                                  sum_items_jvp, sum_items_vjp)  # (templates call them)
-from .registry import ZERO, alias, defjvp, defvjp, describe, elementwise, nondifferentiable
+from .elementwise_helpers import (extremum_share, power_log, scalar_polygamma,  # noqa: F401
+                                  scaled_power, sum_cotangents, sum_items_jvp,
+                                  sum_items_vjp)  # (templates call them)
+from .registry import (ZERO, alias, defjvp, defliteral, defvjp, describe, elementwise,
+                       nondifferentiable)
 
 LN2 = 0.6931471805599453
 LN10 = 2.302585092994046
@@ -53,9 +55,12 @@ defvjp(math.log, LOG, "g / (x * math.log(base))", "-g * ans / (base * math.log(b
 defjvp(math.log, LOG, "x_dot / (x * math.log(base))", "-base_dot * ans / (base * math.log(base))")
 describe(math.log, "with or without a base (both differentiable)")
 
-defvjp(math.pow, "x, y", "g * y * math.pow(x, y - 1)", "g * ans * power_log(x, ans)")
-defjvp(math.pow, "x, y", "x_dot * y * math.pow(x, y - 1)", "y_dot * ans * power_log(x, ans)")
-describe(math.pow, "d/dy is 0 where x == 0")
+defvjp(math.pow, "x, y", "g * scaled_power(y, x, y - 1, math.pow)", "g * ans * power_log(x, ans)")
+defjvp(math.pow, "x, y", "x_dot * scaled_power(y, x, y - 1, math.pow)",
+       "y_dot * ans * power_log(x, ans)")
+defliteral(math.pow, "y != 0", vjps={"x": "g * y * math.pow(x, y - 1)"},
+           jvps={"x": "x_dot * y * math.pow(x, y - 1)"})
+describe(math.pow, "d/dx is 0 where y == 0, d/dy where x == 0")
 
 defvjp(math.hypot, "x, y", "g * x / ans", "g * y / ans")
 defjvp(math.hypot, "x, y", "x_dot * x / ans", "y_dot * y / ans")
@@ -81,10 +86,12 @@ defvjp(float, "x", "g")
 defjvp(float, "x", "float(x_dot)")
 describe(float, "the identity on numbers and 0-d arrays")
 
-defvjp(pow, "base, exp, mod=None", "unbroadcast(g * exp * base ** (exp - 1), base)",
+defvjp(pow, "base, exp, mod=None", "unbroadcast(g * scaled_power(exp, base, exp - 1), base)",
        "unbroadcast(g * ans * power_log(base, ans), exp)")
-defjvp(pow, "base, exp, mod=None", "exp * base ** (exp - 1) * base_dot",
+defjvp(pow, "base, exp, mod=None", "base_dot * scaled_power(exp, base, exp - 1)",
        "exp_dot * ans * power_log(base, ans)")
+defliteral(pow, "exp != 0", vjps={"base": "unbroadcast(g * exp * base ** (exp - 1), base)"},
+           jvps={"base": "exp * base ** (exp - 1) * base_dot"})
 describe(pow, "as x ** y; mod is not differentiable")
 
 # sum(iterable, start=0): an iterable that is a list or tuple of values gets one cotangent per
@@ -117,4 +124,4 @@ nondifferentiable(extremum_share)
 describe(extremum_share, "srcad helper: an argument's share of max(...) / min(...)")
 
 nondifferentiable(math.floor, math.ceil, math.trunc, round, int, math.isnan, math.isinf,
-                  math.isfinite)
+                  math.isfinite, bool, isinstance)

@@ -11,11 +11,13 @@ In a VJP template ``g`` is the cotangent of the result and ``ans`` the result; i
 template ``x_dot`` is the tangent of parameter ``x``. There is one template per
 parameter, in signature order; parameters without one (``axis``) are not differentiable,
 and ``ZERO`` declares an argument whose derivative is zero (one that only gives a shape).
+A rule may add templates for calls with literal arguments (``defliteral``: ``x ** 2``) and
+for vector mode (``defvector``).
 """
 import ast
 import hashlib
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import gast
 
@@ -41,7 +43,9 @@ class Rule:
     sequence_output: bool = False   # returns a tuple/list of arrays (eigh, qr, split)
     vector_vjps: dict = field(default_factory=dict)   # vector mode: g has a directions axis
     vector_jvps: dict = field(default_factory=dict)   # vector mode: *_dot have a directions axis
+    literal_cases: list = field(default_factory=list)   # `LiteralCase`s (defliteral)
     note: str = ""                  # one line for docs/rules.md
+    specialized: dict = field(default_factory=dict, init=False, repr=False)  # for_call's cache
 
     def bind(self, args, kwargs):
         """Map the call's argument nodes to parameter names (defaults filled in)."""
@@ -65,6 +69,52 @@ class Rule:
                             f"argument {missing[0]!r}, which this call does not pass")
         return bound
 
+    def for_call(self, bound):
+        """This rule with the templates of the `literal_cases` that hold for a call whose
+        arguments are `bound` (parameter -> argument node)."""
+        cases = tuple(i for i, case in enumerate(self.literal_cases) if case.holds(bound))
+        if not cases:
+            return self
+        if cases not in self.specialized:
+            vjps, jvps = dict(self.vjps), dict(self.jvps)
+            for i in cases:
+                vjps.update(self.literal_cases[i].vjps)
+                jvps.update(self.literal_cases[i].jvps)
+            self.specialized[cases] = replace(self, vjps=vjps, jvps=jvps, literal_cases=[])
+        return self.specialized[cases]
+
+
+@dataclass
+class LiteralCase:
+    """Templates for the calls whose arguments named in `condition` are number literals for
+    which `condition` holds (see `defliteral`)."""
+
+    condition: str
+    names: tuple        # the parameters `condition` reads
+    vjps: dict
+    jvps: dict
+
+    def holds(self, bound):
+        values = {}
+        for param in self.names:
+            value = literal_number(bound.get(param))
+            if value is None:
+                return False
+            values[param] = value
+        return bool(eval(self.condition, {"__builtins__": {}}, values))
+
+
+def literal_number(node):
+    """The value of an argument node that is a number literal (``2``, ``-0.5``), else None."""
+    sign = 1
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        sign = -1 if isinstance(node.op, gast.USub) else 1
+        node = node.operand
+    if isinstance(node, gast.Constant) and isinstance(node.value, (int, float)) \
+            and not isinstance(node.value, bool):
+        return sign * node.value
+    return None
+
 
 ZERO = "0"   # the template of an argument that contributes nothing (e.g. only its shape)
 
@@ -81,13 +131,28 @@ def _key(fn):
 
 
 def callable_name(fn):
-    """A readable dotted name for a callable (``numpy.sin``, ``ndarray.sum``)."""
+    """A readable dotted name for a callable (``numpy.sin``, ``ndarray.sum``) or an object
+    (``numpy.r_``)."""
     module = getattr(fn, "__module__", None) or ""
-    qualname = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    qualname = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
+    if qualname is None:
+        return global_name(fn) or repr(fn)
     objclass = getattr(fn, "__objclass__", None)
     if objclass is not None:
         return f"{objclass.__name__}.{getattr(fn, '__name__', qualname)}"
     return f"{module}.{qualname}" if module and module != "builtins" else qualname
+
+
+def global_name(obj):
+    """``numpy.r_`` for the object ``np.r_``: a public global that holds `obj` in the package
+    of its type's module, or in that module itself; None if there is none."""
+    module_name = type(obj).__module__ or ""
+    for candidate in dict.fromkeys((module_name.split(".")[0], module_name)):
+        module = sys.modules.get(candidate)
+        for name, value in (vars(module).items() if module is not None else ()):
+            if value is obj and not name.startswith("_"):
+                return f"{candidate}.{name}"
+    return None
 
 
 def _rule_for(fn, signature):
@@ -101,6 +166,7 @@ def _rule_for(fn, signature):
 def _attach(fn, signature, templates, slot, caller_globals):
     _GENERATION[0] += 1
     rule = _rule_for(fn, signature)
+    rule.specialized.clear()
     if len(templates) > len(rule.params) + (1 if rule.vararg else 0):
         raise ValueError(f"{rule.name}: {len(templates)} templates for signature ({signature})")
     target = getattr(rule, slot)
@@ -190,6 +256,7 @@ def defvector(fn, vjps=None, jvps=None):
     vector mode: srcad runs their ordinary templates once per direction."""
     _GENERATION[0] += 1
     rule = _RULES[_key(fn)]
+    rule.specialized.clear()
     caller_globals = sys._getframe(1).f_globals
     for slot, templates in (("vector_vjps", vjps or {}), ("vector_jvps", jvps or {})):
         for param, text in templates.items():
@@ -199,6 +266,42 @@ def defvector(fn, vjps=None, jvps=None):
             local = set(rule.params) | {rule.vararg, "g", "ans", "position"} | {p + "_dot" for p in rule.params}
             for free in names_in(node) - local:
                 rule.free_names[free] = _resolve_free(free, caller_globals, rule.name)
+
+
+def defliteral(fn, condition, vjps=None, jvps=None):
+    """Templates, by parameter name, for the calls of `fn` whose arguments named in
+    `condition` are number literals for which `condition` holds (``"y != 0"``); they replace
+    the general templates of those parameters, when the code is generated.
+
+    For a general template that needs a helper to be right everywhere while a literal
+    argument allows the textbook formula: ``x ** y`` pulls back through
+    ``scaled_power(y, x, y - 1)`` (0 at y == 0, also where x == 0), ``x ** 2`` through
+    ``2 * x ** (2 - 1)``, which the optimizer folds to ``2 * x``."""
+    _GENERATION[0] += 1
+    rule = _RULES[_key(fn)]
+    node = parse_expression(condition)
+    names = tuple(sorted(names_in(node)))
+    unknown = set(names) - set(rule.params)
+    if unknown:
+        raise ValueError(f"{rule.name}: condition {condition!r} names {sorted(unknown)}, which are "
+                         f"not parameters of ({rule.signature})")
+    caller_globals = sys._getframe(1).f_globals
+    slots = {}
+    for slot, templates in (("vjps", vjps or {}), ("jvps", jvps or {})):
+        slots[slot] = {}
+        for param, text in templates.items():
+            if text == ZERO:
+                slots[slot][param] = ZERO
+                continue
+            template = parse_expression(text)
+            template.text = text
+            slots[slot][param] = template
+            local = set(rule.params) | {rule.vararg, "g", "ans", "position"} \
+                | {p + "_dot" for p in rule.params}
+            for free in names_in(template) - local:
+                rule.free_names[free] = _resolve_free(free, caller_globals, rule.name)
+    rule.literal_cases.append(LiteralCase(condition, names, slots["vjps"], slots["jvps"]))
+    rule.specialized.clear()
 
 
 def describe(fn, note):
@@ -277,7 +380,11 @@ def fingerprint():
         for key, rule in sorted(_RULES.items(), key=lambda item: item[1].name):
             digest.update(f"{rule.name}|{rule.signature}|{rule.differentiable}|"
                           f"{rule.sequence_output}".encode())
-            for slot in (rule.vjps, rule.jvps, rule.vector_vjps, rule.vector_jvps):
+            slots = [rule.vjps, rule.jvps, rule.vector_vjps, rule.vector_jvps]
+            for case in rule.literal_cases:
+                digest.update(f"when {case.condition}:".encode())
+                slots += [case.vjps, case.jvps]
+            for slot in slots:
                 for param, node in sorted(slot.items()):
                     text = node if node == ZERO else node.text
                     digest.update(f"{param}:{text};".encode())

@@ -16,7 +16,8 @@ import numpy as np
 
 from .registry import ZERO, alias, defjvp, defvjp, describe, nondifferentiable, returns_sequence
 from .shape_helpers import (  # noqa: F401  (the templates below name them)
-    array_jvp, array_vjp, astype_jvp, astype_vjp, concatenate_vjp, diag_vjp, diagonal_vjp,
+    arange_slope, array_jvp, array_vjp, astype_jvp, astype_vjp, concatenate_vjp,
+    concatenator_jvp, concatenator_vjp, diag_vjp, diagonal_vjp,
     expand_to_shape, item_of, item_vjp, linspace_weights, pad_constant_jvp, pad_constant_vjp,
     pad_vjp, repeat_vjp, restack, sort_jvp, sort_vjp, stack_vjp, stacked_vjp, sum_to_shape,
     take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp,
@@ -86,6 +87,15 @@ for _fn in (np.hstack, np.vstack):
            f"stacked_vjp(g, tup, '{_fn.__name__}')", f"np.{_fn.__name__}(tup_dot)")
 for _fn in (np.dstack, np.column_stack):
     linear(_fn, "tup", f"stacked_vjp(g, tup, '{_fn.__name__}')", f"np.{_fn.__name__}(tup_dot)")
+
+# np.r_[a, b, ...] / np.c_[a, b, ...]: a subscript whose items are the arguments (see
+# normalize.py); each item's cotangent is its piece of g, each tangent fills its piece.
+for _kind, _concatenator in (("r_", np.r_), ("c_", np.c_)):
+    linear(_concatenator, "*items", f"concatenator_vjp(g, items, position, '{_kind}')",
+           f"concatenator_jvp(items_dot, items, position, ans, '{_kind}')")
+describe(np.r_, "np.r_[a, b, ...]: arrays, numbers and slices (ranges); no string directives")
+describe(np.c_, "np.c_[a, b, ...]: vectors (as columns), matrices and numbers; no string "
+                "directives")
 
 for _fn in (np.split, np.array_split):
     linear(_fn, "x, indices_or_sections, axis=0", "np.concatenate(g, axis=axis)",
@@ -178,6 +188,16 @@ FULL_LIKE = "a, fill_value, dtype=None, order='K', subok=True, shape=None, *, de
 defvjp(np.full_like, FULL_LIKE, ZERO, "astype_vjp(sum_to_shape(g, fill_value), fill_value, ans)")
 defjvp(np.full_like, FULL_LIKE, ZERO, "expand_to_shape(astype_jvp(fill_value_dot, ans), ans)")
 
+# np.arange(start, stop, step)[i] = start + i * step; the stop (or np.arange(n)'s one
+# argument) only sets the length: derivative zero.
+ARANGE = "start, stop=None, step=None, dtype=None, *, device=None, like=None"
+defvjp(np.arange, ARANGE, "astype_vjp(np.sum(g * arange_slope(ans, 'start', stop)), start, ans)",
+       ZERO, "astype_vjp(np.sum(g * arange_slope(ans, 'step')), step, ans)")
+defjvp(np.arange, ARANGE, "start_dot * arange_slope(ans, 'start', stop)", ZERO,
+       "step_dot * arange_slope(ans, 'step')")
+describe(np.arange, "differentiable in start and step; the stop only sets the length")
+nondifferentiable(arange_slope)
+
 LINSPACE = ("start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, "
             "device=None")
 defvjp(np.linspace, LINSPACE,
@@ -195,21 +215,24 @@ describe(np.linspace, "differentiable in start and stop (not with retstep=True)"
 # -- values with no derivative -------------------------------------------------------------
 
 nondifferentiable(
-    np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, np.arange,
+    np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like,
     np.eye, np.identity, np.tri, np.indices, np.tril_indices, np.triu_indices,
     np.diag_indices, np.unravel_index, np.ravel_multi_index,
     np.shape, np.ndim, np.size, len, np.ndarray.shape, np.ndarray.ndim, np.ndarray.size,
     np.ndarray.dtype, np.sign,
+    # index expressions: np.s_[1:n], np.index_exp[i, :] (their items are indices)
+    np.s_, np.index_exp,
     # positions and counts
     np.argmax, np.argmin, np.argsort, np.nonzero, np.flatnonzero, np.argwhere,
     np.count_nonzero, np.searchsorted, np.digitize,
     np.ndarray.argmax, np.ndarray.argmin, np.ndarray.argsort, np.ndarray.nonzero,
     # tests of values
     np.isnan, np.isinf, np.isfinite, np.isclose, np.allclose, np.array_equal,
-    # random numbers (the legacy np.random functions; Generator methods are not resolvable)
-    np.random.normal, np.random.rand, np.random.randn, np.random.uniform,
-    np.random.standard_normal, np.random.random, np.random.random_sample, np.random.randint,
-    np.random.choice, np.random.permutation,
+    # random numbers from shapes (the legacy np.random functions; Generator methods are not
+    # resolvable). Not np.random.normal / uniform / choice / permutation: a differentiated
+    # loc, scale, bound or array moves their result, and they have no rule.
+    np.random.rand, np.random.randn, np.random.standard_normal, np.random.random,
+    np.random.random_sample, np.random.randint,
     # comparisons and logic: boolean results carry no derivative
     operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
     operator.not_, operator.is_, operator.is_not, operator.contains, operator.invert,
@@ -245,6 +268,14 @@ defjvp(stacked_vjp, "cot, arrays, kind", "tuple(stacked_vjp(cot_dot, arrays, kin
 returns_sequence(concatenate_vjp, stack_vjp, stacked_vjp)
 defvjp(restack, "pieces, kind", "stacked_vjp(g, pieces, kind)")
 defjvp(restack, "pieces, kind", "restack(pieces_dot, kind)")
+
+PIECE = "cot, items, position, kind"
+defvjp(concatenator_vjp, PIECE, "concatenator_jvp(g, items, position, cot, kind)", ZERO)
+defjvp(concatenator_vjp, PIECE, "concatenator_vjp(cot_dot, items, position, kind)", ZERO)
+PLACED = "t, items, position, like, kind"
+defvjp(concatenator_jvp, PLACED, "concatenator_vjp(g, items, position, kind)", ZERO, None, ZERO)
+defjvp(concatenator_jvp, PLACED, "concatenator_jvp(t_dot, items, position, like, kind)", ZERO,
+       None, ZERO)
 
 defvjp(tile_vjp, "cot, x, reps", "np.tile(g, reps)", ZERO)
 defjvp(tile_vjp, "cot, x, reps", "tile_vjp(cot_dot, x, reps)", ZERO)

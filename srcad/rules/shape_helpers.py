@@ -129,6 +129,44 @@ def restack(pieces, kind):
     return getattr(np, kind)(list(pieces))
 
 
+def _concatenator_piece(items, position, kind):
+    """The index of ``items[position]``'s piece in ``np.r_[items]`` (kind "r_", along axis 0)
+    or ``np.c_[items]`` ("c_", along the last axis), and the piece's shape there. A slice item
+    is a range (np.arange, or np.linspace for a complex step); a 0-d item a vector of one (r_)
+    or a 1 x 1 matrix (c_); for c_, a vector is a column."""
+    concatenator = np.r_ if kind == "r_" else np.c_
+    shapes = []
+    for item in items:
+        shape = np.shape(concatenator[item]) if isinstance(item, slice) else np.shape(item)
+        if kind == "r_":
+            shape = shape or (1,)
+        elif len(shape) < 2:
+            shape = _promoted_shape(shape, "column_stack")
+        shapes.append(shape)
+    axis = 0 if kind == "r_" else len(shapes[position]) - 1
+    start = sum(shape[axis] for shape in shapes[:position])
+    index = [slice(None)] * len(shapes[position])
+    index[axis] = slice(start, start + shapes[position][axis])
+    return tuple(index), shapes[position]
+
+
+def concatenator_vjp(g, items, position, kind):
+    """The cotangent of ``items[position]`` in ``np.r_[items]`` / ``np.c_[items]`` (`kind` "r_"
+    or "c_"): its piece of `g`, shaped as the item."""
+    index, _ = _concatenator_piece(items, position, kind)
+    piece = np.reshape(np.asarray(g)[index], np.shape(items[position]))
+    return piece[()] if piece.ndim == 0 else piece
+
+
+def concatenator_jvp(t, items, position, like, kind):
+    """The tangent of ``np.r_[items]`` / ``np.c_[items]`` (shaped as `like`) from the tangent
+    `t` of ``items[position]`` alone: `t` in its piece, zeros elsewhere."""
+    index, shape = _concatenator_piece(items, position, kind)
+    tangent = np.zeros(np.shape(like), dtype=np.result_type(t, 1.0))
+    tangent[index] = np.reshape(t, shape)
+    return tangent
+
+
 # -- repetition --------------------------------------------------------------------------
 
 def tile_vjp(g, x, reps):
@@ -312,6 +350,19 @@ def item_of(t, args):
 
 
 # -- constructors whose values depend on an argument -------------------------------------
+
+def arange_slope(ans, part, stop=None):
+    """d np.arange(start, stop, step) / d `part` ("start" or "step") for each element:
+    ans[i] = start + i * step, so 1 and i; zero for an integer result, and for "start" when
+    `stop` is None (np.arange(n): the one argument is the stop, which only sets the length).
+    It depends only on shapes, so it has no derivative."""
+    dtype = _float_dtype(ans)
+    if not np.issubdtype(np.asarray(ans).dtype, np.inexact) or part == "start" and stop is None:
+        return np.zeros(np.shape(ans), dtype)
+    if part == "start":
+        return np.ones(np.shape(ans), dtype)
+    return np.arange(np.shape(ans)[0], dtype=dtype)
+
 
 def linspace_weights(ans, num, endpoint=True, axis=0, which=1):
     """d np.linspace(start, stop, num) / d stop (which=1) or d start (which=0), shaped to

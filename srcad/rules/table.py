@@ -40,7 +40,8 @@ CONVENTIONS = """\
 * **Ties** split the derivative equally, as JAX does: `np.maximum`, `np.minimum`, `np.fmax`,
   `np.fmin` and `np.clip` give 0.5 to each side of a tie; `np.max`/`np.min`/`np.ptp` and the
   builtins `max`/`min` split the cotangent equally among the tied elements.
-* **Kinks**: d|x|/dx at 0 is 0 (`np.sign(0)`); d(x ** y)/dy at x == 0 is 0.
+* **Kinks**: d|x|/dx at 0 is 0 (`np.sign(0)`); d(x ** y)/dy at x == 0 is 0; d(x ** y)/dx
+  at y == 0 is 0, also at x == 0 (`x ** 0` is the constant 1).
 * **Zeros**: `np.prod` and `np.cumprod` have exact first derivatives when the input has
   zeros; their second derivatives assume no zeros.
 * **float32**: rules keep the dtype: float32 inputs get float32 derivatives in both modes
@@ -73,6 +74,7 @@ class _Recorder:
         fake.nondifferentiable = self._all
         fake.returns_sequence = self._ignore
         fake.describe = self._ignore
+        fake.defliteral = fake.defvector = self._ignore   # templates onto existing rules
         return fake
 
 
@@ -143,10 +145,13 @@ def display_name(fn):
     """How users spell `fn`: ``np.sin``, ``math.log``, ``operator.add``, ``abs``, ``ndarray.sum``,
     with NumPy's other names for the same object in parentheses (``np.absolute (np.abs)``)."""
     name = getattr(fn, "__name__", None)
-    if getattr(fn, "__objclass__", None) is None and name:
+    if getattr(fn, "__objclass__", None) is None:
         for module_name, prefix in _PREFIXES:
             module = sys.modules.get(module_name)
-            if module is not None and getattr(module, name, None) is fn:
+            if module is not None and name is None:   # an object such as np.r_
+                name = next((n for n, v in vars(module).items()
+                             if v is fn and not n.startswith("_")), None)
+            if module is not None and name and getattr(module, name, None) is fn:
                 spelled = f"{prefix}.{name}" if prefix else name
                 if prefix:
                     others = sorted(n for n, v in vars(module).items()

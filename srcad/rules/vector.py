@@ -1,12 +1,14 @@
 """Vector-mode templates: rules whose ordinary templates would misread a leading axis of
-directions (reductions over axes, reshapes, transposes, matrix products). Every other rule
-works in vector mode as it is (elementwise ones) or once per direction (see batching.py).
+directions (reductions over axes, reshapes, transposes, matrix products), or would run once
+per direction (cross products). Every other rule works in vector mode as it is (elementwise
+ones) or once per direction (see batching.py).
 """
 import numpy as np
 
 from .. import runtime
 from ..runtime import (batch_align, matmul_jvp_x_batch, matmul_jvp_y_batch, reduce_batch,  # noqa: F401
                        reshape_batch, transpose_batch)
+from .linalg_helpers import cross_jvp_batch, cross_vjp_batch  # noqa: F401
 from .registry import defvector
 
 for _reduction in (np.sum, np.mean):
@@ -24,3 +26,8 @@ defvector(np.matmul, jvps={"x": "matmul_jvp_x_batch(x_dot, x, y)", "y": "matmul_
 defvector(runtime.matmul_any, jvps={
     "x": "matmul_jvp_x_batch(x_dot, x, y) if np.ndim(x) and np.ndim(y) else batch_align(x_dot, x, ans) * y",
     "y": "matmul_jvp_y_batch(x, y_dot, y) if np.ndim(x) and np.ndim(y) else x * batch_align(y_dot, y, ans)"})
+CROSS_AXES = "axisa=axisa, axisb=axisb, axisc=axisc, axis=axis"
+defvector(np.cross, vjps={"a": f"cross_vjp_batch(g, a, b, 'a', {CROSS_AXES})",
+                          "b": f"cross_vjp_batch(g, a, b, 'b', {CROSS_AXES})"},
+          jvps={"a": f"cross_jvp_batch(a_dot, a, b, 'a', {CROSS_AXES})",
+                "b": f"cross_jvp_batch(b_dot, a, b, 'b', {CROSS_AXES})"})

@@ -164,6 +164,14 @@ def power_log(x, like):
     return eh.power_log(x, like)
 
 
+def scaled_power(c, x, e):
+    return eh.scaled_power(c, x, e)
+
+
+def scaled_float_power(c, x, e):
+    return eh.scaled_power(c, x, e, np.float_power)
+
+
 def match_real(x, value):
     return eh.match_real(x, value)
 
@@ -192,6 +200,13 @@ CASES += [
     RuleCase((eh.power_log,), power_log, (uniform((3, 4), 0.3, 2.0, seed=30), uniform((3, 4), seed=31)),
              name="array"),
     RuleCase((eh.power_log,), power_log, (1.7, 0.5), name="float"),
+    RuleCase((eh.scaled_power,), scaled_power,
+             (uniform((3, 4), seed=34), uniform((3, 4), 0.3, 2.0, seed=35), uniform((4,), seed=36)),
+             wrt=(0, 1, 2), name="array"),
+    RuleCase((eh.scaled_power,), scaled_power, (0.7, 1.3, -0.4), wrt=(0, 1, 2), name="float"),
+    RuleCase((eh.scaled_power,), scaled_float_power,
+             (uniform((3,), seed=37), uniform((3,), 0.3, 2.0, seed=38), 1.5), wrt=(0, 1, 2),
+             name="float_power"),
     RuleCase((eh.match_real,), match_real, (uniform((3,), seed=32), uniform((3,), seed=33)), wrt=(1,)),
     RuleCase((eh.scalar_polygamma,), polygamma, (1.3,), name="positive"),
     RuleCase((eh.scalar_polygamma,), polygamma, (-0.35,), name="negative"),

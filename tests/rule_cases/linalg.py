@@ -622,12 +622,57 @@ CASES += [
 
 
 # ---------------------------------------------------------------------------------------
+# np.cross: 3- and 2-vectors (NumPy 2 deprecates 2-vectors: the warning is the user's, not
+# srcad's), stacks with broadcasting, the axis arguments
+# ---------------------------------------------------------------------------------------
+
+def cross_fn(a, b):
+    return np.cross(a, b)
+
+
+def cross_axes(a, b):
+    return np.cross(a, b, axisa=0, axisb=1, axisc=0)
+
+
+def cross_axis(a, b):
+    return np.cross(a, b, axis=0)
+
+
+def cross_linalg(a, b):
+    return np.linalg.cross(a, b)
+
+
+CASES += [
+    RuleCase((np.cross,), cross_fn, (uniform(V3, seed=160), uniform(V3, seed=161)), wrt=(0, 1),
+             name="3", extra={"float32": True}),
+    RuleCase((np.cross,), cross_fn, (uniform((4, 3), seed=162), uniform(V3, seed=163)),
+             wrt=(0, 1), name="stack-3"),
+    RuleCase((np.cross,), cross_fn, (uniform((2, 1, 3), seed=164), uniform((5, 3), seed=165)),
+             wrt=(0, 1), name="broadcast"),
+    RuleCase((np.cross,), cross_fn, (uniform((2,), seed=166), uniform((4, 2), seed=167)),
+             wrt=(0, 1), name="2-2"),
+    RuleCase((np.cross,), cross_fn, (uniform((4, 2), seed=168), uniform(V3, seed=169)),
+             wrt=(0, 1), name="2-3"),
+    RuleCase((np.cross,), cross_fn, (uniform(V3, seed=170), uniform((2,), seed=171)),
+             wrt=(0, 1), name="3-2"),
+    RuleCase((np.cross,), cross_axes, (uniform((3, 4), seed=172), uniform((4, 3), seed=173)),
+             wrt=(0, 1), name="3"),
+    RuleCase((np.cross,), cross_axes, (uniform((2, 4), seed=174), uniform((4, 3), seed=175)),
+             wrt=(0, 1), name="2-3"),
+    RuleCase((np.cross,), cross_axis, (uniform((3, 4), seed=176), uniform((3, 1), seed=177)),
+             wrt=(0, 1)),
+    RuleCase((np.linalg.cross,), cross_linalg, (uniform((4, 3), seed=178), uniform(V3, seed=179)),
+             wrt=(0, 1)),
+]
+
+
+# ---------------------------------------------------------------------------------------
 # The helpers' own rules (so the code generated for the rules above differentiates again)
 # ---------------------------------------------------------------------------------------
 
 from srcad.rules.linalg_helpers import (  # noqa: E402
-    inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y, norm_axes, norm_derivative,
-    solve_as_column, solve_from_column, tensordot_vjp_x, tensordot_vjp_y,
+    cross_vjp_a, cross_vjp_b, inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y, norm_axes,
+    norm_derivative, solve_as_column, solve_from_column, tensordot_vjp_x, tensordot_vjp_y,
 )
 
 X324 = uniform((3, 2, 4), seed=400)
@@ -658,6 +703,18 @@ def h_kron_vjp_x(g, y):
 
 def h_kron_vjp_y(g, x):
     return kron_vjp_y(g, x, np.ones((2, 2)))
+
+
+def h_cross_vjp_a(g, b):
+    return cross_vjp_a(g, np.ones((1, 3)), b)
+
+
+def h_cross_vjp_b(g, a):
+    return cross_vjp_b(g, a, np.ones(3), axisc=0)
+
+
+def h_cross_vjp_2(g, b):
+    return cross_vjp_a(g, np.ones((3, 2)), b) + cross_vjp_b(g, np.ones((3, 2)), b)
 
 
 def h_solve_as_column(v):
@@ -702,6 +759,13 @@ CASES += [
     RuleCase((kron_vjp_x,), h_kron_vjp_x, (uniform((4, 6), seed=414), uniform((2, 2), seed=415)),
              wrt=(0, 1)),
     RuleCase((kron_vjp_y,), h_kron_vjp_y, (uniform((4, 6), seed=416), A23), wrt=(0, 1)),
+    RuleCase((cross_vjp_a,), h_cross_vjp_a, (uniform((4, 3), seed=427), uniform((4, 3), seed=428)),
+             wrt=(0, 1)),
+    RuleCase((cross_vjp_b,), h_cross_vjp_b, (uniform((3, 4), seed=429), uniform((4, 3), seed=430)),
+             wrt=(0, 1)),
+    RuleCase((cross_vjp_a, cross_vjp_b), h_cross_vjp_2, (uniform((3,), seed=431),
+                                                          uniform((3, 2), seed=432)), wrt=(0, 1),
+             name="2-vectors"),
     RuleCase((solve_as_column,), h_solve_as_column, (uniform((2, 3), seed=417),)),
     RuleCase((solve_from_column,), h_solve_from_column, (uniform((2, 3, 1), seed=418),)),
     RuleCase((norm_derivative,), h_norm_derivative, (uniform((4,), seed=419), 1.7), wrt=(0, 1)),

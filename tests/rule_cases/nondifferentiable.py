@@ -1,6 +1,6 @@
 """Rule cases for callables declared non-differentiable in srcad/rules/elementwise.py,
-reductions.py and pymath.py: rounding, heaviside, floor division, boolean reductions and
-their Python-scalar counterparts.
+reductions.py and pymath.py: rounding, floor division, boolean reductions, bool and
+isinstance, their Python-scalar counterparts, and heaviside (zero in its first argument).
 
 A case with differentiable=False checks that the value passes through unchanged and that
 both modes give a derivative of exactly zero. The differentiable cases below use a rounded
@@ -118,6 +118,14 @@ def m_isfinite(x):
     return math.isfinite(x)
 
 
+def b_bool(x):
+    return bool(x)
+
+
+def b_isinstance(x):
+    return isinstance(x, float)
+
+
 ARRAY_UNARY = [
     (np.floor, np_floor), (np.ceil, np_ceil), (np.round, np_round), (np.around, np_around),
     (np.rint, np_rint), (np.trunc, np_trunc), (np.fix, np_fix), (np.heaviside, np_heaviside),
@@ -127,7 +135,7 @@ ARRAY_UNARY = [
 SCALAR_UNARY = [
     (math.floor, m_floor), (math.ceil, m_ceil), (math.trunc, m_trunc), (round, b_round),
     (round, b_round_digits), (int, b_int), (math.isnan, m_isnan), (math.isinf, m_isinf),
-    (math.isfinite, m_isfinite),
+    (math.isfinite, m_isfinite), (bool, b_bool), (isinstance, b_isinstance),
 ]
 
 CASES = []
@@ -145,6 +153,12 @@ for _fn, _f in [(np.heaviside, np_heaviside_both), (np.floor_divide, np_floor_di
                  wrt=(0, 1), name="broadcast", differentiable=False),
         RuleCase((_fn,), _f, (-2.3, 0.7), wrt=(0, 1), name="floats", differentiable=False),
     ]
+
+
+# heaviside(x1, x2) is x2 where x1 == 0: differentiable in x2 (one there, zero elsewhere).
+
+def heaviside_at_zero(x2):
+    return np.heaviside(np.array([[0.0, 1.5], [-2.0, 0.0]]), x2) * x2
 
 
 # Rounded values used as constants in differentiable expressions.
@@ -166,6 +180,8 @@ def math_floor_times_x(x):
 
 
 CASES += [
+    RuleCase((np.heaviside,), heaviside_at_zero, (uniform((2, 2), seed=8),), name="x2"),
+    RuleCase((np.heaviside,), heaviside_at_zero, (uniform((2,), seed=9),), name="x2-broadcast"),
     RuleCase((np.floor, np.ceil), floor_times_x, (uniform((3, 4), -3.0, 3.0, seed=4),)),
     RuleCase((np.trunc, np.rint), fractional_part, (uniform((3, 4), -3.0, 3.0, seed=5),)),
     RuleCase((operator.floordiv,), floordiv_offset,

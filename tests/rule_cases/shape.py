@@ -326,6 +326,61 @@ CASES += [
 ]
 
 
+def r_pair(a, b):
+    return np.r_[a, b]
+
+
+def r_vector_and_number(x):
+    return np.r_[x, 0.0, 2.0 * x[:2]] ** 2
+
+
+def r_numbers(s, t):
+    return np.r_[s, t * s, 1.5]
+
+
+def r_one_item(x):
+    return np.r_[x] * 3.0
+
+
+def r_with_range(x):
+    return np.r_[x, 0:3] * np.r_[1:4, x]
+
+
+def r_with_linspace(x):
+    return np.r_[0:1:4j, x] ** 2
+
+
+def c_pair(a, b):
+    return np.c_[a, b]
+
+
+def c_with_number(x):
+    return np.c_[x, 2.0 * x] * np.c_[x[:1], 0.5]
+
+
+CASES += [
+    RuleCase((np.r_,), r_pair, (uniform(VEC, seed=60), uniform((3,), seed=61)), wrt=(0, 1),
+             name="vectors", extra=F32),
+    RuleCase((np.r_,), r_pair, (uniform(MAT, seed=62), uniform((1, 4), seed=63)), wrt=(0, 1),
+             name="matrices"),
+    RuleCase((np.r_,), r_pair, (uniform((), seed=64), uniform(VEC, seed=65)), wrt=(0, 1),
+             name="0d"),
+    RuleCase((np.r_,), r_vector_and_number, (uniform(VEC, seed=66),), extra=F32),
+    RuleCase((np.r_,), r_numbers, (uniform("float", seed=67), uniform("float", seed=68)),
+             wrt=(0, 1)),
+    RuleCase((np.r_,), r_one_item, (uniform(MAT, seed=69),)),
+    RuleCase((np.r_,), r_with_range, (uniform((2,), seed=70),)),
+    RuleCase((np.r_,), r_with_linspace, (uniform(VEC, seed=71),)),
+    RuleCase((np.c_,), c_pair, (uniform(VEC, seed=72), uniform(VEC, seed=73)), wrt=(0, 1),
+             name="vectors", extra=F32),
+    RuleCase((np.c_,), c_pair, (uniform(MAT, seed=74), uniform((3,), seed=75)), wrt=(0, 1),
+             name="matrix_vector"),
+    RuleCase((np.c_,), c_pair, (uniform((2, 3, 2), seed=76), uniform((2, 3, 1), seed=77)),
+             wrt=(0, 1), name="3d"),
+    RuleCase((np.c_,), c_with_number, (uniform((1,), seed=78),)),
+]
+
+
 # ---------------------------------------------------------------------------------------
 # Repeating, flipping, rolling, padding
 # ---------------------------------------------------------------------------------------
@@ -727,6 +782,25 @@ def linspace_start_only(a):
     return np.linspace(a, 1.0, 6) ** 2
 
 
+def arange_start(x):
+    return np.arange(x, x + 3.0) ** 2
+
+
+def arange_start_step(start, step):
+    return np.arange(start, 2.0, step) ** 2
+
+
+def arange_stop_only(stop):
+    return np.arange(stop) * stop
+
+
+CASES += [
+    RuleCase((np.arange,), arange_start, (0.3,)),
+    RuleCase((np.arange,), arange_start, (uniform((), seed=205),), name="0d", extra=F32),
+    RuleCase((np.arange,), arange_start_step, (0.25, 0.4), wrt=(0, 1)),
+    RuleCase((np.arange,), arange_stop_only, (4.5,)),
+]
+
 CASES += [
     RuleCase((np.copy,), copy_fn, (uniform(MAT, seed=120),)),
     RuleCase((np.copy,), copy_order, (uniform(MAT, seed=120),), name="order"),
@@ -841,10 +915,14 @@ def nd_value_tests(x):
 def nd_random(x):
     np.random.seed(0)
     n = np.shape(x)[0]
-    return (np.random.normal(size=n) + np.random.rand(n) + np.random.randn(n)
-            + np.random.uniform(x, 3.0) + np.random.standard_normal(n) + np.random.random(n)
-            + np.random.random_sample(n) + np.random.randint(0, 3, size=n)
-            + np.random.choice(x) + np.random.permutation(x))
+    return (np.random.rand(n) + np.random.randn(n) + np.random.standard_normal(n)
+            + np.random.random(n) + np.random.random_sample(n) + np.random.randint(0, 3, size=n)
+            + x * 0.0)
+
+
+def nd_index_expressions(x):
+    k = x.astype(int)[0]        # an index that varies with x (an integer: derivative zero)
+    return x[np.s_[k]] * x + x[np.index_exp[k][0]] + x[np.s_[np.argmax(x):]][0]
 
 
 def nd_sign(x):
@@ -863,7 +941,7 @@ CASES += [
     RuleCase((np.count_nonzero,), nd_count_nonzero, (uniform(MAT, seed=157),), differentiable=False),
     RuleCase((np.searchsorted,), nd_searchsorted, (uniform(VEC, seed=158),), differentiable=False),
     RuleCase((np.digitize,), nd_digitize, (uniform(VEC, seed=159),), differentiable=False),
-    RuleCase((np.zeros, np.ones, np.arange, np.eye, np.identity, np.tri, np.zeros_like,
+    RuleCase((np.zeros, np.ones, np.eye, np.identity, np.tri, np.zeros_like,
               np.ones_like, np.empty, np.empty_like), nd_constructors, (uniform((3,), seed=160),),
              differentiable=False),
     RuleCase((np.triu_indices, np.tril_indices, np.diag_indices, np.ravel_multi_index,
@@ -873,10 +951,10 @@ CASES += [
               np.ndarray.size), nd_shape_queries, (uniform(MAT, seed=162),), differentiable=False),
     RuleCase((np.isnan, np.isinf, np.isfinite, np.isclose, np.allclose, np.array_equal),
              nd_value_tests, (uniform(MAT, seed=163),), differentiable=False),
-    RuleCase((np.random.normal, np.random.rand, np.random.randn, np.random.uniform,
-              np.random.standard_normal, np.random.random, np.random.random_sample,
-              np.random.randint, np.random.choice, np.random.permutation),
+    RuleCase((np.random.rand, np.random.randn, np.random.standard_normal, np.random.random,
+              np.random.random_sample, np.random.randint),
              nd_random, (uniform((3,), seed=164),), differentiable=False),
+    RuleCase((np.s_, np.index_exp), nd_index_expressions, (uniform((3,), 0.2, 0.9, seed=166),)),
     RuleCase((np.sign,), nd_sign, (uniform(MAT, seed=165),), differentiable=False),
 ]
 
@@ -887,7 +965,8 @@ CASES += [
 # ---------------------------------------------------------------------------------------
 
 from srcad.rules.shape_helpers import (  # noqa: E402
-    array_jvp, array_vjp, astype_jvp, astype_vjp, concatenate_vjp, diag_vjp, diagonal_vjp,
+    arange_slope, array_jvp, array_vjp, astype_jvp, astype_vjp, concatenate_vjp,
+    concatenator_jvp, concatenator_vjp, diag_vjp, diagonal_vjp,
     expand_to_shape, item_of, item_vjp, linspace_weights, pad_constant_jvp, pad_constant_vjp,
     pad_vjp, repeat_vjp, restack, sort_jvp, sort_vjp, stack_vjp, stacked_vjp, sum_to_shape,
     take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp,
@@ -1021,6 +1100,24 @@ def h_linspace_weights(x):
     return linspace_weights(x, 3, True, 0, 1)
 
 
+def h_arange_slope(x):
+    return arange_slope(x, "step") + arange_slope(x, "start", 4.0)
+
+
+R_ITEMS = (np.ones(2), 0.5, slice(0, 3), np.ones(1))      # np.r_[...] has 7 elements
+C_ITEMS = (np.ones(2), X23, 0.5 * np.ones((2, 1)))        # np.c_[...] is 2 x 5
+
+
+def h_concatenator_vjp(g, h):
+    return concatenator_vjp(g, R_ITEMS, 3, "r_") * concatenator_vjp(g, R_ITEMS, 1, "r_") \
+        + np.sum(concatenator_vjp(h, C_ITEMS, 1, "c_") ** 2)
+
+
+def h_concatenator_jvp(t, s):
+    return concatenator_jvp(t, R_ITEMS, 0, np.ones(7), "r_") ** 2 \
+        + np.sum(concatenator_jvp(s, C_ITEMS, 0, np.ones((2, 5)), "c_") ** 2)
+
+
 CASES += [
     RuleCase((sum_to_shape,), h_sum_to_shape, (uniform((2, 3, 4), seed=310),)),
     RuleCase((expand_to_shape,), h_expand_to_shape, (uniform((3, 1), seed=311),)),
@@ -1054,4 +1151,9 @@ CASES += [
     RuleCase((item_of,), h_item_of, (uniform((2, 3), seed=338),)),
     RuleCase((linspace_weights,), h_linspace_weights, (uniform((3,), seed=339),),
              differentiable=False),
+    RuleCase((arange_slope,), h_arange_slope, (uniform((3,), seed=340),), differentiable=False),
+    RuleCase((concatenator_vjp,), h_concatenator_vjp,
+             (uniform((7,), seed=341), uniform((2, 5), seed=343)), wrt=(0, 1)),
+    RuleCase((concatenator_jvp,), h_concatenator_jvp,
+             (uniform((2,), seed=342), uniform((2,), seed=344)), wrt=(0, 1)),
 ]
