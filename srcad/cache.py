@@ -165,6 +165,7 @@ def helpers():
         _HELPERS["names"] = {**all_free_names(), **RUNTIME_NAMES,
                              f"{loader.HIDDEN_PREFIX}rederive": runtime.rederive,
                              f"{loader.HIDDEN_PREFIX}check_input": runtime.check_input,
+                             f"{loader.HIDDEN_PREFIX}ndarray": numpy.ndarray,
                              f"{loader.HIDDEN_PREFIX}SizeOneOutput": runtime.SizeOneOutput,
                              f"{loader.HIDDEN_PREFIX}grad_of_size_one": runtime.grad_of_size_one,
                              f"{loader.HIDDEN_PREFIX}note_error": loader.note_error}

@@ -93,8 +93,9 @@ def _add_plumbing(node, guards, checks, size_one, function_name):
     hidden = []
     for position in checks:
         parameter = node.args.args[position].arg
-        hidden.append(ast.parse(
-            f"if type({parameter}) is not float: "
+        hidden.append(ast.parse(   # floats and float arrays pass without a call
+            f"if type({parameter}) is not float and (type({parameter}) is not {HIDDEN_PREFIX}ndarray "
+            f"or {parameter}.dtype.kind != 'f'): "
             f"{HIDDEN_PREFIX}check_input({parameter}, {position}, {parameter!r}, {function_name!r})").body[0])
     call = ", ".join([node.name] + [a.arg for a in node.args.args]
                      + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs])
