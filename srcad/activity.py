@@ -7,12 +7,31 @@ statements get derivative code.
 from dataclasses import dataclass
 
 import gast
+import numpy as np
 
 from .errors import UnsupportedSyntax
 from .ir import walk
 from .rules import lookup
 
 HARMLESS_EFFECTS = (print,)
+# NumPy functions that write into an argument and return None: what to write instead
+IN_PLACE_WRITES = {
+    np.put: "the item assignment `a[ind] = v` (for a 1-d `a`; reshape first otherwise)",
+    np.put_along_axis: "the item assignment `a[i, ind] = v` with index arrays, or build the "
+                       "result with np.where",
+    np.copyto: "`dst = src`, or `dst = np.where(where, src, dst)`",
+    np.place: "the item assignment `a[mask] = v`",
+    np.putmask: "`a = np.where(mask, v, a)`",
+    np.fill_diagonal: "the item assignment `a[i, i] = v` with `i = np.arange(n)`",
+}
+
+
+def _hashable(callee):
+    try:
+        hash(callee)
+        return callee
+    except TypeError:
+        return None
 
 
 @dataclass
@@ -75,9 +94,16 @@ def analyze(fn, wrt_names):
                 f"`{stmt.origin.text}` would give it no derivative; write `a if condition else b`.")
         if stmt.kind == "effect" and stmt.callee not in HARMLESS_EFFECTS \
                 and any(n in varied for n in _operands(stmt)):
+            where = f"{stmt.origin.filename}:{stmt.origin.line}"
+            instead = IN_PLACE_WRITES.get(_hashable(stmt.callee))
+            if instead:
+                raise UnsupportedSyntax(
+                    f"`{stmt.origin.text}`, which writes into an array in place, on a "
+                    "differentiated value", where,
+                    f"srcad differentiates item assignment, not writes inside a call: write "
+                    f"{instead} instead.")
             raise UnsupportedSyntax(
-                "a call whose result is discarded, on a differentiated value",
-                f"{stmt.origin.filename}:{stmt.origin.line}",
+                "a call whose result is discarded, on a differentiated value", where,
                 f"`{stmt.origin.text}` may change its arguments in place, which srcad cannot "
                 "see; assign the result to a variable instead.")
     useful = {o.id for o in fn.outputs if isinstance(o, gast.Name)}

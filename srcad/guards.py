@@ -88,7 +88,13 @@ class Resolutions:
 
     def record(self, path, obj, chain):
         """`chain`: the objects along the path, root first."""
-        if not (callable(obj) or isinstance(obj, types.ModuleType)) or path in self.objects:
+        if inspect.ismethod(obj) and len(path) > 1 and chain[-2] is obj.__self__:
+            # each access makes a new bound method (``norm.logpdf is norm.logpdf`` is False):
+            # what stays the same is the object it is bound to (``norm``)
+            path, obj, chain = path[:-1], chain[-2], chain[:-1]
+        elif not (callable(obj) or isinstance(obj, types.ModuleType)):
+            return
+        if path in self.objects:
             return
         if len(path) > 1 and all(_is_library(o) for o in chain[:-1]):
             # np.sin: what it is follows from what np is and the library's version

@@ -26,7 +26,7 @@ from srcad.testing import check_grads
 
 MODES = ("forward", "reverse")
 CASE_MODULES = ("elementwise", "reductions", "scalars", "nondifferentiable", "helpers", "shape",
-                "linalg")
+                "linalg", "arrays", "stats")
 
 def _load_case_modules():
     modules, missing = {}, []

@@ -16,8 +16,11 @@ import operator
 
 import numpy as np
 
-from .elementwise_helpers import (clip_weight, fmax_weight, match_real, maximum_weight, power_log,
-                                  scaled_power)
+from .elementwise_helpers import (  # noqa: F401  (the templates below name them)
+    clip_weight, fmax_weight, interp_end, interp_inside, interp_knots, interp_knots_vjp,
+    interp_outside, match_real, maximum_weight,
+    poly_derivative, poly_derivative_vjp, polyval_vjp_p, power_log, scaled_power,
+)
 from .registry import (ZERO, alias, defjvp, defliteral, defvjp, describe, elementwise,
                        nondifferentiable)
 
@@ -217,11 +220,52 @@ defvjp(np.heaviside, "x1, x2", ZERO, "unbroadcast(g * (x1 == 0), x2)")
 defjvp(np.heaviside, "x1, x2", ZERO, "broadcast_as(x2_dot * (x1 == 0), ans)")
 describe(np.heaviside, "derivative zero in x1; in x2 one where x1 == 0")
 
+# -- NaN and infinity replaced: derivative 1 where x is finite, 0 where it was replaced ----------
+NAN_TO_NUM = "x, copy=True, nan=0.0, posinf=None, neginf=None"
+defvjp(np.nan_to_num, NAN_TO_NUM, "g * np.isfinite(x)", None,
+       "unbroadcast(g * np.isnan(x), nan)", "unbroadcast(g * np.isposinf(x), posinf)",
+       "unbroadcast(g * np.isneginf(x), neginf)")
+defjvp(np.nan_to_num, NAN_TO_NUM, "x_dot * np.isfinite(x)", None, "nan_dot * np.isnan(x)",
+       "posinf_dot * np.isposinf(x)", "neginf_dot * np.isneginf(x)")
+describe(np.nan_to_num, "derivative 1 where x is finite, 0 where it is replaced; the "
+                        "replacement values are differentiable too")
+
+# -- piecewise linear interpolation and polynomials -------------------------------------------
+# On the segment [a, b] = [xp[i], xp[i + 1]] around a point x, np.interp(x, xp, fp) is
+# fa + (fb - fa) t with fa, fb = fp[i], fp[i + 1] and t = (x - a) / (b - a); outside the
+# points it is left / right (fp[0] / fp[-1] when those are None).
+INTERP = "x, xp, fp, left=None, right=None, period=None"
+_A, _B = "interp_knots(xp, x, xp, 0)", "interp_knots(xp, x, xp, 1)"
+_SLOPE = f"(interp_knots(fp, x, xp, 1) - interp_knots(fp, x, xp, 0)) / ({_B} - {_A})"
+_T = f"(x - {_A}) / ({_B} - {_A})"
+_INSIDE = "interp_inside(x, xp, period)"
+_LOW = f"({_INSIDE} * (1 - {_T}) + interp_end(x, xp, left, 'left'))"     # the weight of fa
+_HIGH = f"({_INSIDE} * {_T} + interp_end(x, xp, right, 'right'))"       # the weight of fb
+defvjp(np.interp, INTERP, f"g * {_INSIDE} * {_SLOPE}",
+       f"interp_knots_vjp(g * {_INSIDE} * {_SLOPE} * ({_T} - 1), xp, x, xp, 0) "
+       f"- interp_knots_vjp(g * {_INSIDE} * {_SLOPE} * {_T}, xp, x, xp, 1)",
+       f"interp_knots_vjp(g * {_LOW}, fp, x, xp, 0) + interp_knots_vjp(g * {_HIGH}, fp, x, xp, 1)",
+       "np.sum(g * interp_outside(x, xp, 'left', period))",
+       "np.sum(g * interp_outside(x, xp, 'right', period))")
+defjvp(np.interp, INTERP, f"x_dot * {_INSIDE} * {_SLOPE}",
+       f"{_INSIDE} * {_SLOPE} * (({_T} - 1) * interp_knots(xp_dot, x, xp, 0) "
+       f"- {_T} * interp_knots(xp_dot, x, xp, 1))",
+       f"interp_knots(fp_dot, x, xp, 0) * {_LOW} + interp_knots(fp_dot, x, xp, 1) * {_HIGH}",
+       "left_dot * interp_outside(x, xp, 'left', period)",
+       "right_dot * interp_outside(x, xp, 'right', period)")
+describe(np.interp, "x, xp, fp, left and right; at a knot the slope on its right; 0 outside "
+                    "the points; two or more points, not with period")
+
+defvjp(np.polyval, "p, x", "polyval_vjp_p(g, p, x)",
+       "unbroadcast(g * np.polyval(poly_derivative(p), x), x)")
+defjvp(np.polyval, "p, x", "np.polyval(p_dot, x)", "x_dot * np.polyval(poly_derivative(p), x)")
+describe(np.polyval, "p a 1-d array of coefficients (highest power first) and x")
+
 # -- piecewise constant: derivative zero -------------------------------------------------------
 nondifferentiable(
     np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix,
     np.ndarray.round, np.floor_divide, operator.floordiv,
-    np.isnan, np.isinf, np.isfinite, np.signbit,
+    np.isnan, np.isinf, np.isfinite, np.isposinf, np.isneginf, np.signbit,
 )
 
 # Helpers of the templates above: masks and tie weights, piecewise constant.
@@ -246,3 +290,29 @@ describe(scaled_power, "srcad helper: c * x ** e, 0 where c == 0, for d(x ** y)/
 defvjp(match_real, "x, value", ZERO, "g")
 defjvp(match_real, "x, value", ZERO, "match_real(x, value_dot)")
 describe(match_real, "srcad helper: a cotangent's real part for a real x")
+
+# np.interp's helpers: interp_knots is linear in its first argument (a gather) and, with its
+# adjoint, piecewise constant in x and xp; the masks are piecewise constant.
+KNOTS = "v, x, xp, side"
+defvjp(interp_knots, KNOTS, "interp_knots_vjp(g, v, x, xp, side)", ZERO, ZERO)
+defjvp(interp_knots, KNOTS, "interp_knots(v_dot, x, xp, side)", ZERO, ZERO)
+describe(interp_knots, "srcad helper: values at the knots around each point of np.interp")
+KNOTS_VJP = "cot, v, x, xp, side"
+defvjp(interp_knots_vjp, KNOTS_VJP, "interp_knots(g, x, xp, side)", ZERO, ZERO, ZERO)
+defjvp(interp_knots_vjp, KNOTS_VJP, "interp_knots_vjp(cot_dot, v, x, xp, side)", ZERO, ZERO,
+       ZERO)
+nondifferentiable(interp_inside, interp_outside, interp_end)
+describe(interp_inside, "srcad helper: where np.interp interpolates")
+describe(interp_outside, "srcad helper: where np.interp returns left / right")
+describe(interp_end, "srcad helper: where np.interp repeats fp[0] / fp[-1]")
+
+# np.polyval's helpers, linear in their first argument: the derivative's coefficients, their
+# adjoint, and the cotangent of the coefficients (a polynomial in x again).
+defvjp(poly_derivative, "p", "poly_derivative_vjp(g, p)")
+defjvp(poly_derivative, "p", "poly_derivative(p_dot)")
+defvjp(poly_derivative_vjp, "cot, p", "poly_derivative(g)", ZERO)
+defjvp(poly_derivative_vjp, "cot, p", "poly_derivative_vjp(cot_dot, p)", ZERO)
+defvjp(polyval_vjp_p, "cot, p, x", "np.polyval(g, x)", ZERO,
+       "cot * np.polyval(poly_derivative(g), x)")
+defjvp(polyval_vjp_p, "cot, p, x", "polyval_vjp_p(cot_dot, p, x)", ZERO,
+       "poly_derivative_vjp(polyval_vjp_p(cot * x_dot, poly_derivative(p), x), p)")

@@ -164,3 +164,86 @@ def scalar_polygamma(n, x):
             series += b * math.factorial(2 * k + n - 1) / (math.factorial(2 * k) * x ** (2 * k + n))
         series *= -sign                      # (-1) ** (n + 1)
     return series + shift
+
+
+# -- np.interp: per point, a line between the two knots of its segment ----------------------
+
+def _interp_segment(x, xp):
+    """The index i of the segment ``[xp[i], xp[i + 1]]`` np.interp interpolates on for each
+    point of x (at a knot the segment to its right, at ``xp[-1]`` the last one)."""
+    xp = np.asarray(xp)
+    if len(xp) < 2:
+        raise NotImplementedError("srcad: np.interp has a derivative rule for two or more "
+                                  "points xp")
+    return np.clip(np.searchsorted(xp, x, side="right") - 1, 0, len(xp) - 2)
+
+
+def interp_knots(v, x, xp, side):
+    """`v` (xp, fp or a tangent of one) at the left (`side` 0) or right (1) knot of the
+    segment under each point of x: linear in v; the segment does not change under small
+    changes of x and xp (derivative zero a.e.)."""
+    return np.take(np.asarray(v), _interp_segment(x, xp) + side)
+
+
+def interp_knots_vjp(cot, v, x, xp, side):
+    """The adjoint of `interp_knots` in v: each point's cotangent added at its knot."""
+    out = np.zeros(np.shape(v), dtype=_float_dtype(cot))
+    np.add.at(out, _interp_segment(x, xp) + side, cot)
+    return out
+
+
+def _interp_sides(x, xp, period):
+    if period is not None:
+        raise NotImplementedError("srcad: np.interp has a derivative rule without `period` "
+                                  "only (interpolate x % period on sorted, padded points)")
+    xp = np.asarray(xp)
+    return np.less(x, xp[0]), np.greater(x, xp[-1])
+
+
+def interp_inside(x, xp, period=None):
+    """1 where x is inside ``[xp[0], xp[-1]]`` (where np.interp interpolates), else 0."""
+    below, above = _interp_sides(x, xp, period)
+    return np.asarray(~(below | above), _float_dtype(x))[()]
+
+
+def interp_outside(x, xp, side, period=None):
+    """1 where x is left of xp (`side` "left") or right of it ("right"), else 0: the
+    derivative of ``np.interp(x, xp, fp, left, right)`` w.r.t. `left` / `right`."""
+    below, above = _interp_sides(x, xp, period)
+    return np.asarray(below if side == "left" else above, _float_dtype(x))[()]
+
+
+def interp_end(x, xp, bound, side):
+    """1 where x is outside xp on `side` and its `bound` (np.interp's left / right) is None,
+    so that np.interp repeats the end value fp[0] / fp[-1] there; else 0."""
+    if bound is not None:
+        return np.zeros(np.shape(x), _float_dtype(x))[()]
+    return interp_outside(x, xp, side)
+
+
+# -- np.polyval: coefficients highest power first --------------------------------------------
+
+def poly_derivative(p):
+    """The coefficients of the derivative of the polynomial `p` (np.polyder for a 1-d `p`,
+    one coefficient fewer, also for a constant)."""
+    p = np.asarray(p)
+    n = p.shape[0]
+    return p[:-1] * np.arange(n - 1, 0, -1, dtype=_float_dtype(p))
+
+
+def poly_derivative_vjp(cot, p):
+    """The adjoint of `poly_derivative`: the cotangent of the coefficients `p`."""
+    cot = np.asarray(cot)
+    n = np.shape(p)[0]
+    scaled = cot * np.arange(n - 1, 0, -1, dtype=_float_dtype(cot))
+    return np.concatenate([scaled, np.zeros(1, dtype=scaled.dtype)])
+
+
+def polyval_vjp_p(cot, p, x):
+    """The cotangent of the coefficients in ``np.polyval(p, x)``: sum(cot * x ** k) for the
+    power k of each coefficient (`p` gives only their number)."""
+    n = np.shape(p)[0]
+    x = np.asarray(x)
+    powers = np.expand_dims(x, -1) ** np.arange(n - 1, -1, -1)
+    weighted = np.expand_dims(np.broadcast_to(cot, np.shape(x)), -1) * powers
+    return np.reshape(weighted, (-1, n)).sum(axis=0)

@@ -4,7 +4,8 @@ einsum, vecdot, multi_dot), np.linalg's solvers, determinants and decompositions
 Real inputs. Matrix functions act on the last two axes, so stacks of matrices work. The
 products, inv, solve, det, slogdet and the 2-norm/Frobenius norm have rules whose pieces all
 have rules again, so their generated code can be differentiated a second time (Hessians);
-the decompositions (cholesky, eigh, qr, svd, pinv, lstsq, matrix_power) are first order.
+the decompositions (cholesky, eig, eigh, qr, svd, pinv, lstsq, matrix_power) are first
+order.
 
 The symmetric-input functions (cholesky, eigh, eigvalsh) read one triangle of their input,
 as NumPy does, and their derivatives say so: a change of the unread triangle changes nothing.
@@ -15,8 +16,8 @@ import numpy as np
 
 from .registry import ZERO, alias, defjvp, defvjp, describe, nondifferentiable, returns_sequence
 from .linalg_helpers import (  # noqa: F401  (the templates below name them)
-    cholesky_jvp, cholesky_vjp, cross_vjp_a, cross_vjp_b, eigh_jvp, eigh_vjp, eigvalsh_jvp,
-    eigvalsh_vjp, einsum_jvp, einsum_vjp, inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y,
+    cholesky_jvp, cholesky_vjp, cross_vjp_a, cross_vjp_b, eig_jvp, eig_vjp, eigh_jvp, eigh_vjp,
+    eigvals_jvp, eigvals_vjp, eigvalsh_jvp, eigvalsh_vjp, einsum_jvp, einsum_vjp, inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y,
     lstsq_jvp_a, lstsq_jvp_b, lstsq_vjp_a, lstsq_vjp_b, matrix_power_jvp, matrix_power_vjp,
     multi_dot_jvp, multi_dot_vjp, norm_axes, norm_curvature_n, norm_curvature_x,
     norm_derivative, pinv_jvp, pinv_vjp, qr_jvp, qr_vjp, solve_as_column, solve_from_column,
@@ -136,6 +137,14 @@ describe(np.linalg.eigh, "eigenvalues and eigenvectors, for distinct eigenvalues
 defvjp(np.linalg.eigvalsh, "a, UPLO='L'", "eigvalsh_vjp(g, a, UPLO)")
 defjvp(np.linalg.eigvalsh, "a, UPLO='L'", "eigvalsh_jvp(a_dot, a, UPLO)")
 
+defvjp(np.linalg.eig, "a", "eig_vjp(g, a, ans)")
+defjvp(np.linalg.eig, "a", "eig_jvp(a_dot, ans)")
+describe(np.linalg.eig, "a real matrix with real, distinct eigenvalues (complex ones raise); "
+                        "eigenvectors of unit length, as NumPy returns them")
+defvjp(np.linalg.eigvals, "a", "eigvals_vjp(g, a, ans)")
+defjvp(np.linalg.eigvals, "a", "eigvals_jvp(a_dot, a, ans)")
+describe(np.linalg.eigvals, "a real matrix with real eigenvalues (complex ones raise)")
+
 defvjp(np.linalg.qr, "a, mode='reduced'", "qr_vjp(g, a, ans, mode)")
 defjvp(np.linalg.qr, "a, mode='reduced'", "qr_jvp(a_dot, ans, mode)")
 describe(np.linalg.qr, "mode 'reduced' (or 'complete' for square a), rows >= columns")
@@ -149,8 +158,8 @@ if hasattr(np.linalg, "svdvals"):  # NumPy >= 2.0
     defvjp(np.linalg.svdvals, "x", "svdvals_vjp(g, x)")
     defjvp(np.linalg.svdvals, "x", "svdvals_jvp(x_dot, x)")
 
-returns_sequence(np.linalg.slogdet, np.linalg.eigh, np.linalg.qr, np.linalg.svd,
-                 np.linalg.lstsq)
+returns_sequence(np.linalg.slogdet, np.linalg.eigh, np.linalg.eig, np.linalg.qr,
+                 np.linalg.svd, np.linalg.lstsq)
 
 # -- traces, diagonals, norms --------------------------------------------------------------
 

@@ -8,9 +8,11 @@ pinv, lstsq, matrix_power, norm) have first-order helpers only.
 Matrix functions work on stacks of matrices (the last two axes), as NumPy's do.
 """
 import string
+import sys
 
 import numpy as np
 
+from ..errors import NoDerivativeRule
 from ..runtime import unbroadcast, unbroadcast_batch
 
 
@@ -329,6 +331,77 @@ def eigvalsh_jvp(a_dot, a, uplo="L"):
     """Tangent of ``np.linalg.eigvalsh(a, UPLO)``."""
     _, v = np.linalg.eigh(a, uplo)
     return np.einsum("...ji,...jk,...ki->...i", v, _symmetric_from(a_dot, uplo), v)
+
+
+# -- eig, eigvals: a general real matrix with real eigenvalues ------------------------------
+
+def _where_called():
+    """``file.py:line`` of the user's line whose derivative code is running (the comment
+    above the generated line that called this helper), or a placeholder."""
+    from .. import loader
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename not in loader._GENERATED_FILES:
+        frame = frame.f_back
+    if frame is None:
+        return "np.linalg.eig"
+    lines = loader._GENERATED_FILES[frame.f_code.co_filename]
+    for i in range(frame.f_lineno - 2, -1, -1):
+        line = lines[i].strip()
+        if line.startswith("#") and line.endswith(")") and loader.ORIGIN_MARK in line:
+            return line.rpartition(loader.ORIGIN_MARK)[2].rstrip(")")
+    return frame.f_code.co_filename
+
+
+def _real_eigenvalues(w, name):
+    """Stop where np.linalg.eig(a) returned complex eigenvalues: srcad differentiates it for
+    real eigenvalues only (never the real part of a complex derivative)."""
+    if np.iscomplexobj(w):
+        raise NoDerivativeRule(
+            name, _where_called(),
+            "it returned complex eigenvalues for this matrix (or was given a complex one); srcad "
+            "differentiates it for a real matrix whose eigenvalues are real. For a symmetric "
+            "matrix use np.linalg.eigh")
+
+
+def _eig_derivatives(v, w, m):
+    """(dw, dv) of ``w, v = np.linalg.eig(a)`` from ``m = inv(v) @ da @ v``: dw is the
+    diagonal of m; dv = v (F * m), less each column's part along itself (NumPy's
+    eigenvectors keep unit length)."""
+    p = v @ (_gap_inverse(w) * m)
+    return np.diagonal(m, axis1=-2, axis2=-1).copy(), p - v * np.sum(v * p, axis=-2, keepdims=True)
+
+
+def eig_vjp(g, a, ans):
+    """Cotangent of `a` in ``w, v = np.linalg.eig(a)`` (real, distinct eigenvalues) from the
+    cotangents [gw, gv]: inv(v)^T (diag(gw) + F * (v^T pv)) v^T, where pv is gv less each
+    column's part along its eigenvector."""
+    w, v = ans
+    _real_eigenvalues(w, "np.linalg.eig")
+    gw, gv = g
+    pv = gv - v * np.sum(v * gv, axis=-2, keepdims=True)
+    inner = _diag_embed(gw) + _gap_inverse(w) * (_mT(v) @ pv)
+    return np.linalg.solve(_mT(v), inner @ _mT(v))
+
+
+def eig_jvp(a_dot, ans):
+    """Tangents (dw, dv) of ``np.linalg.eig(a)`` (real, distinct eigenvalues)."""
+    w, v = ans
+    _real_eigenvalues(w, "np.linalg.eig")
+    return _eig_derivatives(v, w, np.linalg.solve(v, a_dot @ v))
+
+
+def eigvals_vjp(g, a, ans):
+    """Cotangent of `a` in ``np.linalg.eigvals(a)`` (real eigenvalues): inv(v)^T diag(g) v^T."""
+    _real_eigenvalues(ans, "np.linalg.eigvals")
+    _, v = np.linalg.eig(a)
+    return np.linalg.solve(_mT(v), _diag_embed(g) @ _mT(v))
+
+
+def eigvals_jvp(a_dot, a, ans):
+    """Tangent of ``np.linalg.eigvals(a)`` (real eigenvalues): the diagonal of inv(v) da v."""
+    _real_eigenvalues(ans, "np.linalg.eigvals")
+    w, v = np.linalg.eig(a)
+    return np.diagonal(np.linalg.solve(v, a_dot @ v), axis1=-2, axis2=-1).copy()
 
 
 # -- cholesky ------------------------------------------------------------------------------

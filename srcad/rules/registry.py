@@ -16,7 +16,9 @@ for vector mode (``defvector``).
 """
 import ast
 import hashlib
+import inspect
 import sys
+import types
 from dataclasses import dataclass, field, replace
 
 import gast
@@ -132,7 +134,14 @@ def _key(fn):
 
 def callable_name(fn):
     """A readable dotted name for a callable (``numpy.sin``, ``ndarray.sum``) or an object
-    (``numpy.r_``)."""
+    (``numpy.r_``). A method bound to a library's public object is named through that
+    object, as users write it: ``scipy.stats.norm.logpdf``, not the method all of SciPy's
+    distributions share (``rv_continuous.logpdf``)."""
+    owner = getattr(fn, "__self__", None)
+    if inspect.ismethod(fn) and not isinstance(owner, (type, types.ModuleType)):
+        holder = global_name(owner)
+        if holder is not None:
+            return f"{holder}.{fn.__name__}"
     module = getattr(fn, "__module__", None) or ""
     qualname = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
     if qualname is None:
@@ -145,9 +154,11 @@ def callable_name(fn):
 
 def global_name(obj):
     """``numpy.r_`` for the object ``np.r_``: a public global that holds `obj` in the package
-    of its type's module, or in that module itself; None if there is none."""
-    module_name = type(obj).__module__ or ""
-    for candidate in dict.fromkeys((module_name.split(".")[0], module_name)):
+    of its type's module, in a package on the way to that module (``scipy.stats.norm``, whose
+    type is defined in ``scipy.stats._continuous_distns``), or in that module itself; None if
+    there is none."""
+    parts = (type(obj).__module__ or "").split(".")
+    for candidate in (".".join(parts[:i]) for i in range(1, len(parts) + 1)):
         module = sys.modules.get(candidate)
         for name, value in (vars(module).items() if module is not None else ()):
             if value is obj and not name.startswith("_"):

@@ -16,8 +16,9 @@ import numpy as np
 
 from .registry import ZERO, alias, defjvp, defvjp, describe, nondifferentiable, returns_sequence
 from .shape_helpers import (  # noqa: F401  (the templates below name them)
-    arange_slope, array_jvp, array_vjp, astype_jvp, astype_vjp, concatenate_vjp,
-    concatenator_jvp, concatenator_vjp, diag_vjp, diagonal_vjp,
+    append_jvp, append_vjp, arange_slope, array_jvp, array_vjp, astype_jvp, astype_vjp,
+    concatenate_vjp, concatenator_jvp, concatenator_vjp, delete_vjp, diag_vjp, diagonal_vjp,
+    diff_jvp, diff_vjp, insert_jvp, insert_vjp,
     expand_to_shape, item_of, item_vjp, linspace_weights, pad_constant_jvp, pad_constant_vjp,
     pad_vjp, repeat_vjp, restack, sort_jvp, sort_vjp, stack_vjp, stacked_vjp, sum_to_shape,
     take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp,
@@ -133,6 +134,31 @@ defjvp(np.pad, PAD, "np.pad(x_dot, pad_width, mode=mode)", None, None,
        "pad_constant_jvp(constant_values_dot, x, pad_width)")
 describe(np.pad, "modes constant, edge, reflect, symmetric, wrap; a scalar constant_values "
                  "is differentiable too")
+
+# -- deleting, inserting, appending, differences -------------------------------------------
+
+linear(np.delete, "arr, obj, axis=None", "delete_vjp(g, arr, obj, axis)",
+       "np.delete(arr_dot, obj, axis=axis)")
+INSERT = "arr, obj, values, axis=None"
+defvjp(np.insert, INSERT, "insert_vjp(g, arr, obj, values, axis, 'arr')", None,
+       "insert_vjp(g, arr, obj, values, axis, 'values')")
+defjvp(np.insert, INSERT, "insert_jvp(arr_dot, arr, obj, values, axis, 'arr')", None,
+       "insert_jvp(values_dot, arr, obj, values, axis, 'values')")
+describe(np.insert, "arr and values (values broadcast as NumPy does; zero into an integer arr)")
+APPEND = "arr, values, axis=None"
+defvjp(np.append, APPEND, "append_vjp(g, arr, values, axis, 'arr')",
+       "append_vjp(g, arr, values, axis, 'values')")
+defjvp(np.append, APPEND, "append_jvp(arr_dot, arr, values, axis, 'arr')",
+       "append_jvp(values_dot, arr, values, axis, 'values')")
+# np.diff's prepend / append default to "not given" (None here: the helpers leave them out).
+DIFF = "a, n=1, axis=-1, prepend=None, append=None"
+defvjp(np.diff, DIFF, "diff_vjp(g, a, n, axis, prepend, append, 'a')", None, None,
+       "diff_vjp(g, a, n, axis, prepend, append, 'prepend')",
+       "diff_vjp(g, a, n, axis, prepend, append, 'append')")
+defjvp(np.diff, DIFF, "diff_jvp(a_dot, a, n, axis, prepend, append, 'a')", None, None,
+       "diff_jvp(prepend_dot, a, n, axis, prepend, append, 'prepend')",
+       "diff_jvp(append_dot, a, n, axis, prepend, append, 'append')")
+describe(np.diff, "a, prepend and append")
 
 # -- diagonals and triangles ---------------------------------------------------------------
 
@@ -275,7 +301,7 @@ defjvp(concatenator_vjp, PIECE, "concatenator_vjp(cot_dot, items, position, kind
 PLACED = "t, items, position, like, kind"
 defvjp(concatenator_jvp, PLACED, "concatenator_vjp(g, items, position, kind)", ZERO, None, ZERO)
 defjvp(concatenator_jvp, PLACED, "concatenator_jvp(t_dot, items, position, like, kind)", ZERO,
-       None, ZERO)
+       ZERO, ZERO)
 
 defvjp(tile_vjp, "cot, x, reps", "np.tile(g, reps)", ZERO)
 defjvp(tile_vjp, "cot, x, reps", "tile_vjp(cot_dot, x, reps)", ZERO)
@@ -286,7 +312,7 @@ defjvp(pad_vjp, "cot, x, pad_width, mode='constant'", "pad_vjp(cot_dot, x, pad_w
 defvjp(pad_constant_vjp, "cot, x, pad_width, c", "pad_constant_jvp(g, x, pad_width)", ZERO, None,
        ZERO)
 defjvp(pad_constant_vjp, "cot, x, pad_width, c", "pad_constant_vjp(cot_dot, x, pad_width, c)",
-       ZERO, None, ZERO)
+       ZERO, ZERO, ZERO)
 defvjp(pad_constant_jvp, "t, x, pad_width", "pad_constant_vjp(g, x, pad_width, t)", ZERO)
 defjvp(pad_constant_jvp, "t, x, pad_width", "pad_constant_jvp(t_dot, x, pad_width)", ZERO)
 
@@ -316,3 +342,35 @@ defvjp(item_of, "t, args", "item_vjp(g, t, args)")
 defjvp(item_of, "t, args", "item_of(t_dot, args)")
 
 nondifferentiable(linspace_weights)
+
+defvjp(delete_vjp, "cot, x, obj, axis=None", "np.delete(g, obj, axis=axis)", ZERO, ZERO)
+defjvp(delete_vjp, "cot, x, obj, axis=None", "delete_vjp(cot_dot, x, obj, axis)", ZERO, ZERO)
+# insert_vjp / insert_jvp, append_vjp / append_jvp, diff_vjp / diff_jvp: adjoint pairs, each
+# linear in its first argument; the other arguments give positions and shapes.
+MOVED = "{0}, arr, obj, values, axis, part"
+defvjp(insert_vjp, MOVED.format("cot"), "insert_jvp(g, arr, obj, values, axis, part)", ZERO,
+       ZERO, ZERO)
+defjvp(insert_vjp, MOVED.format("cot"), "insert_vjp(cot_dot, arr, obj, values, axis, part)",
+       ZERO, ZERO, ZERO)
+defvjp(insert_jvp, MOVED.format("t"), "insert_vjp(g, arr, obj, values, axis, part)", ZERO,
+       ZERO, ZERO)
+defjvp(insert_jvp, MOVED.format("t"), "insert_jvp(t_dot, arr, obj, values, axis, part)",
+       ZERO, ZERO, ZERO)
+APPENDED = "{0}, arr, values, axis, part"
+defvjp(append_vjp, APPENDED.format("cot"), "append_jvp(g, arr, values, axis, part)", ZERO,
+       ZERO, ZERO)
+defjvp(append_vjp, APPENDED.format("cot"), "append_vjp(cot_dot, arr, values, axis, part)",
+       ZERO, ZERO, ZERO)
+defvjp(append_jvp, APPENDED.format("t"), "append_vjp(g, arr, values, axis, part)", ZERO, ZERO,
+       ZERO)
+defjvp(append_jvp, APPENDED.format("t"), "append_jvp(t_dot, arr, values, axis, part)", ZERO,
+       ZERO, ZERO)
+DIFFERENCED = "{0}, a, n=1, axis=-1, prepend=None, append=None, part='a'"
+defvjp(diff_vjp, DIFFERENCED.format("cot"), "diff_jvp(g, a, n, axis, prepend, append, part)",
+       ZERO, ZERO, ZERO, ZERO, ZERO)
+defjvp(diff_vjp, DIFFERENCED.format("cot"),
+       "diff_vjp(cot_dot, a, n, axis, prepend, append, part)", ZERO, ZERO, ZERO, ZERO, ZERO)
+defvjp(diff_jvp, DIFFERENCED.format("t"), "diff_vjp(g, a, n, axis, prepend, append, part)",
+       ZERO, ZERO, ZERO, ZERO, ZERO)
+defjvp(diff_jvp, DIFFERENCED.format("t"), "diff_jvp(t_dot, a, n, axis, prepend, append, part)",
+       ZERO, ZERO, ZERO, ZERO, ZERO)

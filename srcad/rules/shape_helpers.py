@@ -375,3 +375,123 @@ def linspace_weights(ans, num, endpoint=True, axis=0, which=1):
         t = 1 - t
     ndim = np.ndim(ans)
     return np.reshape(t, [-1 if d == _axis(axis, ndim) else 1 for d in range(ndim)])
+
+
+# -- deleting, inserting, appending --------------------------------------------------------
+
+def delete_vjp(g, x, obj, axis=None):
+    """The cotangent of ``np.delete(x, obj, axis)``: g where the kept elements were, zeros
+    at the deleted ones."""
+    shape = np.shape(x)
+    work, axis = _working_shape(shape, axis)
+    kept = np.delete(np.arange(work[axis]), obj)
+    out = _zeros(work, g)
+    out[(slice(None),) * axis + (kept,)] = np.reshape(g, work[:axis] + (len(kept),) + work[axis + 1:])
+    return np.reshape(out, shape)
+
+
+def _inexact(x):
+    return np.issubdtype(np.asarray(x).dtype, np.inexact)
+
+
+def _insert_sources(arr, obj, values, axis, part):
+    """For each element of ``np.insert(arr, obj, values, axis)``: the flat index of the
+    element of `arr` (`part` "arr") or of `values` ("values") it holds, -1 where it holds
+    one of the other's. NumPy's own np.insert places the indices, so obj may be anything
+    it accepts (an index, a list, a slice) and values broadcast as it broadcasts them."""
+    size, other = (np.size(arr), np.shape(values)) if part == "arr" else (np.size(values), np.shape(arr))
+    own = np.reshape(np.arange(size), np.shape(arr) if part == "arr" else np.shape(values))
+    none = np.full(other, -1)
+    return np.insert(own, obj, none, axis) if part == "arr" else np.insert(none, obj, own, axis)
+
+
+def insert_vjp(g, arr, obj, values, axis, part):
+    """The cotangent of `arr` (`part` "arr") or of `values` ("values") in
+    ``np.insert(arr, obj, values, axis)``: the elements of g each of theirs went to, summed.
+    The result has arr's dtype: an integer arr gives values a zero derivative."""
+    like = arr if part == "arr" else values
+    out = _zeros(np.size(like), g)
+    if part == "values" and not _inexact(arr):
+        return np.reshape(out, np.shape(like))
+    source = np.ravel(_insert_sources(arr, obj, values, axis, part))
+    found = source >= 0
+    np.add.at(out, source[found], np.ravel(g)[found])
+    return np.reshape(out, np.shape(like))
+
+
+def insert_jvp(t, arr, obj, values, axis, part):
+    """The tangent of ``np.insert(arr, obj, values, axis)`` along a tangent `t` of `arr`
+    (`part` "arr") or of `values` ("values"), the other held fixed."""
+    dtype = _float_dtype(t)
+    if part == "arr":
+        return np.insert(np.asarray(t, dtype), obj, np.zeros(np.shape(values), dtype), axis)
+    zeros = np.zeros(np.shape(arr), dtype)
+    if not _inexact(arr):
+        return np.insert(zeros, obj, np.zeros(np.shape(values), dtype), axis)
+    return np.insert(zeros, obj, t, axis)
+
+
+def append_vjp(g, arr, values, axis, part):
+    """The cotangent of `arr` (`part` "arr") or `values` ("values") in ``np.append(arr, values,
+    axis)``: its piece of g (both flattened when axis is None)."""
+    if axis is None:
+        n = np.size(arr)
+        piece = np.ravel(g)[:n] if part == "arr" else np.ravel(g)[n:]
+    else:
+        axis = _axis(axis, np.ndim(g))
+        n = np.shape(arr)[axis]
+        index = slice(None, n) if part == "arr" else slice(n, None)
+        piece = np.asarray(g)[(slice(None),) * axis + (index,)]
+    return np.reshape(piece, np.shape(arr if part == "arr" else values))
+
+
+def append_jvp(t, arr, values, axis, part):
+    """The tangent of ``np.append(arr, values, axis)`` along a tangent `t` of `arr` (`part`
+    "arr") or `values` ("values"), the other held fixed."""
+    dtype = _float_dtype(t)
+    if part == "arr":
+        return np.append(np.asarray(t, dtype), np.zeros(np.shape(values), dtype), axis)
+    return np.append(np.zeros(np.shape(arr), dtype), np.asarray(t, dtype), axis)
+
+
+# -- differences ---------------------------------------------------------------------------
+
+def _diff_pieces(a, axis, prepend, append):
+    """The lengths along `axis` of prepend, a and append in the array np.diff differences
+    (a number is a slice of length 1; None: not given)."""
+    ndim = np.ndim(a)
+    axis = _axis(axis, ndim)
+
+    def length(v):
+        return 0 if v is None else 1 if np.ndim(v) == 0 else np.shape(v)[axis]
+    return axis, length(prepend), np.shape(a)[axis], length(append)
+
+
+def diff_vjp(g, a, n=1, axis=-1, prepend=None, append=None, part="a"):
+    """The cotangent of `a`, `prepend` or `append` (`part`) in ``np.diff(a, n, axis, prepend,
+    append)``: the n-th difference's adjoint, (-1)^n times the n-th difference of g padded
+    with n zeros on both sides, cut into the pieces that were joined."""
+    axis, before, middle, _ = _diff_pieces(a, axis, prepend, append)
+    pad = [(0, 0)] * np.ndim(g)
+    pad[axis] = (n, n)
+    full = np.diff(np.pad(np.asarray(g), pad), n, axis=axis) * (-1.0) ** n
+    start, stop = {"prepend": (0, before), "a": (before, before + middle),
+                   "append": (before + middle, None)}[part]
+    piece = full[(slice(None),) * axis + (slice(start, stop),)]
+    like = {"a": a, "prepend": prepend, "append": append}[part]
+    if np.ndim(like) == 0:
+        return np.sum(piece).astype(piece.dtype)
+    return piece
+
+
+def diff_jvp(t, a, n=1, axis=-1, prepend=None, append=None, part="a"):
+    """The tangent of ``np.diff(a, n, axis, prepend, append)`` along a tangent `t` of `a`,
+    `prepend` or `append` (`part`), the others held fixed."""
+    dtype = _float_dtype(t)
+    pieces = {"a": a, "prepend": prepend, "append": append}
+    pieces = {name: None if value is None else np.zeros(np.shape(value), dtype)
+              for name, value in pieces.items()}
+    pieces[part] = np.asarray(t, dtype)
+    joined = {k: v for k, v in (("prepend", pieces["prepend"]), ("append", pieces["append"]))
+              if v is not None}
+    return np.diff(pieces["a"], n, axis=axis, **joined)

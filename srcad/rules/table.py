@@ -23,6 +23,7 @@ FAMILY_TITLES = {
     "srcad.rules.reductions": "Reductions and cumulative operations",
     "srcad.rules.pymath": "Python scalars: the math module and builtins",
     "srcad.rules.scipy_special": "scipy.special (registered once your code imports it)",
+    "srcad.rules.scipy_stats": "scipy.stats (registered once your code imports it)",
     "srcad.rules.shape": "Shapes, indexing and data movement",
     "srcad.rules.linalg": "Linear algebra",
     "srcad.rules.runtime_rules": "srcad's runtime helpers (so derivative code can be differentiated again)",
@@ -184,9 +185,11 @@ def count_both():
 
 
 def markdown():
-    """The Markdown of docs/rules.md (scipy.special's rules included when SciPy is installed)."""
+    """The Markdown of docs/rules.md (scipy.special's and scipy.stats's rules included when SciPy
+    is installed)."""
     try:
         import scipy.special  # noqa: F401  (its rules register once it is imported)
+        import scipy.stats  # noqa: F401
     except ImportError:  # pragma: no cover - documented without them
         pass
     grouped = families()
