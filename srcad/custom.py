@@ -263,7 +263,8 @@ def _template_name(rule_function):
 
 def custom_cotangents(cotangents, arguments, rule_name):
     """The cotangents a custom VJP rule returned, checked: a tuple with one per argument,
-    each shaped like its argument (None for a zero one)."""
+    each shaped like its argument, or like what the argument broadcasts to (then summed
+    back, as PyTorch does), or None (zero)."""
     if not isinstance(cotangents, (tuple, list)) or len(cotangents) != len(arguments):
         what = f"a {type(cotangents).__name__} of length {len(cotangents)}" \
             if isinstance(cotangents, (tuple, list)) else f"a {type(cotangents).__name__}"
@@ -271,34 +272,50 @@ def custom_cotangents(cotangents, arguments, rule_name):
                          f"{len(arguments)} cotangent(s), one per positional parameter of the "
                          "function, in order (None for a parameter that needs none), e.g. "
                          f"`return ({', '.join('g * ...' for _ in arguments)},)`")
-    checked = []
     for position, (cotangent, argument) in enumerate(zip(cotangents, arguments)):
-        if cotangent is None:
-            cotangent = runtime.zeros_like(argument)
-        elif _shape_differs(cotangent, argument):
+        if cotangent is not None and not _fits(cotangent, argument):
             raise InputError(f"the VJP rule {rule_name} returned a cotangent of shape "
                              f"{np.shape(cotangent)} for parameter {position}, which has shape "
-                             f"{np.shape(argument)}; they must be equal (sum over broadcast axes: "
-                             "srcad.runtime.unbroadcast(g_term, x))")
-        checked.append(cotangent)
-    return tuple(checked)
+                             f"{np.shape(argument)}; it must have the argument's shape (or the "
+                             "shape the argument broadcasts to)")
+    return tuple(runtime.zeros_like(argument) if cotangent is None else cotangent
+                 for cotangent, argument in zip(unbroadcast_each(cotangents, arguments), arguments))
 
 
 def custom_tangent(tangent, ans, rule_name):
-    """The tangent a custom JVP rule returned, checked: shaped like the function's result."""
-    if tangent is None or _shape_differs(tangent, ans):
+    """The tangent a custom JVP rule returned, checked: shaped like the function's result
+    (or broadcasting to it)."""
+    if tangent is None or not _fits(ans, tangent):
         raise InputError(f"the JVP rule {rule_name} returned a tangent of shape "
                          f"{None if tangent is None else np.shape(tangent)}, but the function's "
                          f"result has shape {np.shape(ans)}; they must be equal")
-    return tangent
+    return runtime.broadcast_as(tangent, ans)
 
 
-def _shape_differs(value, like):
-    if type(value) is np.ndarray and type(like) is np.ndarray:
-        return value.shape != like.shape
+def _fits(value, like):
+    """`value` has the shape of `like`, or the shape `like` broadcasts to."""
+    if type(value) is np.ndarray and type(like) is np.ndarray and value.shape == like.shape:
+        return True
     if isinstance(like, (list, tuple, dict)) or isinstance(value, (list, tuple, dict)):
-        return False   # a structure: its items are the rule's business
-    return np.shape(value) != np.shape(like)
+        return True    # a structure: its items are the rule's business
+    value_shape, like_shape = np.shape(value), np.shape(like)
+    try:
+        return np.broadcast_shapes(value_shape, like_shape) == value_shape
+    except ValueError:
+        return False
+
+
+def unbroadcast_each(values, like):
+    """``unbroadcast(values[i], like[i])`` for each item (None stays None)."""
+    return tuple(None if v is None else v if isinstance(v, (list, tuple, dict))
+                 else runtime.unbroadcast(v, l) for v, l in zip(values, like))
+
+
+def expand_each(values, like):
+    """``broadcast_as(values[i], like[i])`` for each item (None stays None): the transpose
+    of `unbroadcast_each`."""
+    return tuple(None if v is None or l is None else v if isinstance(v, (list, tuple, dict))
+                 else runtime.broadcast_as(v, l) for v, l in zip(values, like))
 
 
 def calls_itself(parsed):
@@ -331,12 +348,18 @@ def is_custom(function):
 
 
 _AS_LOADED = bool(registry._BUILTIN) and registry._GENERATION[0] == registry._BUILTIN[0]
-# the checks are the identity on what they check; the other arguments give shapes and names
-registry.defvjp(custom_cotangents, "cotangents, arguments, rule_name", "g", registry.ZERO)
+# The checks pass what they check on (summing a broadcast cotangent back), so they are
+# linear in it: these rules let a derivative of a derivative go through them.
+registry.defvjp(custom_cotangents, "cotangents, arguments, rule_name", "expand_each(g, cotangents)",
+                registry.ZERO)
 registry.defjvp(custom_cotangents, "cotangents, arguments, rule_name",
                 "custom_cotangents(cotangents_dot, arguments, rule_name)", registry.ZERO)
-registry.returns_sequence(custom_cotangents)
-registry.defvjp(custom_tangent, "tangent, ans, rule_name", "g", registry.ZERO)
+registry.defvjp(unbroadcast_each, "values, like", "expand_each(g, values)", registry.ZERO)
+registry.defjvp(unbroadcast_each, "values, like", "unbroadcast_each(values_dot, like)", registry.ZERO)
+registry.defvjp(expand_each, "values, like", "unbroadcast_each(g, values)", registry.ZERO)
+registry.defjvp(expand_each, "values, like", "expand_each(values_dot, like)", registry.ZERO)
+registry.returns_sequence(custom_cotangents, unbroadcast_each, expand_each)
+registry.defvjp(custom_tangent, "tangent, ans, rule_name", "unbroadcast(g, tangent)", registry.ZERO)
 registry.defjvp(custom_tangent, "tangent, ans, rule_name",
                 "custom_tangent(tangent_dot, ans, rule_name)", registry.ZERO)
 if _AS_LOADED:     # srcad's own rules: covered by the hash of srcad's code
