@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import srcad
+from srcad.optimize import enabled as optimizer_enabled
 from srcad.testing import check_grads, numerical_jvp
 
 
@@ -429,3 +430,14 @@ def test_with_debug_nans_and_a_hook():
         np.testing.assert_allclose(ours, plain, rtol=1e-13)
     with pytest.raises(srcad.NonFiniteDerivative, match="hypot"), np.errstate(all="ignore"):
         srcad.grad(uses_hypot, debug_nans=True)(np.zeros(2), np.zeros(2))
+
+
+def test_the_custom_vjp_docs_example_prints_what_the_docs_show(tmp_path):
+    from doc_examples import SOURCES, blocks, generated, run, section
+    text = section("Custom rules in Python: custom_vjp, custom_jvp")
+    python = blocks(text, "python")
+    assert (SOURCES / "safe_norm.py").read_text() == python[1]
+    assert run(python[2], "api_custom.py", tmp_path) == blocks(text, "text")[0]
+    if optimizer_enabled():
+        assert generated("safe_norm.py", "distance", "vjp", (0, 1)) == python[3]
+        assert generated("safe_norm.py", "distance", "jvp", (0,)) == python[4]

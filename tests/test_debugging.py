@@ -2,11 +2,15 @@
 ``SRCAD_DEBUG_NANS=1``) and gradient hooks (``srcad.grad_hook``)."""
 import functools
 import inspect
+import re
+
+import pathlib
 
 import numpy as np
 import pytest
 
 import srcad
+from srcad.optimize import enabled as optimizer_enabled
 from srcad.options import Options
 from srcad.testing import check_grads, numerical_jvp
 from srcad.transform import generate
@@ -369,3 +373,28 @@ def test_second_derivatives_differentiate_the_hook_function():
     gradient = srcad.grad(softened)
     np.testing.assert_allclose(hessian, numerical_jacobian(gradient, x), rtol=1e-6, atol=1e-8)
     assert "= jvp_of(soft, (0,))" in srcad.source(srcad.jvp(srcad.grad(softened)))   # soft's JVP
+
+
+# -- the docs ---------------------------------------------------------------------------------------
+
+SOURCES = pathlib.Path(__file__).parent / "doc_sources"
+
+
+def test_the_debug_nans_docs_example_prints_what_the_docs_show(tmp_path):
+    from doc_examples import blocks, run, section
+    text = section("Finding NaN and Inf derivatives: debug_nans")
+    code, shown = blocks(text, "python")[1], blocks(text, "text")[0]
+    printed = run(code, "api_debug_nans.py", tmp_path)
+    generated_file = re.compile(r"checked in the code srcad generated, [^)]*:\d+\)")
+    assert generated_file.sub("", printed).rstrip() == generated_file.sub("", shown).rstrip()
+
+
+def test_the_grad_hook_docs_example_prints_what_the_docs_show(tmp_path):
+    from doc_examples import blocks, generated, run, section
+    text = section("Gradient hooks: grad_hook")
+    python = blocks(text, "python")
+    assert run(python[2], "api_hooks.py", tmp_path) == blocks(text, "text")[0]
+    assert (SOURCES / "hooks.py").read_text() == python[1]
+    if optimizer_enabled():
+        assert generated("hooks.py", "loss", "grad", (0,)) == python[3]
+
