@@ -181,17 +181,17 @@ def uses_softplus(x):
 
 
 @srcad.custom_jvp
-def cube(x):
+def cubed(x):
     return x ** 3
 
 
-@cube.defjvp
-def cube_jvp(ans, x, x_dot):
+@cubed.defjvp
+def cubed_jvp(ans, x, x_dot):
     return 3.0 * x ** 2 * x_dot
 
 
-def uses_cube(x):
-    return np.sum(np.sin(cube(x)))
+def uses_cubed(x):
+    return np.sum(np.sin(cubed(x)))
 
 
 @srcad.custom_vjp
@@ -222,12 +222,12 @@ def test_only_a_vjp_rule():
 
 
 def test_only_a_jvp_rule():
-    check_grads(uses_cube, (X,), modes=("forward",))
-    _, tangent = srcad.jvp(cube)(X, np.ones(3))
-    np.testing.assert_allclose(tangent, numerical_jvp(cube, (X,), (0,), (np.ones(3),))[0], rtol=1e-8)
+    check_grads(uses_cubed, (X,), modes=("forward",))
+    _, tangent = srcad.jvp(cubed)(X, np.ones(3))
+    np.testing.assert_allclose(tangent, numerical_jvp(cubed, (X,), (0,), (np.ones(3),))[0], rtol=1e-8)
     with pytest.raises(srcad.NoDerivativeRule, match=r"no reverse-mode derivative rule .*"
-                       r"with a JVP rule only.*@cube\.defvjp"):
-        srcad.grad(uses_cube)(X)
+                       r"with a JVP rule only.*@cubed\.defvjp"):
+        srcad.grad(uses_cubed)(X)
 
 
 def test_no_rule_yet():
@@ -266,17 +266,17 @@ def wrong_shape_jvp(ans, x, x_dot):
 
 
 @srcad.custom_vjp
-def scaled(x, k):
+def scale_by(x, k):
     return x * k
 
 
-@scaled.defvjp
-def scaled_vjp(g, ans, x, k):
+@scale_by.defvjp
+def scale_by_vjp(g, ans, x, k):
     return g * k, None       # k gets no cotangent: zero
 
 
-@scaled.defjvp
-def scaled_jvp(ans, x, k, x_dot, k_dot):
+@scale_by.defjvp
+def scale_by_jvp(ans, x, k, x_dot, k_dot):
     return x_dot * k
 
 
@@ -288,8 +288,8 @@ def uses_wrong_shape(x):
     return wrong_shape(x) * 2.0
 
 
-def uses_scaled(x, k):
-    return np.sum(scaled(x, k))
+def uses_scale_by(x, k):
+    return np.sum(scale_by(x, k))
 
 
 def test_a_vjp_must_return_a_tuple():
@@ -309,37 +309,37 @@ def test_shapes_are_checked():
 
 def test_none_is_a_zero_cotangent():
     k = np.array([2.0, -1.0, 0.5])
-    gx, gk = srcad.grad(uses_scaled, wrt=(0, 1))(X, k)
+    gx, gk = srcad.grad(uses_scale_by, wrt=(0, 1))(X, k)
     np.testing.assert_array_equal(gx, k)
     np.testing.assert_array_equal(gk, np.zeros(3))   # as the rule says (it treats k as constant)
-    check_grads(uses_scaled, (X, k), wrt=0)
+    check_grads(uses_scale_by, (X, k), wrt=0)
 
 
 # -- signatures: defaults and keyword-only parameters --------------------------------------------
 
 @srcad.custom_vjp
-def weighted(x, w=2.0, *, power=2):
+def weigh(x, w=2.0, *, power=2):
     return w * x ** power
 
 
-@weighted.defvjp
-def weighted_vjp(g, ans, x, w, *, power=2):
+@weigh.defvjp
+def weigh_vjp(g, ans, x, w, *, power=2):
     return g * w * power * x ** (power - 1), g * x ** power
 
 
-@weighted.defjvp
-def weighted_jvp(ans, x, w, x_dot, w_dot, *, power=2):
+@weigh.defjvp
+def weigh_jvp(ans, x, w, x_dot, w_dot, *, power=2):
     return w * power * x ** (power - 1) * x_dot + x ** power * w_dot
 
 
-def uses_weighted(x, w):
-    return np.sum(weighted(x) + weighted(x, w, power=3))
+def uses_weigh(x, w):
+    return np.sum(weigh(x) + weigh(x, w, power=3))
 
 
 def test_defaults_and_keyword_only_parameters():
     w = np.array([0.5, 1.5, -1.0])
-    check_grads(uses_weighted, (X, w), wrt=(0, 1))
-    check_grads(weighted, (X, w), wrt=(0, 1))
+    check_grads(uses_weigh, (X, w), wrt=(0, 1))
+    check_grads(weigh, (X, w), wrt=(0, 1))
 
 
 def test_bad_signatures_are_clear_errors():
