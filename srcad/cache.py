@@ -17,9 +17,9 @@ import sys
 import numpy
 
 from . import __version__, diskcache, loader
-from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
 from .guards import code_digest, lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
+from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
 from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
 

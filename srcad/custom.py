@@ -27,6 +27,7 @@ A derivative of a derivative (``srcad.hessian``, ``grad(grad(g))``) differentiat
 generated code: the call of f there uses f's rules again (forward-over-reverse needs the
 JVP rule for it), and the call of ``f_vjp`` is differentiated as a function of yours.
 """
+import ast
 import inspect
 
 import gast
@@ -144,8 +145,13 @@ def custom_vjp(function):
         rule = registry.lookup(function)
         rule.joint = Joint(function, positional, keywords)
 
-    def defvjp(vjp):
+    def defvjp(vjp, *more):
         """Register ``vjp(g, ans, *args, **kwonly) -> tuple of cotangents`` as `function`'s VJP."""
+        if more:
+            raise SrcadError(
+                f"{function.__name__}.defvjp takes one function, vjp(g, ans, *args) returning a "
+                "tuple of cotangents (not JAX's pair (fwd, bwd): srcad computes the value, "
+                "and your vjp receives it as `ans`)")
         _define(function, vjp, "vjp")
         return vjp
 
@@ -174,7 +180,7 @@ def _signature(function):
         if parameter.default is not parameter.empty:
             default = repr(parameter.default)
             try:
-                same = gast.literal_eval(default) == parameter.default
+                same = ast.literal_eval(default) == parameter.default
             except (ValueError, SyntaxError, TypeError):
                 same = False
             if not same:
@@ -193,7 +199,7 @@ def _define(function, rule_function, kind):
     if not callable(rule_function):
         raise SrcadError(f"{function.__name__}.def{kind} takes a function, not {rule_function!r}")
     _check_arity(function, joint, rule_function, kind)
-    template_name = _template_name(rule_function)
+    template_name = _template_name(rule_function, f"{function.__name__}_{kind}")
     setattr(joint, f"{kind}_name", template_name)
     namespace = {template_name: rule_function, "custom_cotangents": custom_cotangents,
                  "custom_tangent": custom_tangent, "zeros_like": runtime.zeros_like}
@@ -216,7 +222,6 @@ def _define(function, rule_function, kind):
 
 
 def _text(node):
-    import ast
     return ast.unparse(gast.gast_to_ast(node))
 
 
@@ -229,24 +234,26 @@ def _check_arity(function, joint, rule_function, kind):
         signature = inspect.signature(rule_function)
         signature.bind(*range(expected), **{k: None for k in joint.keywords})
     except TypeError as error:
-        params = ", ".join(joint.positional)
-        shape = (f"({', '.join(leading)}, {params})" if kind == "vjp" else
-                 f"({', '.join(leading)}, {params}, {', '.join(p + '_dot' for p in joint.positional)})")
+        names = list(leading) + joint.positional
+        if kind == "jvp":
+            names += [p + "_dot" for p in joint.positional]
         keywords = f" and the keyword-only {', '.join(joint.keywords)}" if joint.keywords else ""
-        raise SrcadError(f"{function.__name__}.def{kind}: {getattr(rule_function, '__qualname__', rule_function)} "
-                         f"must take {shape}{keywords} ({error})") from None
+        shown = getattr(rule_function, "__qualname__", rule_function)
+        raise SrcadError(f"{function.__name__}.def{kind}: {shown} must take ({', '.join(names)})"
+                         f"{keywords} ({error})") from None
     except ValueError:   # no signature to inspect (a builtin): trust it
         pass
 
 
-def _template_name(rule_function):
-    """The name the generated code calls `rule_function` by: its own name, unless that names
-    something else for srcad (then ``name_2``, ...). A name is never reused for another
-    object, so code generated for one rule function is never bound to another."""
+def _template_name(rule_function, fallback):
+    """The name the generated code calls `rule_function` by: its own name (`fallback` for a
+    lambda), unless that names something else for srcad (then ``name_2``, ...). A name is
+    never reused for another object, so code generated for one rule function is never
+    bound to another."""
     from .transform import RUNTIME_NAMES
-    base = getattr(rule_function, "__name__", "") or "rule"
-    if not base.isidentifier() or base.startswith("<"):
-        base = "rule"
+    base = getattr(rule_function, "__name__", "") or fallback
+    if not base.isidentifier():
+        base = fallback
     taken = {n: obj for n, obj in registry.all_free_names().items()}
     taken.update(RUNTIME_NAMES)
     candidate, k = base, 1

@@ -12,11 +12,11 @@ import gast
 from . import linking, runtime
 from .activity import analyze
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
+from .custom import calls_itself, is_custom
+from .debugging import add_finite_checks, debug_nans_check
 from .derivatives import assign, call, name
 from .emit import import_lines, to_source, with_comments
 from .errors import SrcadError
-from .custom import calls_itself, is_custom
-from .debugging import add_finite_checks, debug_nans_check
 from .forward import ForwardTransform
 from .names import Namer
 from .ir import Renamer, loaded_names

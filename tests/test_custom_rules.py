@@ -357,6 +357,8 @@ def test_bad_signatures_are_clear_errors():
         hypot.defvjp(lambda g, x: (g, g))
     with pytest.raises(srcad.SrcadError, match=r"must take \(ans, x, y, x_dot, y_dot\)"):
         hypot.defjvp(lambda ans, x, y: ans)
+    with pytest.raises(srcad.SrcadError, match=r"takes one function.*not JAX's pair \(fwd, bwd\)"):
+        hypot.defvjp(hypot_vjp, hypot_vjp)
 
 
 # -- names: rule functions with the same name, and redefined rules -----------------------------
@@ -416,6 +418,25 @@ def test_a_redefined_rule_is_used():
     finally:
         redefined.defvjp(original)
     np.testing.assert_array_equal(srcad.grad(uses_redefined)(X), np.full(3, 3.0))
+
+
+@srcad.custom_vjp
+def doubled(x):
+    return 2.0 * x
+
+
+doubled.defvjp(lambda g, ans, x: (2.0 * g,))
+doubled.defjvp(lambda ans, x, x_dot: 2.0 * x_dot)
+
+
+def uses_doubled(x):
+    return np.sum(doubled(x) ** 2)
+
+
+def test_lambda_rules_are_named_after_the_function():
+    check_grads(uses_doubled, (X,))
+    assert "doubled_vjp(" in srcad.source(srcad.grad(uses_doubled))
+    assert "doubled_jvp(" in srcad.source(srcad.jvp(uses_doubled))
 
 
 def test_the_decorated_function_stays_itself():
