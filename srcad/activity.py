@@ -9,11 +9,12 @@ from dataclasses import dataclass
 import gast
 import numpy as np
 
+from .debugging import debug_nans_check
 from .errors import UnsupportedSyntax
 from .ir import walk
 from .rules import lookup
 
-HARMLESS_EFFECTS = (print,)
+HARMLESS_EFFECTS = (print, debug_nans_check)   # calls that read their arguments only
 # NumPy functions that write into an argument and return None: what to write instead
 IN_PLACE_WRITES = {
     np.put: "the item assignment `a[ind] = v` (for a 1-d `a`; reshape first otherwise)",

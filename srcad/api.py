@@ -13,6 +13,7 @@ import numpy as np
 
 from .cache import derivative
 from .errors import InputError, SrcadError
+from .options import make as make_options
 from .runtime import check_input
 
 P = ParamSpec("P")
@@ -43,12 +44,12 @@ def _plain_function(f):
     raise SrcadError(f"srcad transforms Python functions defined with `def`; got {f!r}")
 
 
-def _transform(mode, f, wrt):
+def _transform(mode, f, wrt, **options):
     if f is None:  # used as @srcad.grad(wrt=1)
-        return functools.partial(_TRANSFORMATIONS[mode], wrt=wrt)
+        return functools.partial(_TRANSFORMATIONS[mode], wrt=wrt, **options)
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
-    generated = derivative(function, mode, indices, as_tuple)
+    generated = derivative(function, mode, indices, as_tuple, make_options(**options))
     if mode == "vjp":
         return _vjp_calls(generated, function, indices)
     if mode == "jvp":
@@ -57,55 +58,65 @@ def _transform(mode, f, wrt):
 
 
 @overload
-def grad(f: Callable[P, Any], wrt: Wrt = 0) -> Callable[P, Any]: ...
+def grad(f: Callable[P, Any], wrt: Wrt = 0, *, debug_nans: bool = False) -> Callable[P, Any]: ...
 @overload
-def grad(f: None = None, wrt: Wrt = 0) -> Callable[[Callable[P, Any]], Callable[P, Any]]: ...
+def grad(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False
+         ) -> Callable[[Callable[P, Any]], Callable[P, Any]]: ...
 
 
-def grad(f=None, wrt=0):
+def grad(f=None, wrt=0, *, debug_nans=False):
     """Gradient of a scalar function: ``grad(f, wrt=0)(*args)`` is df/d args[wrt], shaped
     like that argument (a tuple of gradients for a tuple `wrt`). Raises
     srcad.NotScalarOutput if f's result is not a scalar (an output of one element, such as
-    a (1, 1) product, counts as one); use `vjp` or `jacobian` then."""
-    return _transform("grad", f, wrt)
+    a (1, 1) product, counts as one); use `vjp` or `jacobian` then.
+
+    ``debug_nans=True`` (for every derivative: ``SRCAD_DEBUG_NANS=1``) checks each derivative
+    statement and raises srcad.NonFiniteDerivative at the first that is not finite, naming
+    your line (as the other transformations do)."""
+    return _transform("grad", f, wrt, debug_nans=debug_nans)
 
 
 @overload
-def value_and_grad(f: Callable[P, R], wrt: Wrt = 0) -> Callable[P, tuple[R, Any]]: ...
+def value_and_grad(f: Callable[P, R], wrt: Wrt = 0, *, debug_nans: bool = False
+                   ) -> Callable[P, tuple[R, Any]]: ...
 @overload
-def value_and_grad(f: None = None, wrt: Wrt = 0
+def value_and_grad(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False
                    ) -> Callable[[Callable[P, R]], Callable[P, tuple[R, Any]]]: ...
 
 
-def value_and_grad(f=None, wrt=0):
+def value_and_grad(f=None, wrt=0, *, debug_nans=False):
     """``value_and_grad(f, wrt=0)(*args)`` returns ``(f(*args), grad)`` from one pass."""
-    return _transform("value_and_grad", f, wrt)
+    return _transform("value_and_grad", f, wrt, debug_nans=debug_nans)
 
 
 @overload
-def vjp(f: Callable[..., R], wrt: Wrt = 0) -> Callable[..., tuple[R, Any]]: ...
+def vjp(f: Callable[..., R], wrt: Wrt = 0, *, debug_nans: bool = False
+        ) -> Callable[..., tuple[R, Any]]: ...
 @overload
-def vjp(f: None = None, wrt: Wrt = 0) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
+def vjp(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False
+        ) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
 
 
-def vjp(f=None, wrt=0):
+def vjp(f=None, wrt=0, *, debug_nans=False):
     """Reverse mode: ``vjp(f, wrt=0)(*args, cotangent, **kwargs)`` returns ``(f(*args), vᵀJ)``,
     the cotangent pulled back to args[wrt] (PyTorch's ``y.backward(gradient=v)``). Pass f's
     arguments as for f itself (defaults apply, keywords allowed), then the cotangent, shaped
     like f's output (a tuple if f returns a tuple)."""
-    return _transform("vjp", f, wrt)
+    return _transform("vjp", f, wrt, debug_nans=debug_nans)
 
 
 @overload
-def jvp(f: Callable[..., R], wrt: Wrt = 0) -> Callable[..., tuple[R, Any]]: ...
+def jvp(f: Callable[..., R], wrt: Wrt = 0, *, debug_nans: bool = False
+        ) -> Callable[..., tuple[R, Any]]: ...
 @overload
-def jvp(f: None = None, wrt: Wrt = 0) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
+def jvp(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False
+        ) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
 
 
-def jvp(f=None, wrt=0):
+def jvp(f=None, wrt=0, *, debug_nans=False):
     """Forward mode: ``jvp(f, wrt=0)(*args, *tangents, **kwargs)`` returns ``(f(*args), J·t)``:
     f's arguments as for f itself, then one tangent per `wrt` argument, each shaped like it."""
-    return _transform("jvp", f, wrt)
+    return _transform("jvp", f, wrt, debug_nans=debug_nans)
 
 
 _TRANSFORMATIONS = {"grad": grad, "value_and_grad": value_and_grad, "vjp": vjp, "jvp": jvp}

@@ -19,6 +19,7 @@ import numpy
 from . import __version__, diskcache, loader
 from .guards import code_digest, lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
+from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
 from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
 
@@ -42,43 +43,46 @@ class Variant:
         self.loaded = []   # (closure cells, guarded objects, result) already instantiated
 
 
-def derivative(function, mode, wrt, as_tuple):
+def derivative(function, mode, wrt, as_tuple, options=None):
     """The compiled derivative function(s) of `function` (transforming it at most once for
-    each set of objects its names refer to)."""
-    key = _memory_key(function, mode, wrt, as_tuple)
+    each set of objects its names refer to). `options`: an `options.Options` (default: all
+    off, except what the environment turns on)."""
+    options = resolve_options(options)
+    key = _memory_key(function, mode, wrt, as_tuple, options)
     variants = _MEMORY.setdefault(key, [])
     variant = next((v for v in variants if still_valid(function, v.names)), None)
     if variant is not None:
         STATS["memory_hits"] += 1
     else:
-        variant = _from_disk(function, mode, wrt, as_tuple) or _generated(function, mode, wrt, as_tuple)
+        variant = _from_disk(function, mode, wrt, as_tuple, options) \
+            or _generated(function, mode, wrt, as_tuple, options)
         variants.insert(0, variant)
-    return _load(variant, function, mode, wrt, as_tuple)
+    return _load(variant, function, mode, wrt, as_tuple, options)
 
 
-def _memory_key(function, mode, wrt, as_tuple):
+def _memory_key(function, mode, wrt, as_tuple, options=DEFAULT_OPTIONS):
     code = function.__code__
     return (code, code.co_filename, code.co_firstlineno, mode, wrt, as_tuple, fingerprint(),
-            optimizer_enabled())
+            optimizer_enabled(), options)
 
 
-def base_key(function, mode, wrt, as_tuple):
+def base_key(function, mode, wrt, as_tuple, options=DEFAULT_OPTIONS):
     """What the disk cache keys on before looking at names: the code object (its source,
     file and lines), the options, srcad's own code, the rule table and Python's version."""
     digest = hashlib.sha256(code_digest(function.__code__).encode())
     text = "\n".join([diskcache.srcad_fingerprint(__version__), sys.implementation.cache_tag,
                       numpy.__version__, mode,
                       repr(wrt), repr(as_tuple), repr(optimizer_enabled()), function.__qualname__,
-                      fingerprint()])
+                      fingerprint(), str(options)])
     digest.update(text.encode())
     return digest.hexdigest()[:20]
 
 
-def _generated(function, mode, wrt, as_tuple):
-    generated = generate(function, mode, wrt, as_tuple)
+def _generated(function, mode, wrt, as_tuple, options):
+    generated = generate(function, mode, wrt, as_tuple, options)
     STATS["transforms"] += 1
     source = generated.source
-    place = diskcache.place(function, mode, base_key(function, mode, wrt, as_tuple),
+    place = diskcache.place(function, mode, base_key(function, mode, wrt, as_tuple, options),
                             _variant_key(generated.names))
     filename = diskcache.write(place, source) if place else None
     filename = filename or f"<srcad {function.__qualname__} {mode} {_variant_key(generated.names)}>"
@@ -86,8 +90,9 @@ def _generated(function, mode, wrt, as_tuple):
                      function, mode, wrt)
 
 
-def _from_disk(function, mode, wrt, as_tuple):
-    for filename, source in diskcache.candidates(function, mode, base_key(function, mode, wrt, as_tuple)):
+def _from_disk(function, mode, wrt, as_tuple, options):
+    for filename, source in diskcache.candidates(function, mode,
+                                                 base_key(function, mode, wrt, as_tuple, options)):
         header = parse_header(source)
         if header is None or not still_valid(function, header[1]):
             continue
@@ -121,7 +126,7 @@ def _variant_key(names):
     return hashlib.sha256(json.dumps(names, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _load(variant, function, mode, wrt, as_tuple):
+def _load(variant, function, mode, wrt, as_tuple, options):
     expected = tuple(lookup_path(function, path) for path in variant.guards)
     closure = function.__closure__
     for cells, objects, result in variant.loaded:
@@ -134,6 +139,7 @@ def _load(variant, function, mode, wrt, as_tuple):
     for part, result in enumerate(functions):
         result.__srcad_source__ = variant.source
         result.__srcad_origin__ = (function, mode, wrt, part, as_tuple)
+        result.__srcad_options__ = options
         result.__srcad_bound__ = variant.compiled.bound
         _keep_defaults(result, function)
     result = functions[0] if len(functions) == 1 else tuple(functions)

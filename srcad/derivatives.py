@@ -2,6 +2,7 @@
 import gast
 
 from .errors import NoDerivativeRule, SrcadError
+from .loader import is_generated
 from .rules import lookup
 from .rules.registry import ZERO, callable_name
 from .templates import substitute
@@ -15,6 +16,8 @@ def rule_of(stmt):
     rule = lookup(stmt.callee)
     if rule is None:
         raise NoDerivativeRule(callable_name(stmt.callee), _where(stmt), stmt.origin.text)
+    if rule.in_generated_code is not None and is_generated(stmt.origin.filename):
+        rule = rule.in_generated_code   # srcad.grad_hook: its hook acted where it was written
     if rule.literal_cases:
         rule = rule.for_call(bind(rule, stmt))
     return rule
@@ -34,6 +37,8 @@ def template_for(rule, templates, param, stmt, mode):
     template = templates.get(param)
     if template == ZERO:
         return None
+    if template is None and rule.joint is not None:
+        raise rule.joint.missing(stmt, mode)   # a custom_vjp function without this mode's rule
     if template is None:
         raise NoDerivativeRule(rule.name, _where(stmt),
                                f"{mode} derivative with respect to argument `{param}`")

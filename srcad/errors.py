@@ -17,9 +17,9 @@ class UnsupportedSyntax(SrcadError):
 class NoDerivativeRule(SrcadError):
     """A differentiated value flows into a callable srcad has no rule for."""
 
-    def __init__(self, callable_name, where, detail=""):
+    def __init__(self, callable_name, where, detail="", message=None):
         self.callable_name, self.where = callable_name, where
-        text = (
+        text = message or (
             f"{where}: no derivative rule for {callable_name}"
             f"{' (' + detail + ')' if detail else ''}, and a differentiated value flows into it. "
             "Register one with srcad.defvjp / srcad.defjvp (see docs/api.md, 'Adding rules'), "
@@ -35,3 +35,13 @@ class NotScalarOutput(SrcadError, TypeError):
 class InputError(SrcadError, TypeError):
     """An argument srcad cannot differentiate with respect to (an integer, boolean or
     complex value in `wrt`), or a cotangent or tangent of the wrong shape."""
+
+
+class NonFiniteDerivative(SrcadError, FloatingPointError):
+    """With ``debug_nans`` on, a derivative turned NaN or infinite. Attributes: `variable`
+    (the derivative variable, ``x_bar`` or ``x_dot``), `where` (``file:line`` of your code),
+    `primal_nonfinite` (the primal values of that line that were already not finite)."""
+
+    def __init__(self, message, variable=None, where=None, primal_nonfinite=()):
+        super().__init__(message)
+        self.variable, self.where, self.primal_nonfinite = variable, where, tuple(primal_nonfinite)

@@ -3,18 +3,21 @@ is transformed too, on first use, and cached on its own.
 
 Generated code binds, once per file, ``g_fwd, g_bwd = split_of(g, wrt)`` (reverse mode: a
 forward part returning what the backward part needs) or ``g_jvp = jvp_of(g, wrt)``. The
-binding is lazy, so a function may call itself (recursion) or its caller.
+binding is lazy, so a function may call itself (recursion) or its caller. Derivative
+options other than the defaults follow as keywords (``split_of(g, (0,), debug_nans=True)``):
+the derivatives of the functions a derivative calls are made with its options.
 """
+from .options import make as make_options
 
 
 class LazyDerivative:
     """A derivative function of `function`, generated when first called."""
 
-    __slots__ = ("function", "mode", "wrt", "part", "target", "as_tuple")
+    __slots__ = ("function", "mode", "wrt", "part", "target", "as_tuple", "options")
 
-    def __init__(self, function, mode, wrt, part=None, as_tuple=None):
+    def __init__(self, function, mode, wrt, part=None, as_tuple=None, options=None):
         self.function, self.mode, self.wrt, self.part = function, mode, tuple(wrt), part
-        self.as_tuple = as_tuple
+        self.as_tuple, self.options = as_tuple, options
         self.target = None
 
     def resolve(self):
@@ -23,7 +26,7 @@ class LazyDerivative:
             function = self.function
             if isinstance(function, LazyDerivative):  # the derivative of a derivative
                 function = function.resolve()
-            result = derivative(function, self.mode, self.wrt, self.as_tuple)
+            result = derivative(function, self.mode, self.wrt, self.as_tuple, self.options)
             self.target = result if self.part is None else result[self.part]
         return self.target
 
@@ -35,16 +38,20 @@ class LazyDerivative:
         return f"<srcad {self.mode} of {getattr(self.function, '__qualname__', self.function)}>"
 
 
-def split_of(function, wrt, vector=False):
+def split_of(function, wrt, vector=False, **options):
     """(forward part, backward part) of `function`'s reverse mode w.r.t. parameters `wrt`
     (`vector`: cotangents carry a leading axis of directions)."""
     mode = "split_batch" if vector else "split"
-    return LazyDerivative(function, mode, wrt, 0), LazyDerivative(function, mode, wrt, 1)
+    options = make_options(**options) if options else None
+    return LazyDerivative(function, mode, wrt, 0, options=options), \
+        LazyDerivative(function, mode, wrt, 1, options=options)
 
 
-def jvp_of(function, wrt, vector=False):
+def jvp_of(function, wrt, vector=False, **options):
     """`function`'s forward mode, called as ``f_jvp(tangents, *args, **kwargs)``."""
-    return LazyDerivative(function, "jvp_batch_call" if vector else "jvp_call", wrt)
+    options = make_options(**options) if options else None
+    return LazyDerivative(function, "jvp_batch_call" if vector else "jvp_call", wrt,
+                          options=options)
 
 
 def derivative_of(function, mode, wrt, as_tuple):

@@ -152,6 +152,11 @@ def is_generated(filename):
     return filename in _GENERATED_FILES
 
 
+def generated_lines(filename):
+    """The source lines of a file of generated code srcad loaded, or None."""
+    return _GENERATED_FILES.get(filename)
+
+
 # -- error notes --------------------------------------------------------------------------------
 
 def note_error(error):

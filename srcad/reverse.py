@@ -352,6 +352,8 @@ class ReverseTransform(Transform):
             return []
         bound = bind(rule, stmt)
         names = {"g": name(self.bar(stmt.target)), "ans": name(stmt.target)}
+        if rule.joint is not None:   # a custom_vjp function: one call of its rule for all arguments
+            return rule.joint.vjp_contributions(self, stmt, bound, names)
         contributions = []
         for param, atom in bound.items():
             if isinstance(atom, list):

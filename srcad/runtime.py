@@ -168,7 +168,7 @@ def grad_of_size_one(generated, *args, **kwargs):
     from .cache import derivative
     function, mode, wrt, _, as_tuple = generated.__srcad_origin__
     value = function(*args, **kwargs)
-    pullback = derivative(function, "vjp", wrt, as_tuple)
+    pullback = derivative(function, "vjp", wrt, as_tuple, generated.__srcad_options__)
     _, gradient = pullback(*args, np.ones_like(value), **kwargs)
     return gradient if mode == "grad" else (value, gradient)
 
@@ -179,7 +179,7 @@ def rederive(generated, *args, **kwargs):
     again for what its names refer to now, and call that."""
     from .cache import derivative
     function, mode, wrt, part, as_tuple = generated.__srcad_origin__
-    fresh = derivative(function, mode, wrt, as_tuple)
+    fresh = derivative(function, mode, wrt, as_tuple, generated.__srcad_options__)
     return (fresh[part] if isinstance(fresh, tuple) else fresh)(*args, **kwargs)
 
 

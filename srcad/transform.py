@@ -12,6 +12,8 @@ import gast
 from . import linking, runtime
 from .activity import analyze
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
+from .custom import calls_itself, is_custom
+from .debugging import add_finite_checks, debug_nans_check
 from .derivatives import assign, call, name
 from .emit import import_lines, to_source, with_comments
 from .errors import SrcadError
@@ -21,6 +23,7 @@ from .ir import Renamer, loaded_names
 from .normalize import coalesce_setitems, normalize
 from .normalize_functions import LiftedFunction
 from .optimize import optimize
+from .options import DEFAULT as DEFAULT_OPTIONS
 from .parse import parse_function
 from .reverse import ReverseTransform, needed_primal_values
 from .rules.registry import all_free_names
@@ -33,6 +36,7 @@ MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
 VECTOR_MODES = {"jvp_batch": "jvp", "vjp_batch": "vjp", "split_batch": "split", "jvp_batch_call": "jvp_call"}
 RUNTIME_NAMES = {n: getattr(runtime, n) for n in (
     "zeros_like", "add_at", "seed_cotangent", "add_each", "copy_of", "shape_of")}
+RUNTIME_NAMES["debug_nans_check"] = debug_nans_check
 RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of, derivative_of=linking.derivative_of)
 RUNTIME_NAMES.update({n: getattr(runtime, n) for n in BATCH_RUNTIME_NAMES})
 
@@ -71,8 +75,8 @@ class Generated:
 class Linker:
     """Names of the derivative functions of user functions this code calls."""
 
-    def __init__(self, namer, vector=False):
-        self.namer, self.vector = namer, vector
+    def __init__(self, namer, vector=False, options=DEFAULT_OPTIONS):
+        self.namer, self.vector, self.options = namer, vector, options
         self.bindings = {}   # (mode, callee key, wrt) -> (names, binding source line)
 
     def _bind(self, mode, stmt, active, suffixes, helper):
@@ -84,7 +88,8 @@ class Linker:
             names = [self.namer.fresh(f"{base}_{suffix}") for suffix in suffixes]
             function = stmt.expr.func
             vector = ", vector=True" if self.vector else ""
-            line = f"{', '.join(names)} = {helper}({_unparse(function)}, {wrt!r}{vector})"
+            line = f"{', '.join(names)} = {helper}({_unparse(function)}, {wrt!r}{vector}" \
+                   f"{self.options.keywords()})"
             self.bindings[key] = (names, line)
         return self.bindings[key][0]
 
@@ -103,10 +108,11 @@ def _unparse(node):
     return ast.unparse(gast.gast_to_ast(node))
 
 
-def generate(function, mode, wrt, as_tuple=None):
+def generate(function, mode, wrt, as_tuple=None, options=DEFAULT_OPTIONS):
     """Transform `function` into the derivative function of `mode` w.r.t. parameters `wrt`.
 
-    `as_tuple`: return the derivatives for `wrt` as a tuple (default: when len(wrt) > 1).
+    `as_tuple`: return the derivatives for `wrt` as a tuple (default: when len(wrt) > 1);
+    `options`: an `options.Options` (the default generates the ordinary code).
     """
     as_tuple = len(wrt) > 1 if as_tuple is None else as_tuple
     vector = mode in VECTOR_MODES
@@ -114,6 +120,8 @@ def generate(function, mode, wrt, as_tuple=None):
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES + tuple(VECTOR_MODES)}, not {mode!r}")
     parsed = parse_function(function)
+    if is_custom(function):   # srcad.grad(f) of a custom_vjp function: f's call, by its rules
+        calls_itself(parsed)
     fn = normalize(parsed)
     params = fn.params + fn.kwonly if mode in ("split", "jvp_call") else fn.params
     for index in wrt:
@@ -125,18 +133,18 @@ def generate(function, mode, wrt, as_tuple=None):
         builder = _forward
     else:
         builder = _reverse
-    return builder(fn, parsed, mode, wrt, wrt_names, as_tuple, vector)
+    return builder(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options)
 
 
 def _namer(fn):
     return Namer(fn.taken | set(all_free_names()) | set(RUNTIME_NAMES))
 
 
-def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
+def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     rename = coalesce_setitems(fn)
     activity = analyze(fn, wrt_names)
     namer = _namer(fn)
-    linker = Linker(namer, vector)
+    linker = Linker(namer, vector, options)
     transform = ForwardTransform(fn, activity, namer, rename, linker)
     dots = [namer.derived(w, "_dot") for w in wrt_names]
     start = []
@@ -154,20 +162,22 @@ def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
         unpack = assign(gast.Tuple(elts=[gast.Name(d, gast.Store(), None, None) for d in dots],
                                    ctx=gast.Store()), name(tangents_param))
         function = _function(fn, parsed, mode, wrt, [unpack] + body, returned,
-                             [tangents_param] + fn.params, namer, keep_defaults=True)
+                             [tangents_param] + fn.params, namer, keep_defaults=True,
+                             options=options)
         return _module(fn, parsed, mode, wrt, [function], linker)
-    function = _function(fn, parsed, mode, wrt, body, returned, fn.params + dots, namer)
+    function = _function(fn, parsed, mode, wrt, body, returned, fn.params + dots, namer,
+                         options=options)
     return _module(fn, parsed, mode, wrt, [function], linker)
 
 
-def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
+def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     activity = analyze(fn, wrt_names)
     shapes = ShapeClasses(fn)
     if mode in ("grad", "value_and_grad") and not fn.returns_tuple:
         shapes.assume_scalar(fn.outputs[0])   # the seed checks it before any adjoint runs
     rename = coalesce_setitems(fn, keep=needed_primal_values(fn, activity, shapes))
     namer = _namer(fn)
-    linker = Linker(namer, vector)
+    linker = Linker(namer, vector, options)
     transform = ReverseTransform(fn, activity, namer, rename, linker, shapes)
     transform.namespace = _namespace(parsed)
     if vector:
@@ -213,14 +223,14 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector):
         node.sweep = "adjoint"
     if mode == "split":
         return _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker,
-                      transform.tape)
+                      transform.tape, options)
     if mode == "grad":
         returned = adjoints
     else:
         returned = gast.Tuple(elts=[outputs, adjoints], ctx=gast.Load())
     mode = mode + "_batch" if vector else mode
     function = _function(fn, parsed, mode, wrt, primal + adjoint, returned, params, namer,
-                         keep_defaults=mode in ("grad", "value_and_grad"))
+                         keep_defaults=mode in ("grad", "value_and_grad"), options=options)
     return _module(fn, parsed, mode, wrt, [function], linker)
 
 
@@ -239,7 +249,8 @@ def _capture(outputs, restored, primal, namer):
     return gast.Tuple(elts=captured, ctx=gast.Load()) if isinstance(outputs, gast.Tuple) else captured[0]
 
 
-def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker, tape):
+def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer, linker, tape,
+           options):
     """Reverse mode as two functions: forward part and backward part, sharing `saved`.
     The backward part pops a copy of the tape, so `saved` can be used again."""
     temporaries = _temporaries(fn, namer)
@@ -262,7 +273,7 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
     if tape in residuals:
         start.append(assign(tape, call("list", name(tape))))
     backward = _function(fn, parsed, "bwd", wrt, start + adjoint, adjoints,
-                         [saved, cotangent], namer, optimized=True)
+                         [saved, cotangent], namer, optimized=True, options=options)
     names = f"{forward[0].name}.saved_names = {tuple(residuals)!r}  # what `saved` holds, in order"
     return _module(fn, parsed, "split", wrt, [forward, backward], linker, trailer=[names])
 
@@ -327,12 +338,14 @@ def _temporaries(fn, namer):
 
 
 def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_defaults=False,
-              optimized=False):
+              optimized=False, options=DEFAULT_OPTIONS):
     """Optimize, add the docstring and comments: one generated FunctionDef and its comments."""
     namespace = _namespace(parsed)
     if not optimized:
         live_out = loaded_names(returned)
         body = optimize(body, live_out, _temporaries(fn, namer), namespace, namer.fresh)
+    if options.debug_nans:
+        body = add_finite_checks(body, params, set(namer.derived_names.values()), _shown_path)
     if mode in ("jvp", "jvp_call", "jvp_batch"):
         header_at = {0: _HEADERS["jvp"]} if body else {}
     else:

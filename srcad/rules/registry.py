@@ -47,6 +47,8 @@ class Rule:
     vector_jvps: dict = field(default_factory=dict)   # vector mode: *_dot have a directions axis
     literal_cases: list = field(default_factory=list)   # `LiteralCase`s (defliteral)
     note: str = ""                  # one line for docs/rules.md
+    in_generated_code: object = None   # the `Rule` for calls in code srcad generated, if other
+    joint: object = None            # one call for all parameters (custom.Joint), if any
     specialized: dict = field(default_factory=dict, init=False, repr=False)  # for_call's cache
 
     def bind(self, args, kwargs):

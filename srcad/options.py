@@ -1,0 +1,56 @@
+"""Options of a derivative: settings that change the code srcad generates.
+
+An `Options` is part of a derivative's identity: the in-memory and disk cache keys include
+it, and the derivatives a generated function calls (of your functions it calls) are made
+with the same options. Every option is off by default, and with every option off the
+generated code is exactly the ordinary code.
+
+    debug_nans   after each statement that computes a derivative, check that it is finite
+                 and raise srcad.NonFiniteDerivative naming your line (debugging.py);
+                 ``SRCAD_DEBUG_NANS=1`` turns it on for every derivative.
+
+A new option is a new field here (with its default off), a keyword of the transformations
+in api.py, and whatever stage reads it.
+"""
+import os
+from dataclasses import dataclass, fields, replace
+
+ENVIRONMENT = {"debug_nans": "SRCAD_DEBUG_NANS"}   # option -> variable that turns it on
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to generate a derivative (hashable: it is part of the cache key)."""
+
+    debug_nans: bool = False
+
+    def keywords(self):
+        """The options that differ from the defaults, as ``name=value`` source text (for
+        the calls generated code makes to get the derivatives of the functions it calls)."""
+        return "".join(f", {f.name}={getattr(self, f.name)!r}" for f in fields(self)
+                       if getattr(self, f.name) != f.default)
+
+    def __str__(self):
+        return "Options(" + self.keywords().lstrip(", ") + ")"
+
+
+DEFAULT = Options()
+
+
+def resolve(options=None):
+    """`options` (default: all off) with the options the environment turns on."""
+    options = options if options is not None else DEFAULT
+    turned_on = {name: True for name, variable in ENVIRONMENT.items()
+                 if os.environ.get(variable, "") not in ("", "0") and not getattr(options, name)}
+    return replace(options, **turned_on) if turned_on else options
+
+
+def make(**settings):
+    """`Options` from keywords, with a clear error for an unknown one."""
+    known = {f.name for f in fields(Options)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        from .errors import SrcadError
+        raise SrcadError(f"unknown derivative option(s) {', '.join(unknown)}; srcad knows "
+                         f"{', '.join(sorted(known))}")
+    return Options(**settings)
