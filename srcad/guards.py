@@ -16,27 +16,30 @@ import types
 MISSING = object()
 
 
-def code_digest(code, _memo={}):
-    """A short hash of a code object: its bytecode, names, constants, file and lines, the
-    same in every process (``marshal.dumps`` is not: its output depends on reference
-    counts, so code read from a ``.pyc`` and code compiled from source differ)."""
-    digest = _memo.get(code)
+def code_digest(code, located=True, _memo={}):
+    """A short hash of a code object: its bytecode, names and constants, and with `located`
+    its file and lines; the same in every process (``marshal.dumps`` is not: its output
+    depends on reference counts, so code read from a ``.pyc`` and code compiled from
+    source differ)."""
+    digest = _memo.get((code, located))
     if digest is None:
         hasher = hashlib.sha256()
-        _hash_code(code, hasher)
-        digest = _memo[code] = hasher.hexdigest()[:20]
+        _hash_code(code, hasher, located)
+        digest = _memo[(code, located)] = hasher.hexdigest()[:20 if located else 12]
     return digest
 
 
-def _hash_code(code, hasher):
-    for part in (code.co_code, code.co_linetable):
-        hasher.update(part)
+def _hash_code(code, hasher, located):
+    hasher.update(code.co_code)
+    if located:
+        hasher.update(code.co_linetable)
+        hasher.update(repr((code.co_filename, code.co_firstlineno)).encode())
     hasher.update(repr((code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars,
-                        code.co_filename, code.co_name, code.co_firstlineno,
-                        code.co_argcount, code.co_kwonlyargcount, code.co_flags)).encode())
+                        code.co_name, code.co_argcount, code.co_kwonlyargcount,
+                        code.co_flags)).encode())
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            _hash_code(const, hasher)
+            _hash_code(const, hasher, located)
         else:
             hasher.update(f"{_canonical(const)};".encode())
 
@@ -68,7 +71,8 @@ def describe(obj):
     if rule is not None:
         return f"rule {rule.name}"
     if inspect.isfunction(obj):
-        return f"function {obj.__module__}.{obj.__qualname__} {code_digest(obj.__code__)}"
+        # where it is written does not change the code that calls it: no file, no lines
+        return f"function {obj.__module__}.{obj.__qualname__} {code_digest(obj.__code__, False)}"
     if isinstance(obj, type):
         return f"class {obj.__module__}.{obj.__qualname__}"
     kind = type(obj)
