@@ -72,7 +72,7 @@ class ReverseTransform(Transform):
         self.tape = namer.fresh("tape")   # tape_1 when differentiating code that has a tape
         self.state = {}
         self.primal_of = {}    # adjoint name -> primal version
-        self.saved = {}        # user-call target -> name of what its forward part saved
+        self.saved = {}        # user-call target -> name of what its forward parts saved
         self.counters = {}     # id(loop stmt) -> iteration counter name
         self.bound_at = {}     # id(loop stmt) -> names possibly bound when the loop starts
         self.integers = integers(fn)
@@ -93,7 +93,11 @@ class ReverseTransform(Transform):
         params = set(self.fn.params) | set(self.fn.kwonly)
         mark_bindings(self.fn.body, params, self.bound_at)
         mark_definite(self.fn.body, params, self.definite_at)
-        return self.primal_block(self.fn.body)
+        nodes = self.primal_block(self.fn.body)
+        # what a user call saved is set with its value: None until then, so that the tape
+        # can save it before a second call overwrites it (dropped when nothing is saved)
+        return [_marker(assign(saved, gast.Constant(None, None)), "init", saved)
+                for saved in sorted(self.saved.values())] + nodes
 
     def primal_block(self, block):
         nodes = []
@@ -114,7 +118,10 @@ class ReverseTransform(Transform):
 
     def primal_simple(self, stmt):
         if stmt.kind == "usercall" and self.activity.active(stmt.target):
-            saved = self.namer.fresh(f"{self.rename.get(stmt.target, stmt.target)}_saved")
+            # one name per target: calls that assign the same variable (in both branches of
+            # an ``if``, in a loop) assign what they saved to the same variable too
+            saved = self.saved.get(stmt.target) or \
+                self.namer.fresh(f"{self.rename.get(stmt.target, stmt.target)}_saved")
             self.saved[stmt.target] = saved
             fwd, _ = self.linker.split(stmt, self.active_params(stmt))
             target = gast.Tuple(elts=[gast.Name(stmt.target, gast.Store(), None, None),
@@ -141,14 +148,13 @@ class ReverseTransform(Transform):
         if stmt.kind in ("append", "effect", "setitem") or not stmt.target:
             return []
         names = [stmt.target]
-        if stmt.target in self.saved:
+        if stmt.kind == "usercall" and stmt.target in self.saved:
             names.append(self.saved[stmt.target])
         return names
 
     def primal_loop(self, stmt):
         body = self.primal_block(stmt.body)
         assigned = assigned_in(stmt.body)
-        assigned |= {self.saved[s.target] for s in walk(stmt.body) if s.target in self.saved}
         assigned |= {self.counters[id(s)] for s in walk(stmt.body) if id(s) in self.counters}
         nodes = [_marker(assign(variable, gast.Constant(None, None)), "init", variable)
                  for variable in sorted(assigned - self.bound_at[id(stmt)])]
@@ -444,6 +450,9 @@ class ReverseTransform(Transform):
         base_active = self.activity.active(stmt.base)
         if self.activity.is_active_atom(value):
             slot = gast.Subscript(value=name(g), slice=self.batch_index(stmt.index), ctx=gast.Load())
+            if not self.shapes.scalar_item(stmt.base, stmt.index):
+                # ``h[t] = v`` broadcasts v over the slot: v's cotangent is the slot's, summed
+                slot = call("unbroadcast_batch" if self.batch else "unbroadcast", slot, value)
             if in_place and base_active and self.state.get(g) == "owned":
                 slot = _method(slot, "copy")  # y_bar is zeroed in place next
             self.accumulate(value.id, slot, stmt.origin)

@@ -49,8 +49,10 @@ def unbroadcast(g, x):
     if g_shape == x_shape:
         return g
     extra = len(g_shape) - len(x_shape)
-    if extra:
+    if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))
+    elif extra:           # ``h[0] = v`` with v of shape (1, 3): NumPy drops v's leading 1s
+        g = np.reshape(g, (1,) * -extra + g_shape)
     stretched = tuple(i for i, n in enumerate(x_shape) if n == 1 and np.shape(g)[i] != 1)
     if stretched:
         g = np.sum(g, axis=stretched, keepdims=True)
@@ -67,6 +69,8 @@ def broadcast_as(t, ans):
     shape = np.shape(ans)
     if np.shape(t) == shape:
         return t
+    if np.ndim(t) > len(shape):   # a (1, 3) value in a (3,) slot: its leading 1s go
+        t = np.reshape(t, np.shape(t)[np.ndim(t) - len(shape):])
     return np.broadcast_to(t, shape)
 
 
@@ -327,9 +331,11 @@ def batch_align(t, x, ans):
     """Give the batched derivative `t` of `x` as many axes as `ans` has, so elementwise
     operations broadcast it against ``ans``-shaped values with the directions axis first."""
     missing = np.ndim(ans) - np.ndim(x)
-    if missing <= 0:
+    if missing == 0:
         return t
     t = np.asarray(t)
+    if missing < 0:       # ``h[0] = v`` with v of shape (1, 3): the slot has v's 1s dropped
+        return t.reshape(t.shape[:1] + t.shape[1 - missing:])
     return t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
 
 
@@ -340,6 +346,8 @@ def unbroadcast_batch(g, x):
     extra = g.ndim - 1 - len(x_shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(1, 1 + extra)))
+    elif extra:
+        g = g.reshape(g.shape[:1] + (1,) * -extra + g.shape[1:])
     stretched = tuple(i + 1 for i, n in enumerate(x_shape) if n == 1 and g.shape[i + 1] != 1)
     if stretched:
         g = np.sum(g, axis=stretched, keepdims=True)

@@ -18,6 +18,7 @@ import operator
 import gast
 import numpy as np
 
+from .bindings import integers
 from .ir import walk
 from .rules import lookup
 
@@ -25,6 +26,8 @@ LITERAL = ("literal",)
 BINARY_OPERATORS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow}
 UNARY_OPERATORS = {operator.neg, operator.pos, abs}
 FULL_REDUCTIONS = {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin}
+ARRAY_MAKERS = {np.zeros, np.ones, np.empty, np.full}      # the shape first
+COPIES = {np.copy, np.ndarray.copy}
 
 
 def _is_number(atom):
@@ -45,6 +48,7 @@ class ShapeClasses:
         for p in fn.params + fn.kwonly:
             definitions.setdefault(p, []).insert(0, None)
         self.definitions = definitions
+        self.integers = integers(fn)
         for _ in range(len(definitions) + 2):
             if not self._round():
                 break
@@ -58,6 +62,7 @@ class ShapeClasses:
                 self.operands.setdefault(label, []).extend(stmt.args)
             elif stmt.callee in FULL_REDUCTIONS and len(stmt.args) == 1:
                 self.scalar.add(label)
+        self.ndims = self._ndims()
 
     def _round(self):
         changed = False
@@ -104,6 +109,54 @@ class ShapeClasses:
             if right == LITERAL or left == right:
                 return left
         return own
+
+    def _ndims(self):
+        """version -> its number of dimensions, where it is certain: arrays made by
+        ``np.zeros(shape)`` and its siblings, their copies and their item-assigned versions
+        (a variable assigned in several places only if all of them agree)."""
+        ndims = {}
+        for variable, stmts in self.definitions.items():
+            found = {self._ndim_of(stmt, ndims) for stmt in stmts if not (
+                stmt is not None and stmt.kind == "setitem" and stmt.base == variable)}
+            if len(found) == 1 and None not in found:
+                ndims[variable] = found.pop()
+        return ndims
+
+    def _ndim_of(self, stmt, ndims):
+        if stmt is None:
+            return None
+        if stmt.kind == "call" and stmt.callee in ARRAY_MAKERS and stmt.args:
+            return self._length_of(stmt.args[0])
+        if stmt.kind == "copy" or stmt.kind == "call" and stmt.callee in COPIES and len(stmt.args) == 1:
+            return ndims.get(getattr(stmt.args[0], "id", None))
+        if stmt.kind == "setitem":
+            return ndims.get(stmt.base)
+        return None
+
+    def _length_of(self, atom):
+        """How many numbers a shape argument holds: 1 for a number, k for a k-tuple."""
+        if isinstance(atom, gast.Constant) and type(atom.value) is int or \
+                isinstance(atom, gast.Name) and atom.id in self.integers:
+            return 1
+        if isinstance(atom, gast.Name):
+            stmts = self.definitions.get(atom.id, [])
+            if len(stmts) == 1 and stmts[0] is not None and stmts[0].kind == "pack" \
+                    and stmts[0].keys is None:
+                return len(stmts[0].args)
+        return None
+
+    def scalar_item(self, base, index):
+        """True when ``base[index]`` is certainly a single element: as many ints as `base`
+        has dimensions."""
+        ndim = self.ndims.get(base)
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        return ndim is not None and len(parts) == ndim and all(self._is_int(p) for p in parts)
+
+    def _is_int(self, atom):
+        if isinstance(atom, gast.UnaryOp) and isinstance(atom.op, gast.USub):
+            atom = atom.operand
+        return isinstance(atom, gast.Constant) and type(atom.value) is int or \
+            isinstance(atom, gast.Name) and atom.id in self.integers
 
     def assume_scalar(self, atom):
         """`atom` is certainly 0-d (``grad`` checks its output): so are the operands of the

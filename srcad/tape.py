@@ -66,15 +66,24 @@ def _effective(nodes):
     return any(not isinstance(n, gast.Pass) for n in nodes)
 
 
-def _needed(adjoint):
+def _needed(adjoint, rewound=frozenset()):
     """Variables the adjoint sweep reads after it may have rewound them. A read before the
-    first statement that restores the variable sees its final value, which needs no save."""
+    first statement that restores the variable sees its final value, which needs no save.
+    Each branch of an ``if`` is followed in order; a loop is taken whole (its restores reach
+    its reads in the next iteration). Returns (needed, rewound after `adjoint`)."""
     needed = set()
-    rewound = set()
+    rewound = set(rewound)
     for node in adjoint:
+        if isinstance(node, gast.If) and not getattr(node, "tape", None):
+            needed |= loaded_names(node.test) & rewound
+            body_needed, body_rewound = _needed(node.body, rewound)
+            else_needed, else_rewound = _needed(node.orelse, rewound)
+            needed |= body_needed | else_needed
+            rewound |= body_rewound | else_rewound
+            continue
         rewound |= set(_restores([node]))
         needed |= _reads([node]) & rewound
-    return needed
+    return needed, rewound
 
 
 def prune_tape(primal, adjoint, read_after=()):
@@ -82,7 +91,7 @@ def prune_tape(primal, adjoint, read_after=()):
     to "pop" (a saved value) or "undo" (a list's append undone). `read_after`: names the
     code reads after the adjoint sweep (the returned derivatives)."""
     while True:
-        needed = _needed(adjoint)
+        needed, _ = _needed(adjoint)
         read = _reads(adjoint)
         before = _count(adjoint) + _count(primal)
 
