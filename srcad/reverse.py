@@ -267,7 +267,10 @@ class ReverseTransform(Transform):
             for adjoint in downgrade:
                 entry[adjoint] = "set"
         for adjoint in [a for a in entry if a not in exit_state]:
-            body.append(assign(adjoint, call("zeros_like", name(adjoint)), stmt.origin))
+            # the value is assigned in the loop and read after it: its adjoint starts each
+            # earlier iteration at zero, shaped like that iteration's value (the tape has
+            # restored it by now), which need not be the shape of the later one
+            body.append(assign(adjoint, self.zeros(name(self.primal_of[adjoint])), stmt.origin))
         self.state = entry
         if not body:
             body = [gast.Pass()]

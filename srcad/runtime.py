@@ -11,23 +11,25 @@ _NUMPY_SCALARS = frozenset({np.float64, np.float32, np.float16, np.longdouble, n
 
 class SavedShape:
     """What the tape keeps of a value whose adjoint needs only its shape (the value that
-    ``unbroadcast`` or ``expand_reduced`` sums or broadcasts to): a loop then holds one
-    small tuple per iteration instead of an array."""
-    __slots__ = ("shape",)
+    ``unbroadcast`` or ``expand_reduced`` sums or broadcasts to, or ``zeros_like`` copies
+    the shape and dtype of): a loop then holds one small tuple per iteration instead of an
+    array."""
+    __slots__ = ("shape", "dtype")
 
-    def __init__(self, shape):
-        self.shape = shape
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
 
     def __repr__(self):
-        return f"SavedShape({self.shape})"
+        return f"SavedShape({self.shape}, {self.dtype})"
 
 
 def shape_of(x):
-    """`x` as the tape saves it when the adjoint reads only its shape: a scalar as it is
-    (as small as its shape, and cheaper to keep), an array as its shape."""
+    """`x` as the tape saves it when the adjoint reads only its shape: a NumPy array as its
+    shape and dtype, anything else as it is (a scalar is as small as its shape, and an
+    array of another type keeps its type for ``zeros_like``)."""
     if type(x) is np.ndarray:
-        return SavedShape(x.shape)
-    return x if x is None or type(x) in _PY_SCALARS or type(x) in _NUMPY_SCALARS else SavedShape(np.shape(x))
+        return SavedShape(x.shape, x.dtype)
+    return x
 
 
 def _shape(x):
@@ -79,7 +81,7 @@ def zeros_like(x):
     (dict) of zeros for a tuple or list (dict) of values."""
     if type(x) is float or type(x) is int:
         return 0.0
-    if type(x) is np.ndarray:
+    if type(x) is np.ndarray or type(x) is SavedShape:
         return np.zeros(x.shape, x.dtype)   # np.zeros_like costs 1 µs more
     if x is None:  # a variable not yet assigned (the tape saves it before a loop)
         return None
@@ -316,8 +318,8 @@ def batch_zeros(x, directions):
         return Cotangents(batch_zeros(v, directions) for v in x)
     if isinstance(x, dict):
         return {k: batch_zeros(v, directions) for k, v in x.items()}
-    dtype = x.dtype if isinstance(x, np.ndarray | np.generic) else np.float64
-    return np.zeros((directions,) + np.shape(x), dtype=dtype)
+    dtype = x.dtype if isinstance(x, np.ndarray | np.generic | SavedShape) else np.float64
+    return np.zeros((directions,) + _shape(x), dtype=dtype)
 
 
 def directions_of(value):

@@ -8,8 +8,9 @@ variable (to-be-recorded analysis); adjoint loops and branches left empty are dr
 and with them the counters they read. Repeats until nothing changes.
 
 A variable the adjoint reads only for its shape (the second argument of ``unbroadcast``
-or ``expand_reduced``) is saved as ``shape_of(v)``, a small tuple, so that a loop does not
-keep one array per iteration alive (in a 50-step RNN that made the gradient 30% slower).
+or ``expand_reduced``, the argument of ``zeros_like``) is saved as ``shape_of(v)``, a
+small tuple, so that a loop does not keep one array per iteration alive (in a 50-step RNN
+that made the gradient 30% slower).
 """
 import gast
 
@@ -17,7 +18,9 @@ from .emit import COMPOUND, walk_nodes
 from .ir import loaded_names
 from .trees import walk as walk_tree
 
-SHAPE_ONLY = {"unbroadcast", "expand_reduced", "unbroadcast_batch", "expand_reduced_batch"}
+# helper -> the position of the argument it reads only for its shape (and dtype)
+SHAPE_ONLY = {"unbroadcast": 1, "expand_reduced": 1, "unbroadcast_batch": 1, "expand_reduced_batch": 1,
+              "zeros_like": 0, "batch_zeros": 0}
 
 
 def _read_expressions(nodes):
@@ -111,16 +114,16 @@ def prune_tape(primal, adjoint, read_after=()):
 
 def _shape_only_reads(adjoint):
     """Variables that every read of in the adjoint sweep (tape statements aside) is the
-    shape argument of ``unbroadcast(g, x)`` or ``expand_reduced(g, x, ...)``. Reads before
+    shape argument of ``unbroadcast(g, x)``, ``expand_reduced(g, x, ...)`` or ``zeros_like(x)``. Reads before
     the sweep first rewinds a variable see its final value, not a saved one: they do not
     count (as in `_needed`, a top-level statement at a time)."""
     shape_reads, other_reads, rewound = set(), set(), set()
     for top in adjoint:
         rewound |= set(_restores([top]))
         for expression in _read_expressions([top]):
-            shape_arguments = {id(n.args[1]) for n in walk_tree(expression) if isinstance(n, gast.Call)
-                               and isinstance(n.func, gast.Name) and n.func.id in SHAPE_ONLY
-                               and len(n.args) > 1}
+            shape_arguments = {id(n.args[SHAPE_ONLY[n.func.id]]) for n in walk_tree(expression)
+                               if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
+                               and n.func.id in SHAPE_ONLY and len(n.args) > SHAPE_ONLY[n.func.id]}
             for n in walk_tree(expression):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in rewound:
                     (shape_reads if id(n) in shape_arguments else other_reads).add(n.id)
