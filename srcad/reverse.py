@@ -13,20 +13,29 @@ when the adjoint sweep passes the assignment again); values the adjoint never re
 not saved.
 """
 import gast
+import numpy as np
 
+from .aliasing import copies
 from .bindings import assigned_in, integers, mark_bindings, mark_definite
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
 from .ir import walk
 from .optimize import simplified
-from .templates import names_in
+from .tape import shape_arguments
+from .trees import walk as walk_tree
 
 
 
-def needed_primal_values(fn, activity, shapes):
-    """Primal versions the adjoint of a rule reads (used to decide in-place item writes)."""
+def needed_primal_values(fn, activity, shapes, values_only=False):
+    """Primal versions the adjoint of a rule reads, and the arguments of user calls (what
+    their forward parts save may be their arguments): used to decide in-place item writes.
+    `values_only`: leave out the rules' reads of a value's shape alone (``unbroadcast(g, x)``)
+    and the user calls."""
     needed = set()
     for stmt in walk(fn.body):
+        if stmt.kind == "usercall" and stmt.target and activity.active(stmt.target) and not values_only:
+            needed |= {a.id for a in stmt.args + list(stmt.kwargs.values())
+                       if isinstance(a, gast.Name)} & fn.locals
         if stmt.kind == "call" and stmt.target and activity.active(stmt.target):
             rule = rule_of(stmt)
             bound = bind(rule, stmt)
@@ -38,7 +47,9 @@ def needed_primal_values(fn, activity, shapes):
                     expr = instantiate(rule, template, bound, param,
                                        {"g": name("g"), "ans": name(stmt.target)},
                                        same_shape=shapes.same(atom, stmt.target))
-                    needed |= names_in(expr) & fn.locals
+                    shaped = shape_arguments(expr) if values_only else ()
+                    needed |= {n.id for n in walk_tree(expr) if isinstance(n, gast.Name)
+                               and id(n) not in shaped} & fn.locals
     return needed
 
 
@@ -93,6 +104,8 @@ class ReverseTransform(Transform):
         params = set(self.fn.params) | set(self.fn.kwonly)
         mark_bindings(self.fn.body, params, self.bound_at)
         mark_definite(self.fn.body, params, self.definite_at)
+        needed = needed_primal_values(self.fn, self.activity, self.shapes, values_only=True)
+        self.copied, self.copied_arguments = copies(self.fn, needed, self.rename, self.shapes)
         nodes = self.primal_block(self.fn.body)
         # what a user call saved is set with its value: None until then, so that the tape
         # can save it before a second call overwrites it (dropped when nothing is saved)
@@ -117,6 +130,7 @@ class ReverseTransform(Transform):
         return nodes
 
     def primal_simple(self, stmt):
+        copied = self.copied_arguments.get(id(stmt), ())   # the callee may keep them: copies
         if stmt.kind == "usercall" and self.activity.active(stmt.target):
             # one name per target: calls that assign the same variable (in both branches of
             # an ``if``, in a loop) assign what they saved to the same variable too
@@ -126,10 +140,17 @@ class ReverseTransform(Transform):
             fwd, _ = self.linker.split(stmt, self.active_params(stmt))
             target = gast.Tuple(elts=[gast.Name(stmt.target, gast.Store(), None, None),
                                       gast.Name(saved, gast.Store(), None, None)], ctx=gast.Store())
-            node = assign(target, _user_call(fwd, stmt), stmt.origin)
+            node = assign(target, _user_call(fwd, stmt, copied=copied), stmt.origin)
             node.primal = True
             return [node]
-        return primal_statement(stmt, self.in_place(stmt))
+        nodes = primal_statement(stmt, self.in_place(stmt))
+        if copied:
+            nodes[-1].value = _user_call(stmt.expr.func, stmt, copied=copied)
+        if id(stmt) in self.copied:   # a view the adjoint reads, of an array written later
+            array = stmt.kind == "getitem" and stmt.args[0].id not in self.sequences \
+                or stmt.kind == "call" and stmt.target not in self.sequences and _array_method(stmt.callee)
+            nodes[-1].value = _method(nodes[-1].value, "copy") if array else call("copy_of", nodes[-1].value)
+        return nodes
 
     def save_overwritten(self, stmt):
         """Tape pushes before `stmt` overwrites values the adjoint may need."""
@@ -476,14 +497,24 @@ class ReverseTransform(Transform):
             self.accumulate(stmt.base, name(zeroed), stmt.origin)
 
 
+def _array_method(callee):
+    """A method or attribute of NumPy arrays (``x.T``, ``x.reshape``): its value has ``.copy()``."""
+    return getattr(callee, "__objclass__", None) is np.ndarray
+
+
 def _counter(node, counter):
     node.counter = counter
     return node
 
 
-def _user_call(function_name, stmt, extra=()):
-    return gast.Call(func=name(function_name), args=list(extra) + list(stmt.args),
-                     keywords=[gast.keyword(arg=k, value=v) for k, v in stmt.kwargs.items()])
+def _user_call(function, stmt, extra=(), copied=()):
+    """``function(*extra, *args, **kwargs)`` of a user call, passing ``copy_of(a)`` for each
+    argument `a` in `copied`."""
+    def argument(atom):
+        return call("copy_of", atom) if isinstance(atom, gast.Name) and atom.id in copied else atom
+    return gast.Call(func=name(function) if isinstance(function, str) else function,
+                     args=list(extra) + [argument(a) for a in stmt.args],
+                     keywords=[gast.keyword(arg=k, value=argument(v)) for k, v in stmt.kwargs.items()])
 
 
 def _fresh(expression):
@@ -518,11 +549,13 @@ def _undo_new_axes(index):
 def _is_basic_index(index, integers):
     """Ints, slices and names known to hold ints (loop counters): ``+=`` is then exact."""
     def known(node):
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            node = node.operand   # -1
         return node is None or isinstance(node, gast.Constant) \
             or isinstance(node, gast.Name) and node.id in integers
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
     return all(isinstance(p, gast.Slice) and all(known(b) for b in (p.lower, p.upper, p.step))
-               or isinstance(p, (gast.Constant, gast.Name)) and known(p) for p in parts)
+               or isinstance(p, (gast.Constant, gast.Name, gast.UnaryOp)) and known(p) for p in parts)
 
 
 def _index_value(index):

@@ -41,10 +41,20 @@ def _reads(nodes):
     return {name for expression in _read_expressions(nodes) for name in loaded_names(expression)}
 
 
+def shape_arguments(expression):
+    """id() of the nodes `expression` passes to a helper that reads only their shape."""
+    return {id(n.args[SHAPE_ONLY[n.func.id]]) for n in walk_tree(expression)
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
+            and n.func.id in SHAPE_ONLY and len(n.args) > SHAPE_ONLY[n.func.id]}
+
+
 def _restores(nodes):
-    """variable -> "pop" or "undo", for each variable the statements in `nodes` rewind."""
-    return {n.tape[1]: n.tape[0] for n in walk_nodes(nodes)
-            if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
+    """variable -> "pop", "undo" or "slots", for each variable the statements in `nodes`
+    rewind: a value popped back, a list's append undone, slots of an array written back."""
+    restores = {n.tape[1]: n.tape[0] for n in walk_nodes(nodes)
+                if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
+    restores.update((variable, "slots") for variable in _slots_restored(nodes))
+    return restores
 
 
 def _filter(nodes, keep):
@@ -69,6 +79,12 @@ def _effective(nodes):
     return any(not isinstance(n, gast.Pass) for n in nodes)
 
 
+def _slots_restored(nodes):
+    """Arrays whose slots the statements in `nodes` write back (``y[i] = tape.pop()``)."""
+    return {n.tape[1] for n in walk_nodes(nodes) if getattr(n, "tape", None) and n.tape[0] == "pop"
+            and isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript)}
+
+
 def _needed(adjoint, rewound=frozenset()):
     """Variables the adjoint sweep reads after it may have rewound them. A read before the
     first statement that restores the variable sees its final value, which needs no save.
@@ -91,8 +107,9 @@ def _needed(adjoint, rewound=frozenset()):
 
 def prune_tape(primal, adjoint, read_after=()):
     """(primal, adjoint, restored): restored maps each variable the adjoint sweep rewinds
-    to "pop" (a saved value) or "undo" (a list's append undone). `read_after`: names the
-    code reads after the adjoint sweep (the returned derivatives)."""
+    to "pop" (a saved value), "undo" (a list's append undone) or "slots" (an array's slots
+    written back). `read_after`: names the code reads after the adjoint sweep (the
+    returned derivatives)."""
     while True:
         needed, _ = _needed(adjoint)
         read = _reads(adjoint)
@@ -108,7 +125,7 @@ def prune_tape(primal, adjoint, read_after=()):
         primal = _filter(primal, keep)
         if _count(adjoint) + _count(primal) == before:
             break
-    _save_shapes_only(primal, _shape_only_reads(adjoint) - set(read_after))
+    _save_shapes_only(primal, _shape_only_reads(adjoint) - set(read_after) - _slots_restored(adjoint))
     return primal, adjoint, _restores(adjoint)
 
 
@@ -121,12 +138,10 @@ def _shape_only_reads(adjoint):
     for top in adjoint:
         rewound |= set(_restores([top]))
         for expression in _read_expressions([top]):
-            shape_arguments = {id(n.args[SHAPE_ONLY[n.func.id]]) for n in walk_tree(expression)
-                               if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
-                               and n.func.id in SHAPE_ONLY and len(n.args) > SHAPE_ONLY[n.func.id]}
+            shaped = shape_arguments(expression)
             for n in walk_tree(expression):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in rewound:
-                    (shape_reads if id(n) in shape_arguments else other_reads).add(n.id)
+                    (shape_reads if id(n) in shaped else other_reads).add(n.id)
     return shape_reads - other_reads
 
 
