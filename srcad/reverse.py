@@ -276,12 +276,13 @@ class ReverseTransform(Transform):
         entry = dict(self.state)
         for _ in range(4):
             self.state = dict(entry)
+            maybe_none = set(self.maybe_none)
             body = self.adjoint_block(stmt.body)
             exit_state = self.state
             zero_first = [a for a in exit_state if a not in entry]
             downgrade = [a for a in entry if entry[a] == "owned" and exit_state.get(a) != "owned"]
-            if not zero_first and not downgrade:
-                break
+            if not zero_first and not downgrade and self.maybe_none == maybe_none:
+                break    # (an adjoint that became maybe None: the next iteration adds with add_each)
             for adjoint in zero_first:
                 self.body.append(self.zero(adjoint, stmt))
                 entry[adjoint] = "owned"

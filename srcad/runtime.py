@@ -333,7 +333,7 @@ def batch_align(t, x, ans):
     """Give the batched derivative `t` of `x` as many axes as `ans` has, so elementwise
     operations broadcast it against ``ans``-shaped values with the directions axis first."""
     missing = np.ndim(ans) - np.ndim(x)
-    if missing == 0:
+    if missing == 0 or t is None:    # None: the zero derivative of a value not made yet
         return t
     t = np.asarray(t)
     if missing < 0:       # ``h[0] = v`` with v of shape (1, 3): the slot has v's 1s dropped
