@@ -17,6 +17,8 @@ value as its own; this module finds where that is not so.
   then the gradient's own code would rely on views, and could not be differentiated
   again.)
 """
+import operator
+
 import gast
 import numpy as np
 
@@ -63,15 +65,60 @@ class _Facts:
         from .forward import sequence_values   # forward.py imports what imports this module
         self.integers = integers(fn)
         self.sequences = sequence_values(fn)
-        self.ndims = (shapes or ShapeClasses(fn)).ndims
+        shapes = shapes or ShapeClasses(fn)
+        self.ndims, self.length = shapes.ndims, shapes.length
         self.locals = fn.locals
+        self.order, self.loops = _positions(fn.body)
+        self.counters = _counters(fn)
 
     def sites(self, state, name):
-        """The memory a name may hold: the definitions (statements, arguments) that made
-        it; a free name's is its own, a local not assigned yet holds none."""
+        """The memory a name may hold: (where it was made, region) pairs, a region being
+        the rows of that array it may cover (None: all of it). A free name's memory is its
+        own; a local not assigned yet holds none."""
         if name in state:
             return state[name]
-        return frozenset() if name in self.locals else frozenset({("free", name)})
+        return frozenset() if name in self.locals else frozenset({(("free", name), None)})
+
+    def region(self, index, stmt):
+        """The rows (first axis) ``y[index]`` covers, as `overlap` compares them: an interval
+        of constant bounds, a row of a loop's counter plus a constant, or None (unknown)."""
+        first = index.elts[0] if isinstance(index, gast.Tuple) and index.elts else index
+        length = self.length(stmt.base if stmt.kind == "setitem" else getattr(stmt.args[0], "id", None))
+
+        def position(value):   # (k, False): row k; (-k, True): the k-th row from the end
+            if value < 0 and length is not None:
+                return max(length + value, 0), False
+            return value, value < 0
+        end = (length, False) if length is not None else (0, True)
+        if isinstance(first, gast.Slice):
+            step = 1 if first.step is None else _constant(first.step)
+            lower = 0 if first.lower is None else _constant(first.lower)
+            upper = None if first.upper is None else _constant(first.upper)
+            if not step or step < 0 or lower is None or first.upper is not None and upper is None:
+                return None
+            return ("rows", position(lower), end if first.upper is None else position(upper))
+        value = _constant(first)
+        if value is not None:
+            return ("rows", position(value), end if value == -1 else position(value + 1))
+        if isinstance(first, gast.Name) and first.id in self.counters:
+            loop, offset = self.counters[first.id]
+            return ("row", loop, offset, id(stmt))
+        return None
+
+    def overlap(self, written, read, write):
+        """May the region `written` by the statement `write` meet the region `read`?"""
+        if written is None or read is None or written[0] != read[0]:
+            return True
+        if written[0] == "rows":
+            (_, lo_w, hi_w), (_, lo_r, hi_r) = written, read
+            return not (_before(hi_w, lo_r) or _before(hi_r, lo_w))
+        (_, loop, offset_w, _), (_, read_loop, offset_r, taken) = written, read
+        if loop != read_loop or self.loops[taken] & self.loops[id(write)] != {loop}:
+            return True     # another loop around both takes and writes the same rows again
+        # the counter grows: later iterations write rows after this one's
+        if self.order[taken] < self.order[id(write)]:     # taken before the write, each time
+            return not offset_r < offset_w
+        return not offset_r <= offset_w
 
     def basic(self, index):
         """(basic, array): the index is basic (ints, slices, None, ...: the result is a
@@ -92,6 +139,55 @@ class _Facts:
 
 def _names(atoms):
     return [a.id for a in atoms if isinstance(a, gast.Name)]
+
+
+def _constant(node):
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+        inner = _constant(node.operand)
+        return None if inner is None else -inner
+    return node.value if isinstance(node, gast.Constant) and type(node.value) is int else None
+
+
+def _before(a, b):
+    """Position a certainly comes no later than position b."""
+    return a[1] == b[1] and a[0] <= b[0]
+
+
+def _counters(fn):
+    """name -> (id of its loop, offset): the counter of a ``for`` over an increasing range,
+    not itself inside a loop (a loop run again writes its rows again), and ints made by
+    adding constants to it (``t - 1``)."""
+    definitions = {}
+    for stmt in walk(fn.body):
+        if stmt.target:
+            definitions.setdefault(stmt.target, []).append(stmt)
+    counters = {}
+    for stmt in fn.body:
+        if stmt.kind != "for" or len(definitions[stmt.target]) != 1:
+            continue
+        it = stmt.iter
+        if isinstance(it, gast.Call) and getattr(it.func, "id", None) == "range" and (
+                len(it.args) < 3 or (_constant(it.args[2]) or 0) > 0):
+            counters[stmt.target] = (id(stmt), 0)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in walk(fn.body):
+            if stmt.kind != "call" or stmt.target in counters or len(definitions[stmt.target]) != 1 \
+                    or stmt.callee not in (operator.add, operator.sub) or len(stmt.args) != 2:
+                continue
+            left, right = stmt.args
+            sign = 1 if stmt.callee is operator.add else -1
+            if isinstance(left, gast.Name) and left.id in counters and _constant(right) is not None:
+                loop, offset = counters[left.id]
+                counters[stmt.target] = (loop, offset + sign * _constant(right))
+                changed = True
+            elif sign == 1 and isinstance(right, gast.Name) and right.id in counters \
+                    and _constant(left) is not None:
+                loop, offset = counters[right.id]
+                counters[stmt.target] = (loop, offset + _constant(left))
+                changed = True
+    return counters
 
 
 def sources(stmt, facts, certainty):
@@ -146,7 +242,7 @@ def memory_flow(fn, facts, certainty, in_place=None):
     `in_place(stmt)`, if given, says whether ``y[i] = v`` writes in place (True) or into a
     copy (NumPy's own item assignment always writes in place)."""
     before, made = {}, {}
-    start = {p: frozenset({("argument", p)}) for p in fn.params + fn.kwonly}
+    start = {p: frozenset({(("argument", p), None)}) for p in fn.params + fn.kwonly}
     _flow_block(fn.body, start, facts, certainty, in_place, before, made)
     return before, made
 
@@ -166,7 +262,7 @@ def _flow_block(block, state, facts, certainty, in_place, before, made):
                 before[id(stmt)] = state
                 entry = dict(state)
                 if stmt.kind == "for":
-                    entry[stmt.target] = frozenset({("def", id(stmt))})
+                    entry[stmt.target] = frozenset({(("def", id(stmt)), None)})
                 joined = _join(state, _flow_block(stmt.body, entry, facts, certainty, in_place, before, made))
                 if joined == state:
                     break
@@ -181,9 +277,15 @@ def _flow_block(block, state, facts, certainty, in_place, before, made):
                 shared = sources(stmt, facts, certainty)
                 if stmt.kind == "setitem" and in_place is not None and not in_place(stmt):
                     shared = None          # the primal copies the array, then writes
-                state[stmt.target] = made[id(stmt)] = \
-                    frozenset().union(*(facts.sites(state, n) for n in shared)) if shared \
-                    else frozenset({("def", id(stmt))})
+                if shared:
+                    memory = frozenset().union(*(facts.sites(state, n) for n in shared))
+                    if stmt.kind == "getitem" and stmt.args[0].id not in facts.sequences:
+                        region = facts.region(stmt.index, stmt)   # rows of an array itself
+                        memory = frozenset((site, region if covered is None else covered)
+                                           for site, covered in memory)
+                else:
+                    memory = frozenset({(("def", id(stmt)), None)})
+                state[stmt.target] = made[id(stmt)] = memory
     return state
 
 
@@ -234,6 +336,20 @@ def _live_block(block, live, after):
     return live
 
 
+def _written(facts, state, stmt):
+    """The memory ``y[index] = v`` writes: the rows `index` covers of each array `y` may be
+    (within the rows `y` covers, when it is itself a view of some)."""
+    region = facts.region(stmt.index, stmt)
+    return frozenset((site, region if covered is None else covered)
+                     for site, covered in facts.sites(state, stmt.base))
+
+
+def _meet(facts, written, memory, write):
+    """Does the memory `write` writes (`written`) meet `memory`?"""
+    return any(site == other and facts.overlap(region, covered, write)
+               for site, region in written for other, covered in memory)
+
+
 def check_views(fn, user_names):
     """Raise `UnsupportedSyntax` where NumPy's sharing of memory would make the user's code
     compute something other than what srcad differentiates: a view read after its memory
@@ -258,14 +374,14 @@ def check_views(fn, user_names):
         if stmt.kind != "setitem":
             continue
         where = f"{stmt.origin.filename}:{stmt.origin.line}"
-        memory = facts.sites(written[id(stmt)], stmt.base)
-        for site in sorted(s[1] for s in memory if s[0] in ("argument", "free")):
+        memory = _written(facts, written[id(stmt)], stmt)
+        for site in sorted(s[1] for s, _ in memory if s[0] in ("argument", "free")):
             raise UnsupportedSyntax(
                 f"item assignment into {user(stmt.base)}, which shares memory with `{site}`", where,
                 f"It would change the {'caller' if site in fn.params + fn.kwonly else 'module'}'s "
                 f"array; make a copy first (`.copy()`).")
         for other in sorted(after[id(stmt)] - {stmt.base, stmt.target}):
-            if facts.sites(read[id(stmt)], other) & memory:
+            if _meet(facts, memory, facts.sites(read[id(stmt)], other), stmt):
                 raise UnsupportedSyntax(
                     f"reading {user(other)}, which shares memory with {user(stmt.base)}, after "
                     f"`{stmt.origin.text}` wrote into it", where,
@@ -295,11 +411,11 @@ def copies(fn, needed, rename, shapes=None):
     def in_place(stmt):
         return named(stmt.target) == named(stmt.base)
     before, made = memory_flow(fn, facts, "may", in_place)
-    order, loops = _positions(fn.body)
+    order, loops = facts.order, facts.loops
 
     def after(write, stmt):      # `write` may run after `stmt`
         return order[id(write)] > order[id(stmt)] or bool(loops[id(write)] & loops[id(stmt)])
-    writes = [(s, facts.sites(before[id(s)], s.base)) for s in walk(fn.body)
+    writes = [(s, _written(facts, before[id(s)], s)) for s in walk(fn.body)
               if s.kind == "setitem" and in_place(s)]
     views = {}          # name -> ids of its definitions that may make a view of another value
     for stmt in walk(fn.body):
@@ -311,11 +427,13 @@ def copies(fn, needed, rename, shapes=None):
         if stmt.kind == "usercall":     # what the callee saves, or returns, may be an argument
             for argument in _names(stmt.args) + _names(stmt.kwargs.values()):
                 memory = facts.sites(before[id(stmt)], argument)
-                if argument in fn.locals and any(m & memory and after(w, stmt) for w, m in writes):
+                if argument in fn.locals and any(_meet(facts, m, memory, w) and after(w, stmt)
+                                                 for w, m in writes):
                     arguments.setdefault(id(stmt), set()).add(argument)
         elif stmt.target in needed and id(stmt) in made:
             for write, memory in writes:
-                if memory & made[id(stmt)] and after(write, stmt) and named(write.base) != named(stmt.target):
+                if after(write, stmt) and named(write.base) != named(stmt.target) \
+                        and _meet(facts, memory, made[id(stmt)], write):
                     if id(stmt) in views.get(named(stmt.target), ()):
                         copied.add(id(stmt))
                     else:       # the array itself, written through a view of it

@@ -397,9 +397,80 @@ def element_read_after_write(x):
     return np.sum(y * x) + first
 
 
-@pytest.mark.parametrize("f", [shape_read_after_write, element_read_after_write], ids=lambda f: f.__name__)
+W3 = np.linspace(-1.0, 1.0, 9).reshape(3, 3)
+
+
+def boundary_condition(x):
+    u = x * 1.0
+    interior = u[1:-1]
+    u[0] = 0.0                 # not a row of `interior`
+    u[-1] = 1.0
+    return np.sum(np.sin(interior)) + np.sum(u ** 2)
+
+
+def rows_kept_in_a_list(x):
+    h = np.zeros((4, 3))
+    h[0] = x[:3]
+    outs = []
+    for t in range(1, 4):
+        outs.append(h[t - 1])          # rows before the one each iteration writes
+        h[t] = np.tanh(W3 @ h[t - 1])
+        outs.append(h[t])              # later iterations write later rows
+    return np.sum(np.stack(outs) ** 2)
+
+
+@pytest.mark.parametrize("f", [shape_read_after_write, element_read_after_write, boundary_condition],
+                         ids=lambda f: f.__name__)
 def test_reads_a_write_cannot_change_are_fine(f):
     check_grads(f, (X4,))
+
+
+def test_rows_a_loop_writes_after_they_are_read():
+    check_grads(rows_kept_in_a_list, (X4,))
+    source = srcad.source(srcad.vjp(recurrence_in_rows))
+    assert "h[t - 1].copy()" not in source, source  # row t - 1 is never written again
+
+
+def recurrence_in_rows(x):
+    h = np.zeros((4, 3))
+    h[0] = x[:3]
+    for t in range(1, 4):
+        h[t] = np.tanh(W3 @ h[t - 1])
+    return np.sum(h ** 2)
+
+
+def row_written_again_by_an_inner_loop(x):
+    h = np.zeros((3, 4))
+    outs = []
+    for t in range(3):
+        for k in range(2):
+            h[t] = np.sin(x) * k
+            outs.append(h[t])
+    return np.sum(np.stack(outs) ** 2)
+
+
+def row_written_by_the_next_iteration(x):
+    h = np.zeros((4, 4))
+    h[1] = x
+    outs = []
+    for t in range(3):
+        outs.append(h[t + 1])
+        h[t + 1] = np.tanh(h[t] * 2.0)
+    return np.sum(np.stack(outs) ** 2)
+
+
+def overlapping_slice(x):
+    u = x * 1.0
+    middle = u[1:3]
+    u[2] = 0.0
+    return np.sum(np.sin(middle)) + np.sum(u)
+
+
+@pytest.mark.parametrize("f", [row_written_again_by_an_inner_loop, row_written_by_the_next_iteration,
+                               overlapping_slice], ids=lambda f: f.__name__)
+def test_rows_written_after_they_are_read_are_an_error(f):
+    with pytest.raises(srcad.UnsupportedSyntax, match="shares memory"):
+        srcad.grad(f)(X4)
 
 
 # -- item 10: loop values whose shape changes between iterations ----------------------------
