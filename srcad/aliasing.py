@@ -36,7 +36,8 @@ _VIEW_FUNCTIONS = (
     "dsplit", "unstack")
 _VIEW_METHODS = ("reshape", "ravel", "transpose", "swapaxes", "squeeze", "diagonal", "view", "T", "mT",
                  "real", "imag")
-_MANY_VIEWS = frozenset(getattr(np, n) for n in ("broadcast_arrays", "atleast_1d", "atleast_2d", "atleast_3d"))
+_MANY_VIEWS = frozenset(getattr(np, n) for n in ("broadcast_arrays", "atleast_1d", "atleast_2d",
+                                                   "atleast_3d"))   # views of every argument
 # The names of those, for code that sees names only (the optimizer).
 VIEW_NAMES = frozenset(_VIEW_FUNCTIONS + _VIEW_METHODS + ("stop_gradient",))
 # Callables whose result may be (or hold) a view of their first argument, or the argument itself.

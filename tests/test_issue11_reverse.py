@@ -796,7 +796,8 @@ BROADCASTS = [
 ]
 
 
-@pytest.mark.parametrize("f, args, wrt", BROADCASTS, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(BROADCASTS)])
+@pytest.mark.parametrize("f, args, wrt", BROADCASTS,
+                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(BROADCASTS)])
 def test_item_assignment_that_broadcasts(f, args, wrt):
     check_grads(f, args, wrt=wrt)
     for w in (wrt if isinstance(wrt, tuple) else (wrt,)):

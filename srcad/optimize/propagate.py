@@ -3,7 +3,8 @@ then ``y = t1 + b``) is replaced by its value where it is used, and an alias
 (``t1_bar = x_bar``) by the name it copies wherever it is read, unless a statement in
 between changes what the value reads (writing into an array changes its views too).
 Never into a loop."""
-from .analysis import COMPOUND, assigned_anywhere, gast, mutated_by, reads, view_aliases, walk_nodes, written_name
+from .analysis import (COMPOUND, assigned_anywhere, gast, mutated_by, reads, view_aliases, walk_nodes,
+                       written_name)
 
 
 def inline_temporaries(body, temporaries, is_pure, extra_uses, namespace=None):
