@@ -7,6 +7,7 @@ import inspect
 
 import gast
 
+from . import runtime
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError
 from .normalize_functions import DerivativeOf, LiftedFunction
@@ -201,7 +202,13 @@ class ForwardTransform(Transform):
                     term = align_tangents(term, primal_of, name(stmt.target))
                 term = self.batched(term)
             terms.append(term)
-        if terms:
+        if terms and stmt.callee is runtime.add_each:
+            # an adjoint that may be None (zero): so may its tangent, which `+` cannot add
+            total = terms[0]
+            for term in terms[1:]:
+                total = call("add_each", total, term)
+            self.emit(self.dot(stmt.target), total, stmt)
+        elif terms:
             self.emit(self.dot(stmt.target), add_all(terms), stmt)
         else:
             self.emit(self.dot(stmt.target), self.zeros(name(stmt.target)), stmt)

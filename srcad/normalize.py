@@ -10,6 +10,7 @@ import operator
 import gast
 import numpy as np
 
+from .aliasing import check_views
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
@@ -91,6 +92,7 @@ class Normalizer(ControlFlow, NestedFunctions):
         self.current = {}        # user name -> current version name
         self.versions = set()
         self.array_of = {}       # version -> the version that created its array (copies, y[i] = v)
+        self.user_of = {}        # version -> the user's name of the variable
         self.origin = None
         self.temp_count = 0
         self.temporaries = set()  # names normalization invented (t1, t2, ..., out)
@@ -110,6 +112,7 @@ class Normalizer(ControlFlow, NestedFunctions):
             version = self.fresh(user_name)
         self.namer.taken.add(version)
         self.current[user_name] = version
+        self.user_of[version] = user_name
         self.versions.add(version)
         return version
 
@@ -598,8 +601,12 @@ def _dotted(node):
 
 
 def normalize(parsed):
-    """A `NormalFunction` for a `ParsedFunction`."""
-    return Normalizer(parsed).run()
+    """A `NormalFunction` for a `ParsedFunction`. Raises `UnsupportedSyntax` where NumPy
+    views would make the function read a value other than the one srcad differentiates."""
+    normalizer = Normalizer(parsed)
+    fn = normalizer.run()
+    check_views(fn, normalizer.user_of)
+    return fn
 
 
 def coalesce_setitems(fn, keep=frozenset()):

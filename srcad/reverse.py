@@ -13,20 +13,29 @@ when the adjoint sweep passes the assignment again); values the adjoint never re
 not saved.
 """
 import gast
+import numpy as np
 
+from .aliasing import copies
 from .bindings import assigned_in, integers, mark_bindings, mark_definite
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
 from .ir import walk
 from .optimize import simplified
-from .templates import names_in
+from .tape import shape_arguments
+from .trees import walk as walk_tree
 
 
 
-def needed_primal_values(fn, activity, shapes):
-    """Primal versions the adjoint of a rule reads (used to decide in-place item writes)."""
+def needed_primal_values(fn, activity, shapes, values_only=False):
+    """Primal versions the adjoint of a rule reads, and the arguments of user calls (what
+    their forward parts save may be their arguments): used to decide in-place item writes.
+    `values_only`: leave out the rules' reads of a value's shape alone (``unbroadcast(g, x)``)
+    and the user calls."""
     needed = set()
     for stmt in walk(fn.body):
+        if stmt.kind == "usercall" and stmt.target and activity.active(stmt.target) and not values_only:
+            needed |= {a.id for a in stmt.args + list(stmt.kwargs.values())
+                       if isinstance(a, gast.Name)} & fn.locals
         if stmt.kind == "call" and stmt.target and activity.active(stmt.target):
             rule = rule_of(stmt)
             bound = bind(rule, stmt)
@@ -38,7 +47,9 @@ def needed_primal_values(fn, activity, shapes):
                     expr = instantiate(rule, template, bound, param,
                                        {"g": name("g"), "ans": name(stmt.target)},
                                        same_shape=shapes.same(atom, stmt.target))
-                    needed |= names_in(expr) & fn.locals
+                    shaped = shape_arguments(expr) if values_only else ()
+                    needed |= {n.id for n in walk_tree(expr) if isinstance(n, gast.Name)
+                               and id(n) not in shaped} & fn.locals
     return needed
 
 
@@ -72,7 +83,7 @@ class ReverseTransform(Transform):
         self.tape = namer.fresh("tape")   # tape_1 when differentiating code that has a tape
         self.state = {}
         self.primal_of = {}    # adjoint name -> primal version
-        self.saved = {}        # user-call target -> name of what its forward part saved
+        self.saved = {}        # user-call target -> name of what its forward parts saved
         self.counters = {}     # id(loop stmt) -> iteration counter name
         self.bound_at = {}     # id(loop stmt) -> names possibly bound when the loop starts
         self.integers = integers(fn)
@@ -93,7 +104,13 @@ class ReverseTransform(Transform):
         params = set(self.fn.params) | set(self.fn.kwonly)
         mark_bindings(self.fn.body, params, self.bound_at)
         mark_definite(self.fn.body, params, self.definite_at)
-        return self.primal_block(self.fn.body)
+        needed = needed_primal_values(self.fn, self.activity, self.shapes, values_only=True)
+        self.copied, self.copied_arguments = copies(self.fn, needed, self.rename, self.shapes)
+        nodes = self.primal_block(self.fn.body)
+        # what a user call saved is set with its value: None until then, so that the tape
+        # can save it before a second call overwrites it (dropped when nothing is saved)
+        return [_marker(assign(saved, gast.Constant(None, None)), "init", saved)
+                for saved in sorted(self.saved.values())] + nodes
 
     def primal_block(self, block):
         nodes = []
@@ -113,16 +130,27 @@ class ReverseTransform(Transform):
         return nodes
 
     def primal_simple(self, stmt):
+        copied = self.copied_arguments.get(id(stmt), ())   # the callee may keep them: copies
         if stmt.kind == "usercall" and self.activity.active(stmt.target):
-            saved = self.namer.fresh(f"{self.rename.get(stmt.target, stmt.target)}_saved")
+            # one name per target: calls that assign the same variable (in both branches of
+            # an ``if``, in a loop) assign what they saved to the same variable too
+            saved = self.saved.get(stmt.target) or \
+                self.namer.fresh(f"{self.rename.get(stmt.target, stmt.target)}_saved")
             self.saved[stmt.target] = saved
             fwd, _ = self.linker.split(stmt, self.active_params(stmt))
             target = gast.Tuple(elts=[gast.Name(stmt.target, gast.Store(), None, None),
                                       gast.Name(saved, gast.Store(), None, None)], ctx=gast.Store())
-            node = assign(target, _user_call(fwd, stmt), stmt.origin)
+            node = assign(target, _user_call(fwd, stmt, copied=copied), stmt.origin)
             node.primal = True
             return [node]
-        return primal_statement(stmt, self.in_place(stmt))
+        nodes = primal_statement(stmt, self.in_place(stmt))
+        if copied:
+            nodes[-1].value = _user_call(stmt.expr.func, stmt, copied=copied)
+        if id(stmt) in self.copied:   # a view the adjoint reads, of an array written later
+            array = stmt.kind == "getitem" and stmt.args[0].id not in self.sequences \
+                or stmt.kind == "call" and stmt.target not in self.sequences and _array_method(stmt.callee)
+            nodes[-1].value = _method(nodes[-1].value, "copy") if array else call("copy_of", nodes[-1].value)
+        return nodes
 
     def save_overwritten(self, stmt):
         """Tape pushes before `stmt` overwrites values the adjoint may need."""
@@ -141,14 +169,13 @@ class ReverseTransform(Transform):
         if stmt.kind in ("append", "effect", "setitem") or not stmt.target:
             return []
         names = [stmt.target]
-        if stmt.target in self.saved:
+        if stmt.kind == "usercall" and stmt.target in self.saved:
             names.append(self.saved[stmt.target])
         return names
 
     def primal_loop(self, stmt):
         body = self.primal_block(stmt.body)
         assigned = assigned_in(stmt.body)
-        assigned |= {self.saved[s.target] for s in walk(stmt.body) if s.target in self.saved}
         assigned |= {self.counters[id(s)] for s in walk(stmt.body) if id(s) in self.counters}
         nodes = [_marker(assign(variable, gast.Constant(None, None)), "init", variable)
                  for variable in sorted(assigned - self.bound_at[id(stmt)])]
@@ -249,19 +276,23 @@ class ReverseTransform(Transform):
         entry = dict(self.state)
         for _ in range(4):
             self.state = dict(entry)
+            maybe_none = set(self.maybe_none)
             body = self.adjoint_block(stmt.body)
             exit_state = self.state
             zero_first = [a for a in exit_state if a not in entry]
             downgrade = [a for a in entry if entry[a] == "owned" and exit_state.get(a) != "owned"]
-            if not zero_first and not downgrade:
-                break
+            if not zero_first and not downgrade and self.maybe_none == maybe_none:
+                break    # (an adjoint that became maybe None: the next iteration adds with add_each)
             for adjoint in zero_first:
                 self.body.append(self.zero(adjoint, stmt))
                 entry[adjoint] = "owned"
             for adjoint in downgrade:
                 entry[adjoint] = "set"
         for adjoint in [a for a in entry if a not in exit_state]:
-            body.append(assign(adjoint, call("zeros_like", name(adjoint)), stmt.origin))
+            # the value is assigned in the loop and read after it: its adjoint starts each
+            # earlier iteration at zero, shaped like that iteration's value (the tape has
+            # restored it by now), which need not be the shape of the later one
+            body.append(assign(adjoint, self.zeros(name(self.primal_of[adjoint])), stmt.origin))
         self.state = entry
         if not body:
             body = [gast.Pass()]
@@ -446,6 +477,9 @@ class ReverseTransform(Transform):
         base_active = self.activity.active(stmt.base)
         if self.activity.is_active_atom(value):
             slot = gast.Subscript(value=name(g), slice=self.batch_index(stmt.index), ctx=gast.Load())
+            if not self.shapes.scalar_item(stmt.base, stmt.index):
+                # ``h[t] = v`` broadcasts v over the slot: v's cotangent is the slot's, summed
+                slot = call("unbroadcast_batch" if self.batch else "unbroadcast", slot, value)
             if in_place and base_active and self.state.get(g) == "owned":
                 slot = _method(slot, "copy")  # y_bar is zeroed in place next
             self.accumulate(value.id, slot, stmt.origin)
@@ -466,14 +500,24 @@ class ReverseTransform(Transform):
             self.accumulate(stmt.base, name(zeroed), stmt.origin)
 
 
+def _array_method(callee):
+    """A method or attribute of NumPy arrays (``x.T``, ``x.reshape``): its value has ``.copy()``."""
+    return getattr(callee, "__objclass__", None) is np.ndarray
+
+
 def _counter(node, counter):
     node.counter = counter
     return node
 
 
-def _user_call(function_name, stmt, extra=()):
-    return gast.Call(func=name(function_name), args=list(extra) + list(stmt.args),
-                     keywords=[gast.keyword(arg=k, value=v) for k, v in stmt.kwargs.items()])
+def _user_call(function, stmt, extra=(), copied=()):
+    """``function(*extra, *args, **kwargs)`` of a user call, passing ``copy_of(a)`` for each
+    argument `a` in `copied`."""
+    def argument(atom):
+        return call("copy_of", atom) if isinstance(atom, gast.Name) and atom.id in copied else atom
+    return gast.Call(func=name(function) if isinstance(function, str) else function,
+                     args=list(extra) + [argument(a) for a in stmt.args],
+                     keywords=[gast.keyword(arg=k, value=argument(v)) for k, v in stmt.kwargs.items()])
 
 
 def _fresh(expression):
@@ -508,11 +552,13 @@ def _undo_new_axes(index):
 def _is_basic_index(index, integers):
     """Ints, slices and names known to hold ints (loop counters): ``+=`` is then exact."""
     def known(node):
+        if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
+            node = node.operand   # -1
         return node is None or isinstance(node, gast.Constant) \
             or isinstance(node, gast.Name) and node.id in integers
     parts = index.elts if isinstance(index, gast.Tuple) else [index]
     return all(isinstance(p, gast.Slice) and all(known(b) for b in (p.lower, p.upper, p.step))
-               or isinstance(p, (gast.Constant, gast.Name)) and known(p) for p in parts)
+               or isinstance(p, (gast.Constant, gast.Name, gast.UnaryOp)) and known(p) for p in parts)
 
 
 def _index_value(index):

@@ -11,23 +11,25 @@ _NUMPY_SCALARS = frozenset({np.float64, np.float32, np.float16, np.longdouble, n
 
 class SavedShape:
     """What the tape keeps of a value whose adjoint needs only its shape (the value that
-    ``unbroadcast`` or ``expand_reduced`` sums or broadcasts to): a loop then holds one
-    small tuple per iteration instead of an array."""
-    __slots__ = ("shape",)
+    ``unbroadcast`` or ``expand_reduced`` sums or broadcasts to, or ``zeros_like`` copies
+    the shape and dtype of): a loop then holds one small tuple per iteration instead of an
+    array."""
+    __slots__ = ("shape", "dtype")
 
-    def __init__(self, shape):
-        self.shape = shape
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
 
     def __repr__(self):
-        return f"SavedShape({self.shape})"
+        return f"SavedShape({self.shape}, {self.dtype})"
 
 
 def shape_of(x):
-    """`x` as the tape saves it when the adjoint reads only its shape: a scalar as it is
-    (as small as its shape, and cheaper to keep), an array as its shape."""
+    """`x` as the tape saves it when the adjoint reads only its shape: a NumPy array as its
+    shape and dtype, anything else as it is (a scalar is as small as its shape, and an
+    array of another type keeps its type for ``zeros_like``)."""
     if type(x) is np.ndarray:
-        return SavedShape(x.shape)
-    return x if x is None or type(x) in _PY_SCALARS or type(x) in _NUMPY_SCALARS else SavedShape(np.shape(x))
+        return SavedShape(x.shape, x.dtype)
+    return x
 
 
 def _shape(x):
@@ -49,8 +51,10 @@ def unbroadcast(g, x):
     if g_shape == x_shape:
         return g
     extra = len(g_shape) - len(x_shape)
-    if extra:
+    if extra > 0:
         g = np.sum(g, axis=tuple(range(extra)))
+    elif extra:           # ``h[0] = v`` with v of shape (1, 3): NumPy drops v's leading 1s
+        g = np.reshape(g, (1,) * -extra + g_shape)
     stretched = tuple(i for i, n in enumerate(x_shape) if n == 1 and np.shape(g)[i] != 1)
     if stretched:
         g = np.sum(g, axis=stretched, keepdims=True)
@@ -67,6 +71,8 @@ def broadcast_as(t, ans):
     shape = np.shape(ans)
     if np.shape(t) == shape:
         return t
+    if np.ndim(t) > len(shape):   # a (1, 3) value in a (3,) slot: its leading 1s go
+        t = np.reshape(t, np.shape(t)[np.ndim(t) - len(shape):])
     return np.broadcast_to(t, shape)
 
 
@@ -75,7 +81,7 @@ def zeros_like(x):
     (dict) of zeros for a tuple or list (dict) of values."""
     if type(x) is float or type(x) is int:
         return 0.0
-    if type(x) is np.ndarray:
+    if type(x) is np.ndarray or type(x) is SavedShape:
         return np.zeros(x.shape, x.dtype)   # np.zeros_like costs 1 µs more
     if x is None:  # a variable not yet assigned (the tape saves it before a loop)
         return None
@@ -312,8 +318,8 @@ def batch_zeros(x, directions):
         return Cotangents(batch_zeros(v, directions) for v in x)
     if isinstance(x, dict):
         return {k: batch_zeros(v, directions) for k, v in x.items()}
-    dtype = x.dtype if isinstance(x, np.ndarray | np.generic) else np.float64
-    return np.zeros((directions,) + np.shape(x), dtype=dtype)
+    dtype = x.dtype if isinstance(x, np.ndarray | np.generic | SavedShape) else np.float64
+    return np.zeros((directions,) + _shape(x), dtype=dtype)
 
 
 def directions_of(value):
@@ -327,9 +333,11 @@ def batch_align(t, x, ans):
     """Give the batched derivative `t` of `x` as many axes as `ans` has, so elementwise
     operations broadcast it against ``ans``-shaped values with the directions axis first."""
     missing = np.ndim(ans) - np.ndim(x)
-    if missing <= 0:
+    if missing == 0 or t is None:    # None: the zero derivative of a value not made yet
         return t
     t = np.asarray(t)
+    if missing < 0:       # ``h[0] = v`` with v of shape (1, 3): the slot has v's 1s dropped
+        return t.reshape(t.shape[:1] + t.shape[1 - missing:])
     return t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
 
 
@@ -340,6 +348,8 @@ def unbroadcast_batch(g, x):
     extra = g.ndim - 1 - len(x_shape)
     if extra > 0:
         g = np.sum(g, axis=tuple(range(1, 1 + extra)))
+    elif extra:
+        g = g.reshape(g.shape[:1] + (1,) * -extra + g.shape[1:])
     stretched = tuple(i + 1 for i, n in enumerate(x_shape) if n == 1 and g.shape[i + 1] != 1)
     if stretched:
         g = np.sum(g, axis=stretched, keepdims=True)

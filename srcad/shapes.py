@@ -12,12 +12,19 @@ Some classes are also known to be 0-d (*scalar*): a full reduction (``np.sum(x)`
 once ``grad`` has checked that the output is a scalar, the output's class and the
 classes of the operands of every elementwise operation that made it (broadcasting to
 shape ``()`` needs operands of shape ``()``). Two scalar classes have the same shape.
+
+Some values have a known number of dimensions (`ndims`), and some a known length
+(`length`): arrays made by ``np.zeros(n)`` or ``np.zeros((n, 3))`` and their copies and
+item-assigned versions. ``y[i] = v`` into
+such an array at as many ints as it has dimensions writes one element (`scalar_item`),
+so reverse mode need not sum the slot's cotangent back to the shape of ``v``.
 """
 import operator
 
 import gast
 import numpy as np
 
+from .bindings import integers
 from .ir import walk
 from .rules import lookup
 
@@ -25,6 +32,8 @@ LITERAL = ("literal",)
 BINARY_OPERATORS = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow}
 UNARY_OPERATORS = {operator.neg, operator.pos, abs}
 FULL_REDUCTIONS = {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin}
+ARRAY_MAKERS = {np.zeros, np.ones, np.empty, np.full}      # the shape first
+COPIES = {np.copy, np.ndarray.copy}
 
 
 def _is_number(atom):
@@ -45,6 +54,7 @@ class ShapeClasses:
         for p in fn.params + fn.kwonly:
             definitions.setdefault(p, []).insert(0, None)
         self.definitions = definitions
+        self.integers = integers(fn)
         for _ in range(len(definitions) + 2):
             if not self._round():
                 break
@@ -58,6 +68,8 @@ class ShapeClasses:
                 self.operands.setdefault(label, []).extend(stmt.args)
             elif stmt.callee in FULL_REDUCTIONS and len(stmt.args) == 1:
                 self.scalar.add(label)
+        self.made = self._made()
+        self.ndims = {version: ndim for version, (ndim, _) in self.made.items()}
 
     def _round(self):
         changed = False
@@ -104,6 +116,63 @@ class ShapeClasses:
             if right == LITERAL or left == right:
                 return left
         return own
+
+    def _made(self):
+        """version -> (number of dimensions, length of the first axis or None), where it is
+        certain: arrays made by ``np.zeros(shape)`` and its siblings, their copies and their
+        item-assigned versions (a variable assigned in several places only if all of them
+        agree)."""
+        made = {}
+        for variable, stmts in self.definitions.items():
+            found = {self._made_by(stmt, made) for stmt in stmts if not (
+                stmt is not None and stmt.kind == "setitem" and stmt.base == variable)}
+            if len(found) == 1 and None not in found:
+                made[variable] = found.pop()
+        return made
+
+    def _made_by(self, stmt, made):
+        if stmt is None:
+            return None
+        if stmt.kind == "call" and stmt.callee in ARRAY_MAKERS and stmt.args:
+            return self._shape_argument(stmt.args[0])
+        if stmt.kind == "copy" or stmt.kind == "call" and stmt.callee in COPIES and len(stmt.args) == 1:
+            return made.get(getattr(stmt.args[0], "id", None))
+        if stmt.kind == "setitem":
+            return made.get(stmt.base)
+        return None
+
+    def _shape_argument(self, atom):
+        """(how many numbers a shape argument holds, the first if it is a literal): (1, n)
+        for a number, (k, ...) for a k-tuple."""
+        if isinstance(atom, gast.Constant) and type(atom.value) is int:
+            return 1, atom.value
+        if isinstance(atom, gast.Name) and atom.id in self.integers:
+            return 1, None
+        if isinstance(atom, gast.Name):
+            stmts = self.definitions.get(atom.id, [])
+            if len(stmts) == 1 and stmts[0] is not None and stmts[0].kind == "pack" \
+                    and stmts[0].keys is None and stmts[0].args:
+                first = stmts[0].args[0]
+                return len(stmts[0].args), \
+                    first.value if isinstance(first, gast.Constant) and type(first.value) is int else None
+        return None
+
+    def length(self, version):
+        """The length of the first axis of `version`, where it is a known constant."""
+        return self.made.get(version, (None, None))[1]
+
+    def scalar_item(self, base, index):
+        """True when ``base[index]`` is certainly a single element: as many ints as `base`
+        has dimensions."""
+        ndim = self.ndims.get(base)
+        parts = index.elts if isinstance(index, gast.Tuple) else [index]
+        return ndim is not None and len(parts) == ndim and all(self._is_int(p) for p in parts)
+
+    def _is_int(self, atom):
+        if isinstance(atom, gast.UnaryOp) and isinstance(atom.op, gast.USub):
+            atom = atom.operand
+        return isinstance(atom, gast.Constant) and type(atom.value) is int or \
+            isinstance(atom, gast.Name) and atom.id in self.integers
 
     def assume_scalar(self, atom):
         """`atom` is certainly 0-d (``grad`` checks its output): so are the operands of the

@@ -8,8 +8,9 @@ variable (to-be-recorded analysis); adjoint loops and branches left empty are dr
 and with them the counters they read. Repeats until nothing changes.
 
 A variable the adjoint reads only for its shape (the second argument of ``unbroadcast``
-or ``expand_reduced``) is saved as ``shape_of(v)``, a small tuple, so that a loop does not
-keep one array per iteration alive (in a 50-step RNN that made the gradient 30% slower).
+or ``expand_reduced``, the argument of ``zeros_like``) is saved as ``shape_of(v)``, a
+small tuple, so that a loop does not keep one array per iteration alive (in a 50-step RNN
+that made the gradient 30% slower).
 """
 import gast
 
@@ -17,7 +18,9 @@ from .emit import COMPOUND, walk_nodes
 from .ir import loaded_names
 from .trees import walk as walk_tree
 
-SHAPE_ONLY = {"unbroadcast", "expand_reduced", "unbroadcast_batch", "expand_reduced_batch"}
+# helper -> the position of the argument it reads only for its shape (and dtype)
+SHAPE_ONLY = {"unbroadcast": 1, "expand_reduced": 1, "unbroadcast_batch": 1, "expand_reduced_batch": 1,
+              "zeros_like": 0, "batch_zeros": 0}
 
 
 def _read_expressions(nodes):
@@ -38,10 +41,20 @@ def _reads(nodes):
     return {name for expression in _read_expressions(nodes) for name in loaded_names(expression)}
 
 
+def shape_arguments(expression):
+    """id() of the nodes `expression` passes to a helper that reads only their shape."""
+    return {id(n.args[SHAPE_ONLY[n.func.id]]) for n in walk_tree(expression)
+            if isinstance(n, gast.Call) and isinstance(n.func, gast.Name)
+            and n.func.id in SHAPE_ONLY and len(n.args) > SHAPE_ONLY[n.func.id]}
+
+
 def _restores(nodes):
-    """variable -> "pop" or "undo", for each variable the statements in `nodes` rewind."""
-    return {n.tape[1]: n.tape[0] for n in walk_nodes(nodes)
-            if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
+    """variable -> "pop", "undo" or "slots", for each variable the statements in `nodes`
+    rewind: a value popped back, a list's append undone, slots of an array written back."""
+    restores = {n.tape[1]: n.tape[0] for n in walk_nodes(nodes)
+                if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
+    restores.update((variable, "slots") for variable in _slots_restored(nodes))
+    return restores
 
 
 def _filter(nodes, keep):
@@ -66,23 +79,39 @@ def _effective(nodes):
     return any(not isinstance(n, gast.Pass) for n in nodes)
 
 
-def _needed(adjoint):
+def _slots_restored(nodes):
+    """Arrays whose slots the statements in `nodes` write back (``y[i] = tape.pop()``)."""
+    return {n.tape[1] for n in walk_nodes(nodes) if getattr(n, "tape", None) and n.tape[0] == "pop"
+            and isinstance(n, gast.Assign) and isinstance(n.targets[0], gast.Subscript)}
+
+
+def _needed(adjoint, rewound=frozenset()):
     """Variables the adjoint sweep reads after it may have rewound them. A read before the
-    first statement that restores the variable sees its final value, which needs no save."""
+    first statement that restores the variable sees its final value, which needs no save.
+    Each branch of an ``if`` is followed in order; a loop is taken whole (its restores reach
+    its reads in the next iteration). Returns (needed, rewound after `adjoint`)."""
     needed = set()
-    rewound = set()
+    rewound = set(rewound)
     for node in adjoint:
+        if isinstance(node, gast.If) and not getattr(node, "tape", None):
+            needed |= loaded_names(node.test) & rewound
+            body_needed, body_rewound = _needed(node.body, rewound)
+            else_needed, else_rewound = _needed(node.orelse, rewound)
+            needed |= body_needed | else_needed
+            rewound |= body_rewound | else_rewound
+            continue
         rewound |= set(_restores([node]))
         needed |= _reads([node]) & rewound
-    return needed
+    return needed, rewound
 
 
 def prune_tape(primal, adjoint, read_after=()):
     """(primal, adjoint, restored): restored maps each variable the adjoint sweep rewinds
-    to "pop" (a saved value) or "undo" (a list's append undone). `read_after`: names the
-    code reads after the adjoint sweep (the returned derivatives)."""
+    to "pop" (a saved value), "undo" (a list's append undone) or "slots" (an array's slots
+    written back). `read_after`: names the code reads after the adjoint sweep (the
+    returned derivatives)."""
     while True:
-        needed = _needed(adjoint)
+        needed, _ = _needed(adjoint)
         read = _reads(adjoint)
         before = _count(adjoint) + _count(primal)
 
@@ -96,25 +125,23 @@ def prune_tape(primal, adjoint, read_after=()):
         primal = _filter(primal, keep)
         if _count(adjoint) + _count(primal) == before:
             break
-    _save_shapes_only(primal, _shape_only_reads(adjoint) - set(read_after))
+    _save_shapes_only(primal, _shape_only_reads(adjoint) - set(read_after) - _slots_restored(adjoint))
     return primal, adjoint, _restores(adjoint)
 
 
 def _shape_only_reads(adjoint):
     """Variables that every read of in the adjoint sweep (tape statements aside) is the
-    shape argument of ``unbroadcast(g, x)`` or ``expand_reduced(g, x, ...)``. Reads before
+    shape argument of ``unbroadcast(g, x)``, ``expand_reduced(g, x, ...)`` or ``zeros_like(x)``. Reads before
     the sweep first rewinds a variable see its final value, not a saved one: they do not
     count (as in `_needed`, a top-level statement at a time)."""
     shape_reads, other_reads, rewound = set(), set(), set()
     for top in adjoint:
         rewound |= set(_restores([top]))
         for expression in _read_expressions([top]):
-            shape_arguments = {id(n.args[1]) for n in walk_tree(expression) if isinstance(n, gast.Call)
-                               and isinstance(n.func, gast.Name) and n.func.id in SHAPE_ONLY
-                               and len(n.args) > 1}
+            shaped = shape_arguments(expression)
             for n in walk_tree(expression):
                 if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in rewound:
-                    (shape_reads if id(n) in shape_arguments else other_reads).add(n.id)
+                    (shape_reads if id(n) in shaped else other_reads).add(n.id)
     return shape_reads - other_reads
 
 

@@ -242,7 +242,8 @@ def _capture(outputs, restored, primal, namer):
     for atom in atoms:
         if isinstance(atom, gast.Name) and atom.id in restored:
             kept = namer.fresh(f"{atom.id}_value")
-            value = name(atom.id) if restored[atom.id] == "pop" else call("list", name(atom.id))
+            value = {"pop": name(atom.id), "undo": call("list", name(atom.id)),
+                     "slots": call("copy_of", name(atom.id))}[restored[atom.id]]
             primal.append(assign(kept, value))
             atom = name(kept)
         captured.append(atom)

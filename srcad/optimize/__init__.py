@@ -65,7 +65,7 @@ def optimize(body, live_out, temporaries, namespace, fresh=None):
         before = _size(body)
         body = simplify(body, namespace)
         body = eliminate_dead_code(body, live_out, is_pure)
-        body = inline_temporaries(body, temporaries, is_pure, live_out)
+        body = inline_temporaries(body, temporaries, is_pure, live_out, namespace)
         if _size(body) == before:
             break
     if fresh is not None:

@@ -2,11 +2,13 @@
 statement reads and writes, what a call refers to, which expressions are pure, literals."""
 import inspect
 import operator
+from types import ModuleType
 
 import gast
 import numpy as np
 
 from .. import runtime
+from ..aliasing import VIEW_NAMES, VIEWS
 from ..emit import COMPOUND, walk_nodes  # noqa: F401  (the passes use them)
 from ..rules import lookup
 from ..trees import walk as walk_tree
@@ -140,6 +142,43 @@ def mutated_by(stmt):
     if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
         return {a.id for a in stmt.value.args if isinstance(a, gast.Name)}
     return set()
+
+
+def view_aliases(body, namespace=None):
+    """name -> the names that may share its memory in `body`: ``t = y[i]``, ``t = y.T``,
+    ``t = y.reshape(...)``, ``t = np.transpose(y)`` and ``t = y`` make ``t`` a view (or
+    the same array) of ``y``, so writing into one changes the other."""
+    namespace = {"np": np} if namespace is None else namespace
+    parent = {}
+
+    def find(n):
+        while parent.setdefault(n, n) != n:
+            n = parent[n]
+        return n
+    for stmt in walk_nodes(body):
+        if isinstance(stmt, gast.Assign) and isinstance(stmt.targets[0], gast.Name):
+            source = _viewed(stmt.value, namespace)
+            if source is not None:
+                parent[find(stmt.targets[0].id)] = find(source)
+    classes = {}
+    for n in list(parent):
+        classes.setdefault(find(n), set()).add(n)
+    return {n: members for members in classes.values() if len(members) > 1 for n in members}
+
+
+def _viewed(value, namespace):
+    """The name `value` may be a view of (or be), else None."""
+    if isinstance(value, gast.Call):
+        if resolve_callee(value.func, namespace) in VIEWS:    # np.reshape(y, s)
+            value = value.args[0] if value.args else None
+        elif isinstance(value.func, gast.Attribute) and value.func.attr in VIEW_NAMES \
+                and not isinstance(resolve_callee(value.func.value, namespace), ModuleType):
+            value = value.func                                 # y.reshape(2, 2)
+        else:
+            return None
+    if isinstance(value, gast.Attribute) and value.attr in VIEW_NAMES or isinstance(value, gast.Subscript):
+        value = value.value                                    # y.T, y[i]
+    return value.id if isinstance(value, gast.Name) else None
 
 
 def assigned_anywhere(stmt):

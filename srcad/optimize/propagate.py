@@ -1,11 +1,13 @@
 """Copy propagation and forward substitution: a temporary read exactly once (``t1 = x * w``
 then ``y = t1 + b``) is replaced by its value where it is used, and an alias
 (``t1_bar = x_bar``) by the name it copies wherever it is read, unless a statement in
-between changes what the value reads. Never into a loop."""
-from .analysis import COMPOUND, assigned_anywhere, gast, mutated_by, reads, walk_nodes, written_name
+between changes what the value reads (writing into an array changes its views too).
+Never into a loop."""
+from .analysis import (COMPOUND, assigned_anywhere, gast, mutated_by, reads, view_aliases, walk_nodes,
+                       written_name)
 
 
-def inline_temporaries(body, temporaries, is_pure, extra_uses):
+def inline_temporaries(body, temporaries, is_pure, extra_uses, namespace=None):
     """Substitute each single-use temporary into the one expression that reads it."""
     uses = {}
     for stmt in body:
@@ -19,26 +21,26 @@ def inline_temporaries(body, temporaries, is_pure, extra_uses):
         if name is not None and not whole:
             pinned.add(name)
         pinned |= mutated_by(stmt)
-    return _inline_block(body, temporaries, is_pure, uses, pinned)
+    return _inline_block(body, temporaries, is_pure, uses, pinned, view_aliases(body, namespace))
 
 
-def _inline_block(body, temporaries, is_pure, uses, pinned):
+def _inline_block(body, temporaries, is_pure, uses, pinned, aliases):
     result = list(body)
     for stmt in result:
         if isinstance(stmt, COMPOUND):
-            stmt.body = _inline_block(stmt.body, temporaries, is_pure, uses, pinned)
-            stmt.orelse = _inline_block(stmt.orelse, temporaries, is_pure, uses, pinned)
+            stmt.body = _inline_block(stmt.body, temporaries, is_pure, uses, pinned, aliases)
+            stmt.orelse = _inline_block(stmt.orelse, temporaries, is_pure, uses, pinned, aliases)
     i = 0
     while i < len(result):
         stmt = result[i]
         name, whole = written_name(stmt)
         candidate = whole and name in temporaries and name not in pinned
         if candidate and isinstance(stmt.value, gast.Name) \
-                and _propagate_alias(result, i, name, stmt.value.id, uses):
+                and _propagate_alias(result, i, name, stmt.value.id, uses, aliases):
             continue
         if candidate and uses.get(name) == 1 and is_pure(stmt.value):
             j = _single_use_site(result, i, name)
-            if j is not None and not _clobbered(result[i + 1:j], set(reads(stmt.value))):
+            if j is not None and not _clobbered(result[i + 1:j], set(reads(stmt.value)), aliases):
                 use = result[j]
                 if isinstance(use, gast.If):
                     use.test = _Replace(name, stmt.value).visit(use.test)
@@ -50,7 +52,7 @@ def _inline_block(body, temporaries, is_pure, uses, pinned):
     return result
 
 
-def _propagate_alias(body, start, name, source, uses):
+def _propagate_alias(body, start, name, source, uses, aliases):
     """``t3_bar = y_bar`` read in several later statements of this block: read ``y_bar``
     there instead, when nothing in between writes either name. True if done."""
     sites = []
@@ -64,7 +66,8 @@ def _propagate_alias(body, start, name, source, uses):
             sites.append(j)
         if written_name(stmt)[0] == name:
             break
-    if not sites or len(sites) != uses.get(name) or _clobbered(body[start + 1:sites[-1]], {source, name}):
+    if not sites or len(sites) != uses.get(name) or _clobbered(body[start + 1:sites[-1]], {source, name},
+                                                               aliases):
         return False
     for j in sites:
         body[j] = _replaced(body[j], name, gast.Name(source, gast.Load(), None, None))
@@ -91,16 +94,24 @@ def _single_use_site(body, start, name):
     return None
 
 
-def _clobbered(between, names):
+def _clobbered(between, names, aliases):
+    """True when a statement in `between` may change the value of one of `names`: assigns
+    it, or writes into an array it may be a view of (`aliases`)."""
     for stmt in between:
         if isinstance(stmt, COMPOUND):
-            if assigned_anywhere(stmt) & names:
+            if _in_place(assigned_anywhere(stmt), aliases) & names:
                 return True
             continue
-        written, _ = written_name(stmt)
-        if written in names or mutated_by(stmt) & names:
+        written, whole = written_name(stmt)
+        changed = {written} if whole else _in_place({written}, aliases)
+        if changed & names or _in_place(mutated_by(stmt), aliases) & names:
             return True
     return False
+
+
+def _in_place(written, aliases):
+    """The names whose values writing into the arrays `written` may change."""
+    return set(written).union(*(aliases.get(n, ()) for n in written))
 
 
 def _replaced(stmt, name, value):
