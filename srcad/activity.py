@@ -134,7 +134,7 @@ def analyze(fn, wrt_names):
         if isinstance(stmt.callee, FunctionValue) and stmt.target in varied and stmt.target in useful:
             captured = [c for c, a in stmt.kwargs.items() if _is_varied(a, varied)]
             raise UnsupportedSyntax(
-                f"{stmt.callee.description}, passed as a value while it reads the differentiated "
+                f"passing {stmt.callee.description} as a value when it reads the differentiated "
                 f"{'value' if len(captured) == 1 else 'values'} {', '.join(f'`{c}`' for c in captured)}",
                 f"{stmt.origin.filename}:{stmt.origin.line}",
                 f"In `{stmt.origin.text}`, srcad cannot see where the function is called, so no "
@@ -144,7 +144,7 @@ def analyze(fn, wrt_names):
         if stmt.target in varied and stmt.target in useful and (
                 stars or double is not None and (stmt.kind == "call" or _is_varied(double, varied))):
             raise UnsupportedSyntax(
-                "a `*` or `**` argument whose items srcad cannot see, in a differentiated call",
+                "passing `*v` or `**v` whose items srcad cannot see to a call a derivative flows through",
                 f"{stmt.origin.filename}:{stmt.origin.line}",
                 f"In `{stmt.origin.text}`, pass the values one by one (or as a tuple or dict "
                 "built in the function), so that srcad knows where each derivative goes.")

@@ -594,7 +594,7 @@ def test_starred_values_srcad_cannot_see_are_a_clear_error():
     with pytest.raises(srcad.UnsupportedSyntax) as info:
         srcad.grad(starred_runtime_tuple)
     message = str(info.value)
-    assert HERE in message and "`*` or `**` argument" in message and "sum_of_squares(*values)" in message
+    assert HERE in message and "`*v` or `**v`" in message and "sum_of_squares(*values)" in message
     with pytest.raises(srcad.UnsupportedSyntax) as info:
         srcad.grad(differentiated_into_kwargs, wrt=1)
     assert HERE in str(info.value) and "`**kwargs` of keyword_sink" in str(info.value)
