@@ -65,6 +65,11 @@ def _name(identifier, ctx=None):
     return gast.Name(identifier, ctx or gast.Load(), None, None)
 
 
+_IN_TRY = {gast.Yield: "`yield`", gast.YieldFrom: "`yield from`", gast.Global: "`global`",
+           gast.Nonlocal: "`nonlocal`", gast.FunctionDef: "a `def`", gast.ClassDef: "a class",
+           gast.Delete: "`del`"}
+
+
 class SyntaxSupport:
     """Mixin of `Normalizer`: the statements and expressions listed in the module docstring."""
 
@@ -79,6 +84,8 @@ class SyntaxSupport:
         for node in own_nodes(body):
             if isinstance(node, gast.Try):
                 self.check_try(node)
+            elif isinstance(node, gast.FunctionDef):   # lambdas get names of their own
+                self.namer.taken.add(node.name)
         if is_generator(self.node):
             body = self.generator_as_list(body)
         self.regions = []
@@ -225,9 +232,10 @@ class SyntaxSupport:
                 word = type(node).__name__.lower()
                 self.unsupported(node, f"`{word}` inside a `try` statement",
                                  f"Assign a variable in the `try` and {word} after it.")
-            if isinstance(node, (gast.Yield, gast.YieldFrom, gast.Global, gast.Nonlocal,
-                                 gast.FunctionDef, gast.ClassDef, gast.Delete)):
-                self.unsupported(node, hint="It cannot be inside a `try` statement either.")
+            construct = _IN_TRY.get(type(node))
+            if construct:
+                self.unsupported(node, f"{construct} inside a `try` statement",
+                                 "Move it out of the `try`.")
 
     def try_statement(self, stmt):
         """Kept as written when its statements involve no differentiated value (activity.py
