@@ -43,8 +43,11 @@ def marker(node, stmt):
 
 
 def wrap_contexts(body):
-    """`body` with each run of statements of a ``with`` block inside that block."""
-    return _wrap(body, 0, False)
+    """`body` with each run of statements of a ``with`` block inside that block (the
+    adjoint sweep, from its first statement on, apart from the primal one)."""
+    start = next((i for i, stmt in enumerate(body) if getattr(stmt, "sweep", None) == "adjoint"),
+                 len(body))
+    return _wrap(body[:start], 0, False) + _wrap(body[start:], 0, True)
 
 
 def _region(stmt, depth):
@@ -52,15 +55,11 @@ def _region(stmt, depth):
     return context[depth] if len(context) > depth else None
 
 
-def _adjoint(stmt, inside_adjoint):
-    return inside_adjoint or getattr(stmt, "sweep", None) == "adjoint"
-
-
-def _wrap(block, depth, inside_adjoint):
+def _wrap(block, depth, adjoint):
     result, i = [], 0
     while i < len(block):
         stmt = block[i]
-        region, adjoint = _region(stmt, depth), _adjoint(stmt, inside_adjoint)
+        region = _region(stmt, depth)
         if region is None:
             _wrap_nested(stmt, depth, adjoint)
             result.append(stmt)
@@ -69,8 +68,6 @@ def _wrap(block, depth, inside_adjoint):
         end = j = i + 1
         while j < len(block):   # the run: statements of `region`, and srcad's own between them
             other = block[j]
-            if _adjoint(other, inside_adjoint) != adjoint:
-                break
             if _region(other, depth) is region:
                 end = j + 1
             elif getattr(other, "origin", None) is not None:
@@ -97,4 +94,6 @@ def _with(region, body, adjoint):
     node = gast.With(items=[gast.withitem(context_expr=clone(region.expr), optional_vars=target)],
                      body=body, type_comment=None)
     node.origin = region.origin
+    if adjoint:
+        node.sweep = "adjoint"   # where the comment of the adjoint sweep goes (transform.py)
     return node
