@@ -12,6 +12,7 @@ import numpy as np
 from .debugging import debug_nans_check
 from .errors import UnsupportedSyntax
 from .ir import walk
+from .normalize_syntax import FunctionValue, starred_atoms
 from .rules import lookup
 
 HARMLESS_EFFECTS = (print, debug_nans_check)   # calls that read their arguments only
@@ -49,7 +50,7 @@ class Activity:
 
 def _carries_derivative(stmt):
     """False for statements whose result has zero derivative (argmax, shape, comparisons)."""
-    if stmt.kind in ("effect", "inert", "if", "for", "while", "break"):
+    if stmt.kind in ("effect", "inert", "if", "for", "while", "break", "guard", "context"):
         return False
     if stmt.kind == "call":
         rule = lookup(stmt.callee)
@@ -64,6 +65,10 @@ def _operands(stmt):
     if stmt.kind in ("setitem", "pop"):
         names.append(stmt.base)
     return names
+
+
+def _is_varied(atom, varied):
+    return isinstance(atom, gast.Name) and atom.id in varied
 
 
 def _written(stmt):
@@ -107,6 +112,14 @@ def analyze(fn, wrt_names):
                 "a call whose result is discarded, on a differentiated value", where,
                 f"`{stmt.origin.text}` may change its arguments in place, which srcad cannot "
                 "see; assign the result to a variable instead.")
+        if stmt.kind == "guard" and isinstance(stmt.expr, gast.Try) and (
+                any(n in varied for n in _operands(stmt)) or any(w in varied for w in stmt.writes)):
+            raise UnsupportedSyntax(
+                "a `try` statement around differentiated values",
+                f"{stmt.origin.filename}:{stmt.origin.line}",
+                "srcad differentiates the statements it sees, and an exception may skip any of "
+                "them; compute the differentiated values outside the `try`, or move the "
+                "`try` outside the differentiated function.")
     useful = {o.id for o in fn.outputs if isinstance(o, gast.Name)}
     changed = True
     while changed:
@@ -117,4 +130,22 @@ def analyze(fn, wrt_names):
                 if new:
                     useful |= new
                     changed = True
+    for stmt in statements:
+        if isinstance(stmt.callee, FunctionValue) and stmt.target in varied and stmt.target in useful:
+            captured = [c for c, a in stmt.kwargs.items() if _is_varied(a, varied)]
+            raise UnsupportedSyntax(
+                f"passing {stmt.callee.description} as a value when it reads the differentiated "
+                f"{'value' if len(captured) == 1 else 'values'} {', '.join(f'`{c}`' for c in captured)}",
+                f"{stmt.origin.filename}:{stmt.origin.line}",
+                f"In `{stmt.origin.text}`, srcad cannot see where the function is called, so no "
+                "derivative can flow through what it reads; call it directly, or pass the value "
+                "as an argument.")
+        stars, double = starred_atoms(stmt)
+        if stmt.target in varied and stmt.target in useful and (
+                stars or double is not None and (stmt.kind == "call" or _is_varied(double, varied))):
+            raise UnsupportedSyntax(
+                "passing `*v` or `**v` whose items srcad cannot see to a call a derivative flows through",
+                f"{stmt.origin.filename}:{stmt.origin.line}",
+                f"In `{stmt.origin.text}`, pass the values one by one (or as a tuple or dict "
+                "built in the function), so that srcad knows where each derivative goes.")
     return Activity(varied, useful)

@@ -11,6 +11,7 @@ from typing import Any, Callable, ParamSpec, TypeVar, Union, overload
 
 import numpy as np
 
+from .arity import has_varargs, with_arity
 from .cache import derivative
 from .errors import InputError, SrcadError
 from .options import make as make_options
@@ -49,12 +50,42 @@ def _transform(mode, f, wrt, **options):
         return functools.partial(_TRANSFORMATIONS[mode], wrt=wrt, **options)
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
+    if has_varargs(function):
+        return _vararg_calls(mode, function, indices, as_tuple, make_options(**options))
     generated = derivative(function, mode, indices, as_tuple, make_options(**options))
     if mode == "vjp":
         return _vjp_calls(generated, function, indices)
     if mode == "jvp":
         return _jvp_calls(generated, function, indices)
     return generated
+
+
+def _vararg_calls(mode, function, indices, as_tuple, options):
+    """A function with ``*args`` is transformed for the number of values its ``*args``
+    holds at each call (one generated function per number, cached). `wrt` counts the
+    positional arguments as passed. The one for the fewest values `wrt` allows is made
+    now (its source is what ``srcad.source`` shows)."""
+    named = function.__code__.co_argcount
+    trailing = {"vjp": 1, "jvp": len(indices)}.get(mode, 0)   # the cotangent, the tangents
+
+    def specialized(count):
+        generated = derivative(function, with_arity(mode, count), indices, as_tuple, options)
+        if mode == "vjp":
+            return _vjp_calls(generated, function, indices)
+        if mode == "jvp":
+            return _jvp_calls(generated, function, indices)
+        return generated
+    fewest = max(0, max(indices) + 1 - named)
+    made = {fewest: specialized(fewest)}
+
+    def vararg_function(*args, **kwargs):
+        count = max(0, len(args) - trailing - named)
+        target = made.get(count)
+        if target is None:
+            target = made[count] = specialized(count)
+        return target(*args, **kwargs)
+    first = made[fewest]
+    return _derivative_function(vararg_function, getattr(first, "__wrapped__", first))
 
 
 @overload
@@ -125,7 +156,7 @@ _TRANSFORMATIONS = {"grad": grad, "value_and_grad": value_and_grad, "vjp": vjp, 
 @functools.lru_cache(maxsize=None)
 def _positional_count(function):
     return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-               for p in inspect.signature(function).parameters.values())
+               for p in inspect.signature(function, follow_wrapped=False).parameters.values())
 
 
 def bind_call(function, args, kwargs=None):
@@ -133,24 +164,41 @@ def bind_call(function, args, kwargs=None):
     defaults filled in: generated code takes every positional argument explicitly."""
     if not kwargs and len(args) == _positional_count(function):
         return list(args), {}
-    signature = inspect.signature(function)
+    signature = inspect.signature(function, follow_wrapped=False)
     try:
         bound = signature.bind(*args, **(kwargs or {}))
     except TypeError as error:
-        raise SrcadError(f"{function.__qualname__}{signature}: {error}") from None
+        raise SrcadError(f"{where(function)}: {function.__qualname__}{signature}: {error}") from None
     bound.apply_defaults()
     parameters = signature.parameters.values()
     positional = [bound.arguments[p.name] for p in parameters
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     keywords = {p.name: bound.arguments[p.name] for p in parameters if p.kind == p.KEYWORD_ONLY}
+    for p in parameters:   # *args: positional values of their own; **kwargs: keywords
+        if p.kind == p.VAR_POSITIONAL:
+            positional += list(bound.arguments[p.name])
+        elif p.kind == p.VAR_KEYWORD:
+            keywords.update(bound.arguments[p.name])
     return positional, keywords
+
+
+def where(function):
+    """``file:line`` of a function's definition, for the errors about its arguments."""
+    code = function.__code__
+    return f"{code.co_filename}:{code.co_firstlineno}"
 
 
 def check_inputs(function, positional, indices):
     """Raise srcad.InputError unless the differentiated arguments are real floats."""
-    names = list(inspect.signature(function).parameters)
+    parameters = inspect.signature(function, follow_wrapped=False).parameters.values()
+    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    vararg = next((p.name for p in parameters if p.kind == p.VAR_POSITIONAL), None)
     for i in indices:
-        check_input(positional[i], i, names[i], function.__qualname__)
+        if i >= len(positional):
+            raise SrcadError(f"{where(function)}: wrt={i} is out of range: {function.__qualname__} "
+                             f"is called with {len(positional)} positional arguments")
+        name = names[i] if i < len(names) else f"{vararg}[{i - len(names)}]"
+        check_input(positional[i], i, name, f"{where(function)}: {function.__qualname__}")
 
 
 def _check_shape(what, value, like, function, detail):
@@ -158,7 +206,7 @@ def _check_shape(what, value, like, function, detail):
             or type(like) is float and type(value) is float:
         return   # the common cases, kept cheap
     if _is_array_like(value) and _is_array_like(like) and np.shape(value) != np.shape(like):
-        raise InputError(f"{function.__qualname__}: the {what} has shape {np.shape(value)}, but "
+        raise InputError(f"{where(function)}: {function.__qualname__}: the {what} has shape {np.shape(value)}, but "
                          f"{detail} has shape {np.shape(like)}; they must be equal (srcad does "
                          "not broadcast cotangents or tangents)")
 
@@ -170,8 +218,8 @@ def _is_array_like(value):
 def _split_call(function, args, kwargs, extra, what):
     """A derivative call's arguments: your function's, then `extra` trailing values."""
     if len(args) < extra:
-        raise SrcadError(f"{function.__qualname__}: pass the arguments of {function.__name__}, "
-                         f"then the {what}")
+        raise SrcadError(f"{where(function)}: {function.__qualname__}: pass the arguments of "
+                         f"{function.__name__}, then the {what}")
     positional, keywords = bind_call(function, args[:len(args) - extra], kwargs)
     return positional, keywords, list(args[len(args) - extra:])
 

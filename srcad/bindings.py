@@ -40,6 +40,7 @@ def assigned_in(block):
     for stmt in walk(block):
         if stmt.kind not in ("append", "effect", "setitem", "break") and stmt.target:
             names.add(stmt.target)
+        names.update(stmt.writes)
     return names
 
 
@@ -59,7 +60,10 @@ def mark_bindings(block, bound, loops, depth=0):
             mark_bindings(stmt.body, set(inside), loops, depth + 1)
             bound = inside
         else:
-            if stmt.kind == "setitem":
+            if stmt.writes:   # a `try` kept as written: the names it may overwrite
+                stmt.maybe_bound = tuple(w for w in stmt.writes if w in bound)
+                bound = bound | set(stmt.writes)
+            elif stmt.kind == "setitem":
                 stmt.maybe_bound = True
             elif stmt.target:
                 stmt.maybe_bound = stmt.target in bound

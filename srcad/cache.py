@@ -17,6 +17,7 @@ import sys
 import numpy
 
 from . import __version__, diskcache, loader
+from .arity import split_arity
 from .guards import code_digest, lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
 from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
@@ -110,6 +111,7 @@ def _compiled(source, filename, names, guards, entries, function, mode, wrt):
     import linecache
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     checks = None
+    mode = split_arity(mode)[0]
     if mode in USER_MODES:
         checks = {entries[0]: list(wrt)}
     compiled = loader.compile_generated(

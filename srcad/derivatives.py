@@ -28,7 +28,7 @@ def bind(rule, stmt):
     try:
         return rule.bind(stmt.args, stmt.kwargs)
     except TypeError as error:
-        raise SrcadError(f"{_where(stmt)}: {error}") from None
+        raise SrcadError(f"{_where(stmt)}: `{stmt.origin.text}`: {error}") from None
 
 
 def template_for(rule, templates, param, stmt, mode):

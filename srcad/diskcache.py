@@ -120,6 +120,7 @@ def _entry_dir(function, mode, base):
     if directory is None or _key_of(directory) is None:
         return None, None
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", function.__qualname__)
+    mode = re.sub(r"[^A-Za-z0-9_.-]", "_", mode)   # "grad*2": *args of 2 values (arity.py)
     return directory, directory / f"{name}-{mode}-{base}"
 
 

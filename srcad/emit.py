@@ -53,6 +53,9 @@ def _commented(body, sweep_headers, comments):
             stmt.body = _commented(stmt.body, {}, comments)
             stmt.orelse = _commented(stmt.orelse, {}, comments)
             last_origin = None
+        elif isinstance(stmt, gast.With):   # contexts.py
+            stmt.body = _commented(stmt.body, {}, comments)
+            last_origin = None
         result.append(stmt)
     return result
 

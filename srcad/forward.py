@@ -8,8 +8,9 @@ import inspect
 import gast
 
 from . import runtime
+from .contexts import marker
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
-from .errors import SrcadError
+from .errors import SrcadError, UnsupportedSyntax
 from .normalize_functions import DerivativeOf, LiftedFunction
 from .batching import align_tangents, batch_expression, transparent
 from .ir import walk
@@ -29,6 +30,12 @@ def primal_statement(stmt, in_place):
 
 
 def _primal_nodes(stmt, in_place):
+    if stmt.kind == "guard":     # assert, raise, import, try: as written
+        stmt.expr.origin = stmt.origin
+        return [stmt.expr]
+    if stmt.kind == "context":   # where a `with` block starts (contexts.py)
+        node = assign(stmt.target, stmt.expr) if stmt.target else gast.Expr(value=stmt.expr)
+        return [marker(node, stmt)]
     if stmt.kind in ("effect", "append"):
         node = gast.Expr(value=stmt.expr)
         node.origin = stmt.origin
@@ -94,14 +101,25 @@ class Transform:
             self.rename.get(stmt.target, stmt.target) == self.rename.get(stmt.base, stmt.base)
 
     def active_params(self, stmt):
-        """(parameter index, atom) of each differentiated argument of a user-function call."""
-        params = callee_parameters(stmt.callee)
+        """(parameter index, atom) of each differentiated argument of a user-function call
+        (``*args`` counts the values of this call, see `call_arity`)."""
+        params = callee_parameters(stmt.callee, call_arity(stmt))
         bound = dict(zip(params, stmt.args))
-        bound.update(stmt.kwargs)
-        unknown = [k for k in bound if k not in params]
-        if unknown or len(stmt.args) > len(params):
+        keywords = {k: v for k, v in stmt.kwargs.items() if k is not None}   # not **d
+        extra = [k for k in keywords if k not in params]
+        if extra and not takes_kwargs(stmt.callee) or set(keywords) & set(bound) \
+                or len(stmt.args) > len(params):
             raise SrcadError(f"{stmt.origin.filename}:{stmt.origin.line}: the call `{stmt.origin.text}` "
                              f"does not match the parameters of {stmt.callee.__name__}")
+        for k in extra:   # into **kwargs, which srcad passes through as a dict
+            if isinstance(keywords[k], gast.Name) and keywords[k].id in self.activity.varied:
+                raise UnsupportedSyntax(
+                    f"a differentiated value passed to `**kwargs` of {stmt.callee.__name__}",
+                    f"{stmt.origin.filename}:{stmt.origin.line}",
+                    f"In `{stmt.origin.text}`, `{k}` is not a parameter of its own; name it in the "
+                    f"signature of {stmt.callee.__name__} (srcad passes **kwargs through undifferentiated).")
+            del keywords[k]
+        bound.update(keywords)
         return [(params.index(p), a) for p, a in sorted(bound.items(), key=lambda i: params.index(i[0]))
                 if isinstance(a, gast.Name) and a.id in self.activity.varied]
 
@@ -324,14 +342,39 @@ def _method_call(receiver, method):
                      keywords=[])
 
 
-def callee_parameters(callee):
-    """Parameter names of a user function (positional, then keyword-only)."""
+def callee_parameters(callee, arity=None):
+    """Parameter names of a user function (positional, then keyword-only); ``*args`` as
+    `arity` parameters of their own (``*0``, ``*1``, ...), as srcad specializes it."""
     if isinstance(callee, DerivativeOf):
         return callee.parameters(callee_parameters(callee.function))
     if isinstance(callee, LiftedFunction):
         args = callee.node.args
-        return [a.id for a in args.args] + [a.id for a in args.kwonlyargs]
-    parameters = inspect.signature(callee).parameters.values()
-    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters):
-        raise SrcadError(f"{callee.__qualname__} takes *args or **kwargs; srcad needs named parameters")
-    return [p.name for p in parameters]
+        values = [f"*{i}" for i in range(arity or 0)] if args.vararg else []
+        return [a.id for a in args.args] + values + [a.id for a in args.kwonlyargs]
+    parameters = inspect.signature(callee, follow_wrapped=False).parameters.values()
+    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if any(p.kind == p.VAR_POSITIONAL for p in parameters):
+        names += [f"*{i}" for i in range(arity or 0)]
+    return names + [p.name for p in parameters if p.kind == p.KEYWORD_ONLY]
+
+
+def takes_kwargs(callee):
+    if isinstance(callee, LiftedFunction):
+        return callee.node.args.kwarg is not None
+    if isinstance(callee, DerivativeOf):
+        return False
+    return any(p.kind == p.VAR_KEYWORD for p in inspect.signature(callee, follow_wrapped=False).parameters.values())
+
+
+def call_arity(stmt):
+    """How many values a call passes to the callee's ``*args`` (None: it has none)."""
+    callee = stmt.callee
+    if isinstance(callee, LiftedFunction):
+        args = callee.node.args
+        named = len(args.posonlyargs) + len(args.args) if args.vararg else None
+    elif isinstance(callee, DerivativeOf) or not inspect.isfunction(callee):
+        named = None
+    else:
+        code = callee.__code__
+        named = code.co_argcount if code.co_flags & inspect.CO_VARARGS else None
+    return None if named is None else max(0, len(stmt.args) - named)

@@ -18,6 +18,7 @@ class Origin:
     filename: str
     line: int
     text: str
+    context: tuple = ()   # the `with` blocks (contexts.Region) the line is in, outermost first
 
     def comment(self):
         name = self.filename.rsplit("/", 1)[-1]
@@ -43,6 +44,11 @@ class Stmt:
       "for"     for target in iter: body         (iter a ``range(...)`` of atoms)
       "while"   while test: body                 (test an inert expression)
       "break"   leaves the innermost loop (always the last statement of its block)
+      "guard"   expr, a statement kept as written, without derivative (``assert``, ``raise``,
+                a local ``import``, a ``try`` around code without derivatives); `writes`
+                lists the variables it may assign
+      "context" enters a ``with`` block (target: its ``as`` name); contexts.py wraps the
+                statements of the block, primal and derivative, in the block's ``with``
     Within loops and branches a variable keeps one name and is reassigned; `maybe_bound`
     says whether the name may already hold a value when the statement assigns it.
     """
@@ -63,6 +69,7 @@ class Stmt:
     has_break: bool = False
     keys: list | None = None          # dict literal keys (pack)
     maybe_bound: bool = False
+    writes: tuple = ()                # "guard": the variables it may assign
 
     def reads(self):
         """Local or free names this statement itself reads (not its nested blocks)."""
@@ -104,6 +111,7 @@ class NormalFunction:
     temporaries: set          # names normalization invented (t1, ..., out)
     parsed: object            # the ParsedFunction
 
+    kwarg: str | None = None  # the ``**kwargs`` parameter, passed through as a dict
     lifted: list = field(default_factory=list)   # nested defs, as module-level gast defs
     unpacked: set = field(default_factory=set)   # values unpacked into several names (tuples)
     derivative_bindings: list = field(default_factory=list)  # srcad.grad(g) used inside

@@ -8,6 +8,7 @@ options other than the defaults follow as keywords (``split_of(g, (0,), debug_na
 the derivatives of the functions a derivative calls are made with its options.
 """
 from .options import make as make_options
+from .arity import with_arity
 
 
 class LazyDerivative:
@@ -38,19 +39,20 @@ class LazyDerivative:
         return f"<srcad {self.mode} of {getattr(self.function, '__qualname__', self.function)}>"
 
 
-def split_of(function, wrt, vector=False, **options):
+def split_of(function, wrt, vector=False, arity=None, **options):
     """(forward part, backward part) of `function`'s reverse mode w.r.t. parameters `wrt`
-    (`vector`: cotangents carry a leading axis of directions)."""
-    mode = "split_batch" if vector else "split"
+    (`vector`: cotangents carry a leading axis of directions; `arity`: the number of values
+    in its ``*args``)."""
+    mode = with_arity("split_batch" if vector else "split", arity)
     options = make_options(**options) if options else None
     return LazyDerivative(function, mode, wrt, 0, options=options), \
         LazyDerivative(function, mode, wrt, 1, options=options)
 
 
-def jvp_of(function, wrt, vector=False, **options):
+def jvp_of(function, wrt, vector=False, arity=None, **options):
     """`function`'s forward mode, called as ``f_jvp(tangents, *args, **kwargs)``."""
     options = make_options(**options) if options else None
-    return LazyDerivative(function, "jvp_batch_call" if vector else "jvp_call", wrt,
+    return LazyDerivative(function, with_arity("jvp_batch_call" if vector else "jvp_call", arity), wrt,
                           options=options)
 
 

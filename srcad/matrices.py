@@ -8,11 +8,18 @@ transform of the generated gradient code, nothing else.
 """
 import numpy as np
 
-from .api import _normalize_wrt, _plain_function, bind_call, check_inputs
-from .cache import derivative
+from .api import _normalize_wrt, _plain_function, bind_call, check_inputs, where
+from .arity import arity_of, has_varargs, with_arity
+from .cache import derivative as _derivative
 from .errors import SrcadError
 
 MODES = ("auto", "forward", "reverse")
+
+
+def derivative(function, mode, indices, as_tuple, args=()):
+    """The generated `mode` function (for a function with ``*args``: for as many values
+    as `args` gives it)."""
+    return _derivative(function, with_arity(mode, arity_of(function, len(args))), indices, as_tuple)
 
 
 def _basis(values):
@@ -47,11 +54,11 @@ def forward_jacobian(function, indices, args, vector=True, keywords=None):
     directions = _basis(inputs)
     n = directions[0].shape[0]
     if vector:
-        tangent_function = derivative(function, "jvp_batch", indices, False)
+        tangent_function = derivative(function, "jvp_batch", indices, False, args)
         value, tangent = tangent_function(*args, *directions, **keywords)
         tangents = [np.asarray(t) for t in _as_tuple(tangent)]   # each (n,) + out.shape
     else:
-        tangent_function = derivative(function, "jvp", indices, False)
+        tangent_function = derivative(function, "jvp", indices, False, args)
         columns = [_as_tuple(tangent_function(*args, *[d[k] for d in directions], **keywords)[1])
                    for k in range(n)]
         value = function(*args, **keywords)
@@ -69,17 +76,17 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None):
     value = function(*args, **keywords)
     outputs = _as_tuple(value)
     if isinstance(value, tuple):
-        raise SrcadError("jacobian(mode='reverse') of a function returning a tuple: use "
-                         "mode='forward', or one output at a time")
+        raise SrcadError(f"{where(function)}: jacobian(mode='reverse') of {function.__qualname__}, "
+                         "which returns a tuple: use mode='forward', or one output at a time")
     out = outputs[0]
     m = int(np.size(out))
     inputs = [args[i] for i in indices]
     seeds = np.eye(m, dtype=np.result_type(out, np.float32)).reshape((m,) + np.shape(out))
     if vector:
-        pull = derivative(function, "vjp_batch", indices, True)
+        pull = derivative(function, "vjp_batch", indices, True, args)
         _, rows = pull(*args, seeds, **keywords)   # each (m,) + arg.shape
     else:
-        pull = derivative(function, "vjp", indices, True)
+        pull = derivative(function, "vjp", indices, True, args)
         pulled = [pull(*args, seeds[k], **keywords)[1] for k in range(m)]
         rows = [np.stack([np.asarray(p[j]) for p in pulled]) for j in range(len(indices))]
     blocks = tuple(np.asarray(r).reshape(np.shape(out) + np.shape(a)) for r, a in zip(rows, inputs))
@@ -129,12 +136,13 @@ def hessian(f, wrt=0, vector=True):
     Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code."""
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
-    gradient = derivative(function, "grad", indices, True)
+    gradient = None if has_varargs(function) else derivative(function, "grad", indices, True)
 
     def hessian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
         check_inputs(function, arguments, indices)
-        _, blocks = forward_jacobian(gradient, indices, arguments, vector, keywords)
+        gradient_code = gradient or derivative(function, "grad", indices, True, arguments)
+        _, blocks = forward_jacobian(gradient_code, indices, arguments, vector, keywords)
         if as_tuple:
             return tuple(tuple(row) for row in blocks)
         return blocks[0][0]
@@ -148,15 +156,17 @@ def hvp(f, wrt=0):
     the generated gradient code."""
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
-    gradient = derivative(function, "grad", indices, True)
-    tangent_of_gradient = derivative(gradient, "jvp", indices, False)
+    tangent_of_gradient = None if has_varargs(function) else \
+        derivative(derivative(function, "grad", indices, True), "jvp", indices, False)
 
     def hvp_function(*args, **kwargs):
         *primal, v = args
         arguments, keywords = bind_call(function, primal, kwargs)
         check_inputs(function, arguments, indices)
+        tangent_code = tangent_of_gradient or derivative(
+            derivative(function, "grad", indices, True, arguments), "jvp", indices, False)
         vectors = v if as_tuple else (v,)
-        _, products = tangent_of_gradient(*arguments, *vectors, **keywords)
+        _, products = tangent_code(*arguments, *vectors, **keywords)
         return tuple(products) if as_tuple else products[0]
     hvp_function.__name__ = f"hvp_of_{function.__name__}"
     return hvp_function

@@ -4,7 +4,9 @@ Desugars augmented assignment, tuple unpacking, method calls and attribute reads
 arrays (``x.sum()`` is a call of ``np.ndarray.sum`` with ``x`` first), and gives each
 reassignment of a variable a new version name so every value is defined once.
 """
+import ast
 import collections.abc
+import inspect
 import operator
 
 import gast
@@ -16,7 +18,8 @@ from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_n
 from .linking import LazyDerivative
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
-from .normalize_functions import NestedFunctions, _PassCaptured, _transformation_name, is_user_function
+from .normalize_functions import LiftedFunction, NestedFunctions, _PassCaptured, _transformation_name, is_user_function
+from .normalize_syntax import HANDLED, SyntaxSupport, is_generator, plain_args
 from .parse import MISSING
 from .restructure import restructure
 from .rules import lookup
@@ -78,13 +81,15 @@ def _construct(node):
     return names.get(kind, kind), _HINTS.get(kind, "")
 
 
-class Normalizer(ControlFlow, NestedFunctions):
+class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
     """Walks a function body once, appending normalized statements to the current block.
-    Control flow (normalize_flow.py) and nested functions (normalize_functions.py) are
-    its mixins."""
+    Control flow (normalize_flow.py), nested functions (normalize_functions.py) and the
+    statements around the numerics (normalize_syntax.py: guards, ``with``, lambdas,
+    generators, ``*args``) are its mixins. `arity`: how many values ``*args`` holds."""
 
-    def __init__(self, parsed):
+    def __init__(self, parsed, arity=None):
         self.parsed = parsed
+        self.arity = arity
         self.node = parsed.node
         self.body = []
         self.namer = Namer(n.id for n in walk_tree(self.node) if isinstance(n, gast.Name))
@@ -132,19 +137,18 @@ class Normalizer(ControlFlow, NestedFunctions):
 
     def set_origin(self, stmt):
         self.origin = Origin(self.parsed.filename, self.parsed.line_of(stmt),
-                             self.parsed.source_line(stmt))
+                             self.parsed.source_line(stmt),
+                             self.context_at(getattr(stmt, "lineno", 1)))
 
     # -- statements ----------------------------------------------------------------------
     def run(self):
         fn = self.node
         args = fn.args
-        if args.vararg or args.kwarg:
-            self.unsupported(fn, "*args / **kwargs in the signature",
-                             "List the parameters explicitly.")
         body = list(fn.body)
         if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant) \
                 and isinstance(body[0].value.value, str):
             body = body[1:]  # docstring
+        body = self.prepare(body)
         self.check_supported(body)
         fn.body = body
         self.lift_nested_functions(fn)
@@ -153,16 +157,21 @@ class Normalizer(ControlFlow, NestedFunctions):
         self.local_names = assigned_names(fn)
         self.mutable = _reassigned_in_blocks(body)
         params = [self.define(a.id) for a in args.args]
+        values = self.vararg_parameters()
         kwonly = [self.define(a.id) for a in args.kwonlyargs]
+        kwarg = self.define(args.kwarg.id) if args.kwarg else None
         if not body or not isinstance(body[-1], gast.Return):
             raise SrcadError(f"{self.where(fn)}: {fn.name} must end with `return <value>` to be "
                              "differentiated")
+        self.set_origin(fn)
+        self.pack_varargs(values)
         self.block(body[:-1])
         self.set_origin(body[-1])
         outputs, returns_tuple = self.returned(body[-1])
         return NormalFunction(
-            name=fn.name, params=params, kwonly=kwonly, defaults=list(args.defaults),
-            kw_defaults=list(args.kw_defaults), body=self.body, outputs=outputs,
+            name=fn.name, params=params + values, kwonly=kwonly,
+            defaults=[] if values else list(args.defaults),   # *args follows them: all passed
+            kw_defaults=list(args.kw_defaults), kwarg=kwarg, body=self.body, outputs=outputs,
             returns_tuple=returns_tuple, locals=set(self.versions), taken=self.namer.taken,
             temporaries=self.temporaries, parsed=self.parsed,
             lifted=[node for node, _ in self.lifted.values()], unpacked=self.unpacked,
@@ -172,7 +181,7 @@ class Normalizer(ControlFlow, NestedFunctions):
     def check_supported(self, body):
         for stmt in body:
             for node in walk_tree(stmt):
-                if type(node).__name__ in _HINTS and not isinstance(node, gast.Lambda):
+                if type(node).__name__ in _HINTS and type(node).__name__ not in HANDLED:
                     self.unsupported(node)
                 if isinstance(node, (gast.For, gast.While)) and node.orelse:
                     self.unsupported(node, "`else` on a loop", "Use a flag variable instead.")
@@ -197,6 +206,8 @@ class Normalizer(ControlFlow, NestedFunctions):
             self.loop_depth -= loop
 
     def statement(self, stmt):
+        if self.syntax_statement(stmt):   # assert, raise, import, try, with (normalize_syntax.py)
+            return None
         if isinstance(stmt, gast.Assign):
             if len(stmt.targets) == 1:
                 return self.assign(stmt.targets[0], stmt.value)
@@ -276,7 +287,12 @@ class Normalizer(ControlFlow, NestedFunctions):
             for element, atom in zip(target.elts, atoms):
                 self.assign(element, atom)
             return
-        whole = self.atom(value)
+        whole = self.atom(self.as_sequence(value))   # a, b = zip(*pairs): of a list
+        items = self.known_tuples.get(whole.id) if isinstance(whole, gast.Name) else None
+        if items is not None and len(items) == len(target.elts):   # a, b = args
+            for element, atom in zip(target.elts, items):
+                self.assign(element, atom)
+            return
         if isinstance(whole, gast.Name):
             self.unpacked.add(whole.id)  # a tuple (or a sequence): its derivative is a list
         for i, element in enumerate(target.elts):
@@ -358,6 +374,8 @@ class Normalizer(ControlFlow, NestedFunctions):
                 operation = {"kind": "copy", "expr": normalized(gast.Name(value, gast.Load(), None, None))}
                 operation["args"] = [operation["expr"]]
         self.body.append(Stmt(target=target, origin=self.origin, **operation))
+        if operation["kind"] == "pack" and target is not None:
+            self.note_pack(target, operation)
         return target
 
     # -- expressions ---------------------------------------------------------------------
@@ -379,6 +397,8 @@ class Normalizer(ControlFlow, NestedFunctions):
                 if node.id not in self.current:
                     raise SrcadError(f"{self.where(node)}: `{node.id}` is used before it is assigned")
                 return normalized(gast.Name(self.current[node.id], gast.Load(), None, None))
+            if node.id in self.lifted:   # a nested function (a lambda) as a value
+                return self.function_value(node)
             self.require_defined(node)
             return normalized(gast.Name(node.id, gast.Load(), None, None))
         if isinstance(node, gast.Attribute) and self.parsed.resolve(node) is not MISSING \
@@ -429,13 +449,17 @@ class Normalizer(ControlFlow, NestedFunctions):
                 return self.object_subscript(node, holder)
             base = self.atom(node.value)
             index = self.index(node.slice)
+            item = self.known_item(base, index)   # args[0] of a tuple srcad built: that value
+            if item is not None:
+                return {"kind": "copy", "expr": item, "args": [item]}
             expr = gast.Subscript(value=base, slice=index, ctx=gast.Load())
             return {"kind": "getitem", "expr": expr, "args": [base], "index": index,
                     "callee": operator.getitem}
         if isinstance(node, gast.Attribute):
+            unknown = _Unknown(f"the attribute `{_written(node)}`")
             receiver = self.atom(node.value)
             descriptor = getattr(np.ndarray, node.attr, MISSING)
-            return self.call_op(descriptor if descriptor is not MISSING else _Unknown(f".{node.attr}"),
+            return self.call_op(descriptor if descriptor is not MISSING else unknown,
                                 gast.Attribute(value=receiver, attr=node.attr, ctx=gast.Load()),
                                 [receiver])
         if isinstance(node, (gast.Tuple, gast.List)):
@@ -514,21 +538,16 @@ class Normalizer(ControlFlow, NestedFunctions):
                 "kwargs": kwargs or {}}
 
     def call(self, node):
-        for arg in node.args:
-            if isinstance(arg, gast.Starred):
-                self.unsupported(arg, "a starred argument `*args`", "Pass the arguments one by one.")
-        if any(k.arg is None for k in node.keywords):
-            self.unsupported(node, "a `**kwargs` argument", "Pass keyword arguments one by one.")
         func = node.func
         if isinstance(func, gast.Attribute) and _is_method_call(func, self):
+            unknown = _Unknown(f"the method call `{_written(node)}`")
             receiver = self.atom(func.value)
-            args = [self.atom(a) for a in node.args]
-            kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
+            args, kwargs = self.call_arguments(node)
             method = getattr(np.ndarray, func.attr, MISSING)
-            callee = method if method is not MISSING else _Unknown(f".{func.attr}()")
+            callee = method if method is not MISSING else unknown
             expr = gast.Call(func=gast.Attribute(value=receiver, attr=func.attr, ctx=gast.Load()),
                              args=args, keywords=keywords(kwargs))
-            return self.call_op(callee, expr, [receiver] + args, kwargs)
+            return self.call_op(callee, expr, [receiver] + plain_args(args), kwargs)
         if isinstance(func, gast.Name) and func.id in self.lifted:
             return self.lifted_call(node)
         if isinstance(func, gast.Call) and _transformation_name(self.parsed.resolve(func.func)):
@@ -536,17 +555,26 @@ class Normalizer(ControlFlow, NestedFunctions):
         if self.is_local(func):
             self.unsupported(node, f"calling the function held in the variable `{func.id}`",
                              "Call the function by its own name (module-level or nested `def`).")
+        if not isinstance(func, (gast.Name, gast.Attribute)):
+            self.unsupported(node, f"calling the value of `{_written(func)}`",
+                             "srcad calls functions by their names: call a module-level or nested "
+                             "`def` (or a lambda assigned to a name) directly.")
         callee = self.parsed.resolve(func)
         if callee is MISSING:
             raise SrcadError(f"{self.where(node)}: cannot resolve the function `{_dotted(func)}`")
         if isinstance(callee, LazyDerivative):  # generated code calling generated code
             callee = callee.resolve()
-        args = [self.atom(a) for a in node.args]
-        kwargs = {k.arg: self.atom(k.value) for k in node.keywords}
+        args, kwargs = self.call_arguments(node)
         expr = gast.Call(func=func, args=args, keywords=keywords(kwargs))
-        operation = self.call_op(callee, expr, args, kwargs)
+        operation = self.call_op(callee, expr, plain_args(args), kwargs)
         if is_user_function(callee):
             operation["kind"] = "usercall"
+            if is_generator_function(callee):   # run to its end: the list of its values
+                values = self.temp()
+                self.emit(values, operation)
+                atom = normalized(gast.Name(values, gast.Load(), None, None))
+                return self.call_op(list, gast.Call(func=gast.Name("list", gast.Load(), None, None),
+                                                    args=[atom], keywords=[]), [atom])
         return operation
 
     def index(self, node):
@@ -597,13 +625,29 @@ def _dotted(node):
         return node.id
     if isinstance(node, gast.Attribute):
         return f"{_dotted(node.value)}.{node.attr}"
-    return type(node).__name__
+    return _written(node)
 
 
-def normalize(parsed):
-    """A `NormalFunction` for a `ParsedFunction`. Raises `UnsupportedSyntax` where NumPy
-    views would make the function read a value other than the one srcad differentiates."""
-    normalizer = Normalizer(parsed)
+def _written(node):
+    """The source of an expression of the user's code, for error messages."""
+    try:
+        return ast.unparse(gast.gast_to_ast(clone(node)))
+    except Exception:   # noqa: BLE001  (a message must not fail)
+        return type(node).__name__
+
+
+def is_generator_function(callee):
+    """A generator function of the user's (a nested one too): srcad calls it for its list."""
+    if isinstance(callee, LiftedFunction):
+        return is_generator(callee.node)
+    return inspect.isgeneratorfunction(callee)
+
+
+def normalize(parsed, arity=None):
+    """A `NormalFunction` for a `ParsedFunction` (`arity`: the number of values its
+    ``*args`` holds, when it has one). Raises `UnsupportedSyntax` where NumPy views would
+    make the function read a value other than the one srcad differentiates."""
+    normalizer = Normalizer(parsed, arity)
     fn = normalizer.run()
     check_views(fn, normalizer.user_of)
     return fn

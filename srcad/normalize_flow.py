@@ -108,7 +108,7 @@ class ControlFlow:
             if not isinstance(target, gast.Tuple) or len(target.elts) != len(iterable.args):
                 self.unsupported(target, "this `zip` target", "Unpack one name per zipped sequence.")
             return [self.atom(a) for a in iterable.args], list(target.elts)
-        return [self.atom(iterable)], [target]
+        return [self.atom(self.as_sequence(iterable))], [target]
 
     def length_of(self, sequence):
         return self.atom(gast.Call(func=gast.Name("len", gast.Load(), None, None), args=[sequence],
@@ -187,10 +187,11 @@ class ControlFlow:
 
 
 def _reassigned_in_blocks(body):
-    """Names assigned (or item-assigned) inside a loop or branch: they keep one name."""
+    """Names assigned (or item-assigned) inside a loop, a branch or a ``try``: they keep
+    one name."""
     names = set()
     for stmt in body:
-        if isinstance(stmt, (gast.If, gast.For, gast.While)):
+        if isinstance(stmt, (gast.If, gast.For, gast.While, gast.Try)):
             for node in walk_tree(stmt):
                 if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
                     names.add(node.id)

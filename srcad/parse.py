@@ -11,6 +11,7 @@ import gast
 from .errors import SrcadError, UnsupportedSyntax
 from .guards import Resolutions
 from .loader import is_generated
+from .trees import clone, walk as walk_tree
 
 
 @dataclass
@@ -34,9 +35,21 @@ class ParsedFunction:
         return self.first_line + getattr(node, "lineno", 1) - 1
 
     def source_line(self, node):
+        """The statement as written: its lines joined when short, else its first line and
+        `...` (for a compound statement, its header)."""
         lines = self.source.splitlines()
-        index = getattr(node, "lineno", 1) - 1
-        return lines[index].strip() if 0 <= index < len(lines) else ""
+        first = getattr(node, "lineno", 1)
+        last = getattr(node, "end_lineno", None) or first
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], gast.stmt):
+            last = max(first, getattr(body[0], "lineno", first) - 1)
+        text = [line.strip() for line in lines[max(first - 1, 0):last]]
+        if len(text) <= 1:
+            return text[0] if text else ""
+        joined = " ".join(line.rstrip("\\").strip() for line in text)
+        if len(joined) <= 100 and "#" not in joined:
+            return joined
+        return f"{text[0]} ..."
 
     def resolve(self, node):
         """The object a Name or dotted Attribute refers to, or MISSING if it is not a free
@@ -82,13 +95,12 @@ def parse_function(function):
         ) from None
     if not is_generated(function.__code__.co_filename):   # srcad's own code is its source
         check_source_matches(function, function.__code__.co_filename)
-    source = textwrap.dedent("".join(lines))
     filename = inspect.getsourcefile(function.__code__) or function.__code__.co_filename
+    if function.__code__.co_name == "<lambda>":
+        return _parse_lambda(function, filename)
+    source = textwrap.dedent("".join(lines))
     module = gast.parse(source)
     node = module.body[0]
-    if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda):
-        raise UnsupportedSyntax("a lambda", f"{filename}:{first_line}",
-                                "Write the function with `def`.")
     if isinstance(node, gast.AsyncFunctionDef):
         raise UnsupportedSyntax("`async def`", f"{filename}:{first_line}",
                                 "Async functions cannot be differentiated; use a plain `def`.")
@@ -99,11 +111,72 @@ def parse_function(function):
                           Resolutions(function))
 
 
+def _parse_lambda(function, filename):
+    """A lambda, read from its file as the ``def`` it stands for: ``f = lambda x: e`` is
+    ``def f(x): return e`` (named ``lambda_<line>`` when it is not assigned to a name)."""
+    code = function.__code__
+    line = code.co_firstlineno
+    text = "".join(linecache.getlines(filename))
+    tree = _FILE_TREES.get((filename, text))
+    if tree is None:
+        _FILE_TREES.clear()
+        tree = _FILE_TREES[(filename, text)] = gast.parse(text)
+    node = _matching_lambda([n for n in walk_tree(tree) if isinstance(n, gast.Lambda) and n.lineno == line],
+                            code)
+    if node is None:
+        raise SrcadError(f"{filename}:{line}: srcad cannot tell which lambda of this line is "
+                         f"{function.__qualname__}; write it on a line of its own (or with `def`)")
+    name = next((a.targets[0].id for a in walk_tree(tree) if isinstance(a, gast.Assign)
+                 and a.value is node and len(a.targets) == 1 and isinstance(a.targets[0], gast.Name)),
+                f"lambda_{line}")
+    definition = gast.FunctionDef(
+        name=name, args=clone(node.args), body=[gast.Return(value=clone(node.body))],
+        decorator_list=[], returns=None, type_comment=None, type_params=[])
+    for child in walk_tree(definition):   # line numbers relative to the lambda's line
+        if getattr(child, "lineno", None) is not None:
+            child.lineno -= line - 1
+            child.end_lineno = (getattr(child, "end_lineno", None) or child.lineno + line - 1) - line + 1
+    definition.lineno, definition.col_offset = 1, 0
+    returned = definition.body[0]
+    returned.lineno, returned.end_lineno = node.body.lineno - line + 1, node.body.end_lineno - line + 1
+    returned.col_offset = 0
+    source = "".join(text.splitlines(True)[line - 1:])
+    return ParsedFunction(function, definition, source, filename, line, namespace_of(function),
+                          Resolutions(function))
+
+
+_FILE_TREES: dict = {}   # (filename, text) -> its gast tree: the last file a lambda was read from
+
+
+def _matching_lambda(candidates, code):
+    """The lambda node whose body holds the code's instructions (the innermost one when
+    lambdas nest); None when that cannot be told."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    positions = getattr(code, "co_positions", None)
+    if positions is None:   # Python 3.10
+        return None
+    points = [(l, c) for l, _, c, _ in positions() if l is not None and c is not None]
+
+    def inside(node):
+        body = node.body
+        start, end = (body.lineno, body.col_offset), (body.end_lineno, body.end_col_offset)
+        return sum(start <= point <= end for point in points)
+
+    def span(node):
+        return (node.end_lineno - node.lineno, node.end_col_offset - node.col_offset)
+    best = max(inside(n) for n in candidates)
+    if not best:
+        return None
+    return min((n for n in candidates if inside(n) == best), key=span)
+
+
 def check_source_matches(function, filename):
     """Raise unless the file srcad read compiles to the code the function runs (the file
     may have been edited since it was imported: srcad would differentiate other code)."""
     code = function.__code__
-    if not any(_same_code(candidate, code) for candidate in _compiled_versions(filename, code)):
+    rewritten = "@pytest_ar" in function.__globals__   # a test module whose asserts pytest rewrote
+    if not any(_same_code(candidate, code) for candidate in _compiled_versions(filename, code, rewritten)):
         raise SrcadError(
             f"{filename}:{code.co_firstlineno}: the source of {function.__qualname__} in this "
             "file is not the code the function runs (was the file edited after it was "
@@ -114,14 +187,16 @@ def check_source_matches(function, filename):
 _COMPILED_FILES: dict = {}   # (filename, text hash) -> the file's module code
 
 
-def _compiled_versions(filename, code):
-    """Code objects named like `code`, starting on its line, in the file as it reads now."""
+def _compiled_versions(filename, code, rewritten=False):
+    """Code objects named like `code`, starting on its line, in the file as it reads now
+    (`rewritten`: with its asserts rewritten as pytest rewrites those of test modules)."""
     text = "".join(linecache.getlines(filename))
-    key = (filename, hash(text))
+    key = (filename, hash(text), rewritten)
     if key not in _COMPILED_FILES:
         try:
-            _COMPILED_FILES[key] = compile(text, filename, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError):
+            _COMPILED_FILES[key] = compile(_rewritten(text, filename) if rewritten else text, filename,
+                                           "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, ImportError):
             _COMPILED_FILES[key] = None
     found, stack = [], [_COMPILED_FILES[key]] if _COMPILED_FILES[key] is not None else []
     while stack:
@@ -131,6 +206,14 @@ def _compiled_versions(filename, code):
                     found.append(const)
                 stack.append(const)
     return found
+
+
+def _rewritten(text, filename):
+    import ast
+    from _pytest.assertion.rewrite import rewrite_asserts
+    tree = ast.parse(text, filename)
+    rewrite_asserts(tree, text.encode(), filename, None)
+    return tree
 
 
 def _same_code(a, b):

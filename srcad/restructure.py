@@ -17,6 +17,7 @@ from .errors import UnsupportedSyntax
 from .trees import clone, walk as walk_tree
 
 EXITS = (gast.Break, gast.Continue, gast.Return)
+LEAVES = EXITS + (gast.Raise,)   # control never reaches the statement after these
 LOOPS = (gast.For, gast.While)
 
 
@@ -28,6 +29,7 @@ def _located(node, like):
     for child in walk_tree(node):
         if hasattr(like, "lineno"):
             child.lineno = getattr(child, "lineno", like.lineno)
+            child.end_lineno = getattr(child, "end_lineno", getattr(like, "end_lineno", like.lineno))
             child.col_offset = getattr(child, "col_offset", getattr(like, "col_offset", 0))
     return node
 
@@ -37,7 +39,7 @@ def leaves(block):
     if not block:
         return False
     last = block[-1]
-    if isinstance(last, EXITS):
+    if isinstance(last, LEAVES):
         return True
     if isinstance(last, gast.If):
         return leaves(last.body) and leaves(last.orelse)

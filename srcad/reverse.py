@@ -17,6 +17,7 @@ import numpy as np
 
 from .aliasing import copies
 from .bindings import assigned_in, integers, mark_bindings, mark_definite
+from .contexts import marker
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
 from .ir import walk
@@ -166,6 +167,8 @@ class ReverseTransform(Transform):
         return nodes
 
     def written(self, stmt):
+        if stmt.writes:   # a `try` kept as written: what it assigns, where already bound
+            return [w for w in stmt.writes if w in (stmt.maybe_bound or ())]
         if stmt.kind in ("append", "effect", "setitem") or not stmt.target:
             return []
         names = [stmt.target]
@@ -220,6 +223,8 @@ class ReverseTransform(Transform):
             self.body = outer
 
     def adjoint_simple(self, stmt):
+        if stmt.kind == "context":   # the adjoint statements of a `with` block run in it too
+            self.body.append(marker(gast.Expr(value=stmt.expr), stmt))
         written = stmt.base if stmt.kind in ("append", "pop") else stmt.target
         if stmt.kind == "pop" and self.activity.active(stmt.target) and self.bar(stmt.target) in self.state:
             written = stmt.target  # the popped value's adjoint goes back into the list's

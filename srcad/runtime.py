@@ -1,5 +1,7 @@
 """Helpers that generated code calls. Each one has derivative rules, so generated
 code can itself be differentiated again (see rules/runtime_rules.py)."""
+import functools
+
 import numpy as np
 
 from .errors import InputError, NotScalarOutput
@@ -145,18 +147,27 @@ def seed_cotangent(y, function_name):
     if kind is None and not isinstance(y, (int, float)) or kind not in (None, "f", "i", "u", "b"):
         what = f"dtype {y.dtype}" if kind is not None else type(y).__name__
         raise NotScalarOutput(
-            f"srcad.grad needs {function_name} to return a real number, but it returned a "
+            f"{_caller_origin()}srcad.grad needs {function_name} to return a real number, but it returned a "
             f"value of {what} ({y!r:.60}). Return the scalar to differentiate (for several "
             "outputs, use srcad.vjp or srcad.jacobian).")
     if np.ndim(y) != 0:
         if np.size(y) == 1:    # a (1, 1) product: differentiated as PyTorch's backward() does
             raise SizeOneOutput(y)
         raise NotScalarOutput(
-            f"srcad.grad needs {function_name} to return a scalar, but it returned shape "
+            f"{_caller_origin()}srcad.grad needs {function_name} to return a scalar, but it returned shape "
             f"{np.shape(y)}. Use srcad.vjp to pull back a cotangent of that shape "
             "(PyTorch's y.backward(gradient=v)), or srcad.jvp for forward mode."
         )
     return np.ones_like(y)[()] if isinstance(y, np.generic | np.ndarray) else 1.0
+
+
+def _caller_origin():
+    """``file:line: `` of the user's function whose generated code called the helper that
+    calls this (empty outside generated code)."""
+    import sys
+    from .loader import origin_of
+    where = origin_of(sys._getframe(2).f_code.co_filename)
+    return f"{where}: " if where else ""
 
 
 class SizeOneOutput(NotScalarOutput):
@@ -172,9 +183,11 @@ def grad_of_size_one(generated, *args, **kwargs):
     """The gradient (or value and gradient) of a function whose output has one element but
     is not 0-d, as the VJP with a cotangent of ones."""
     from .cache import derivative
+    from .arity import split_arity, with_arity
     function, mode, wrt, _, as_tuple = generated.__srcad_origin__
+    mode, arity = split_arity(mode)
     value = function(*args, **kwargs)
-    pullback = derivative(function, "vjp", wrt, as_tuple, generated.__srcad_options__)
+    pullback = derivative(function, with_arity("vjp", arity), wrt, as_tuple, generated.__srcad_options__)
     _, gradient = pullback(*args, np.ones_like(value), **kwargs)
     return gradient if mode == "grad" else (value, gradient)
 
@@ -187,6 +200,12 @@ def rederive(generated, *args, **kwargs):
     function, mode, wrt, part, as_tuple = generated.__srcad_origin__
     fresh = derivative(function, mode, wrt, as_tuple, generated.__srcad_options__)
     return (fresh[part] if isinstance(fresh, tuple) else fresh)(*args, **kwargs)
+
+
+def bind_captured(function, **captured):
+    """A nested function (or lambda) as a value: srcad lifts it to module level, with the
+    variables it captures as keyword-only parameters; this binds them."""
+    return functools.partial(function, **captured)
 
 
 def check_input(x, position, name, entry):

@@ -25,13 +25,11 @@ def test_unsupported_syntax_names_file_line_and_construct():
 
 
 @pytest.mark.parametrize("construct, source, expected", [
-    ("with", "with open('f') as handle:\n        y = x", "`with` statement"),
+    ("try", "try:\n        y = x * 2.0\n    except ValueError:\n        y = x", "`try` statement"),
     ("del", "y = x\n    del y\n    y = x", "`del`"),
     ("global", "global G\n    y = x", "`global`"),
     ("class", "class C:\n        pass\n    y = x", "class definition"),
     ("yield", "y = yield x", "`yield`"),
-    ("lambda", "f = lambda v: v\n    y = f(x)", "lambda"),
-    ("raise", "raise ValueError('no')", "`raise`"),
 ])
 def test_each_unsupported_construct_is_named(tmp_path, construct, source, expected):
     import importlib.util
@@ -90,9 +88,6 @@ def test_discarded_call_on_differentiated_value():
 def test_non_functions_are_rejected():
     with pytest.raises(srcad.SrcadError, match="def"):
         srcad.grad(np.sin)
-    square = lambda x: x * x  # noqa: E731
-    with pytest.raises(srcad.SrcadError):
-        srcad.grad(square)
 
 
 def loops(x):

@@ -31,7 +31,8 @@ def _drop_dead(body, live, is_pure):
             kept.append(stmt)
             continue
         name, whole = written_name(stmt)
-        if name is not None and name not in live and is_pure(stmt.value) and (
+        if name is not None and name not in live and is_pure(stmt.value) \
+                and not getattr(stmt, "context_marker", False) and (
                 name not in slots or not whole and not getattr(stmt, "primal", False)
                 and _unread_slot(_written_index(stmt), slots[name])):
             continue
