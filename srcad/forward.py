@@ -11,6 +11,7 @@ from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of
 from .errors import SrcadError
 from .normalize_functions import DerivativeOf, LiftedFunction
 from .batching import align_tangents, batch_expression, transparent
+from .callees import returns_sequence
 from .ir import walk
 from .rules import lookup
 from .shapes import ShapeClasses
@@ -298,11 +299,13 @@ class ForwardTransform(Transform):
         return tangents
 
 
-def sequence_values(fn):
-    """Variables holding tuples, lists or dicts of values (their derivatives are lists)."""
-    sequences = set(fn.unpacked)
+def sequence_values(fn, given=()):
+    """Variables holding tuples, lists or dicts of values (their derivatives are lists).
+    `given`: parameters known to hold them. A call of a user function returns one when
+    that function does (callees.py)."""
+    sequences = set(fn.unpacked) | set(given)
     for stmt in walk(fn.body):
-        if stmt.kind == "pack" or stmt.kind == "usercall":
+        if stmt.kind == "pack" or (stmt.kind == "usercall" and returns_sequence(stmt, sequences)):
             sequences.add(stmt.target)
         elif stmt.kind == "call" and (getattr(lookup(stmt.callee), "sequence_output", False)
                                       or stmt.callee in (list, tuple)):
