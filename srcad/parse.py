@@ -11,6 +11,7 @@ import gast
 from .errors import SrcadError, UnsupportedSyntax
 from .guards import Resolutions
 from .loader import is_generated
+from .trees import parse
 
 
 @dataclass
@@ -84,7 +85,7 @@ def parse_function(function):
         check_source_matches(function, function.__code__.co_filename)
     source = textwrap.dedent("".join(lines))
     filename = inspect.getsourcefile(function.__code__) or function.__code__.co_filename
-    module = gast.parse(source)
+    module = parse(source)
     node = module.body[0]
     if isinstance(node, gast.Assign) and isinstance(node.value, gast.Lambda):
         raise UnsupportedSyntax("a lambda", f"{filename}:{first_line}",
