@@ -16,7 +16,7 @@ import sys
 
 import numpy
 
-from . import __version__, diskcache, loader
+from . import __version__, diskcache, linking, loader
 from .guards import code_digest, lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
 from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
@@ -136,6 +136,7 @@ def _load(variant, function, mode, wrt, as_tuple, options):
     names = dict(helpers())
     names.update({hidden: obj for (hidden, _), obj in zip(_hidden_guards(variant.guards), expected)})
     functions = loader.instantiate(variant.compiled, function, names)
+    linking.bind_cells(functions)
     for part, result in enumerate(functions):
         result.__srcad_source__ = variant.source
         result.__srcad_origin__ = (function, mode, wrt, part, as_tuple)

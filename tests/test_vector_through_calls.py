@@ -132,6 +132,15 @@ def check_through(wrapper, case, per_direction=True):
 IDS = [f"{m}:{c.id}" for m, c in CASES]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def no_disk_cache():
+    """Thousands of wrappers: keep their generated files in memory only (the disk cache is
+    tested on its own)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SRCAD_CACHE_DIR", "")
+        yield
+
+
 @pytest.mark.parametrize("module, case", CASES, ids=IDS)
 def test_rule_inside_a_called_function(module, case):
     check_through(callee_wrapper(case.function), case)
