@@ -255,7 +255,11 @@ class ForwardTransform(Transform):
         return name(self.dot(atom.id)) if self.has_tangent(atom) else self.zeros(atom)
 
     def tangent_pack(self, stmt):
-        tangents = [self.tangent_or_zero(a) for a in stmt.args]
+        # a varied pack gets a tangent even where the output does not need it (a list that
+        # varied values are appended to later); an item the output does not need has no
+        # tangent of its own then: zeros stand in for it
+        tangents = [name(self.dot(a.id)) if self.activity.is_active_atom(a) else self.zeros(a)
+                    for a in stmt.args]
         if stmt.keys is not None:
             value = gast.Dict(keys=[gast.Constant(k, None) for k in stmt.keys], values=tangents)
         else:

@@ -440,6 +440,13 @@ def written_into(x):
     return V[1:] * V[0]
 
 
+def unused_pair(x):
+    """A tuple of a user call's result that the output does not need: its items have no
+    tangents (with SRCAD_OPTIMIZE=0 the tuple's tangent named one that does not exist)."""
+    pair = (helper(x), x)
+    return np.sum(x) * float(np.argmax(pair[0]))
+
+
 X4 = np.array([0.3, -0.7, 1.1, 0.4])
 RETURNED = [
     (issue_columns, (np.arange(12.0).reshape(3, 4) / 10, np.array([3, 0, 2]))),
@@ -454,6 +461,7 @@ RETURNED = [
     (gradient_result, (X4,)),
     (recursive_result, (X4,)),
     (written_into, (X4,)),
+    (unused_pair, (X4,)),
 ]
 
 
