@@ -10,6 +10,7 @@ On disk, ``$SRCAD_CACHE_DIR`` (default: ``~/.cache/srcad``) holds one directory 
 and one ``.py`` file per variant, which a second process reuses (diskcache.py keeps the files
 safe). Tracebacks and ``pdb`` show the file's lines.
 """
+import ast
 import hashlib
 import json
 import sys
@@ -22,6 +23,7 @@ from .optimize import enabled as optimizer_enabled
 from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
 from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
+from .trees import depth, recursion_room
 
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
 cache_dir = diskcache.cache_dir
@@ -112,9 +114,13 @@ def _compiled(source, filename, names, guards, entries, function, mode, wrt):
     checks = None
     if mode in USER_MODES:
         checks = {entries[0]: list(wrt)}
-    compiled = loader.compile_generated(
-        source, filename, entries, function, helpers(), _hidden_guards(guards), checks,
-        size_one=mode in ("grad", "value_and_grad"))
+    arguments = (source, filename, entries, function, helpers(), _hidden_guards(guards), checks,
+                 mode in ("grad", "value_and_grad"))
+    try:
+        compiled = loader.compile_generated(*arguments)
+    except RecursionError:   # a nested def or a while test as deep as you wrote it
+        with recursion_room(depth(ast.parse(source))):
+            compiled = loader.compile_generated(*arguments)
     return Variant(source, filename, names, guards, entries, compiled)
 
 

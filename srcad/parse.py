@@ -180,7 +180,7 @@ def from_source(text, name=None, globals=None):
     if globals is None:
         import numpy
         globals = {"np": numpy, "__name__": "__srcad_source__"}
-    defined = [node.name for node in gast.parse(text).body if isinstance(node, gast.FunctionDef)]
+    defined = [node.name for node in parse(text).body if isinstance(node, gast.FunctionDef)]
     if not defined:
         raise SrcadError("srcad.from_source: the text defines no function (write `def name(...):`)")
     exec(compile(text, filename, "exec"), globals)  # noqa: S102  (the caller's own code)

@@ -56,7 +56,12 @@ def deep(tmp_path_factory):
                                                       for k in range(250)) + "\n\n\n"
         "def nested_190(x):\n    return " + "np.sin(" * 190 + "x" + ")" * 190 + " * 3.0\n\n\n"
         "def sum_250_again(x):\n    y = x * 2.0\n    return " + " + ".join(
-            f"y * {k}.5" for k in range(250)) + "\n\n\n" + _negations(levels))
+            f"y * {k}.5" for k in range(250)) + "\n\n\n" + _negations(levels) + "\n\n"
+        # a nested def and a while test are printed in generated code as deep as written
+        "def deep_nested_def(x):\n    def inner(y):\n        return np.sin(" + "-" * 1200 + "y)\n"
+        "    return inner(x) * 2.0\n\n\n"
+        "def deep_while_test(x):\n    n = 0.0\n    while n" + " + 0.0" * 1200 + " < 3.0:\n"
+        "        n = n + 1.0\n    return x * n\n")
     module = _module(tmp_path_factory.mktemp("deep"), "deep_expressions", source)
     module.levels = levels
     return module
@@ -79,6 +84,19 @@ def test_an_expression_as_deep_as_python_compiles(deep):
     check_grads(deep.negations, (0.4,))
     sign = -1.0 if deep.levels % 2 else 1.0
     assert srcad.grad(deep.negations)(0.4) == pytest.approx(2.0 * sign * np.cos(sign * 0.4), rel=1e-14)
+
+
+def test_deep_nested_def_and_while_test(deep):
+    check_grads(deep.deep_nested_def, (0.4,))
+    assert srcad.grad(deep.deep_nested_def)(0.4) == pytest.approx(2.0 * np.cos(0.4), rel=1e-14)
+    check_grads(deep.deep_while_test, (0.4,))
+    assert srcad.grad(deep.deep_while_test)(0.4) == 3.0
+
+
+def test_deep_expression_from_source():
+    f = srcad.from_source("def from_text(x):\n    return " + " + ".join(
+        f"x ** 2 * {k}.0" for k in range(300)) + "\n")
+    assert srcad.grad(f)(0.5) == pytest.approx(sum(k for k in range(300)), rel=1e-12)
 
 
 def _deepest(tree):
