@@ -10,19 +10,21 @@ On disk, ``$SRCAD_CACHE_DIR`` (default: ``~/.cache/srcad``) holds one directory 
 and one ``.py`` file per variant, which a second process reuses (diskcache.py keeps the files
 safe). Tracebacks and ``pdb`` show the file's lines.
 """
+import ast
 import hashlib
 import json
 import sys
 
 import numpy
 
-from . import __version__, diskcache, loader
+from . import __version__, diskcache, linking, loader
 from .arity import split_arity
 from .guards import code_digest, lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
 from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
 from .rules.registry import all_free_names, fingerprint
 from .transform import RUNTIME_NAMES, generate
+from .trees import depth, recursion_room
 
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
 cache_dir = diskcache.cache_dir
@@ -114,9 +116,13 @@ def _compiled(source, filename, names, guards, entries, function, mode, wrt):
     mode = split_arity(mode)[0]
     if mode in USER_MODES:
         checks = {entries[0]: list(wrt)}
-    compiled = loader.compile_generated(
-        source, filename, entries, function, helpers(), _hidden_guards(guards), checks,
-        size_one=mode in ("grad", "value_and_grad"))
+    arguments = (source, filename, entries, function, helpers(), _hidden_guards(guards), checks,
+                 mode in ("grad", "value_and_grad"))
+    try:
+        compiled = loader.compile_generated(*arguments)
+    except RecursionError:   # a nested def or a while test as deep as you wrote it
+        with recursion_room(depth(ast.parse(source))):
+            compiled = loader.compile_generated(*arguments)
     return Variant(source, filename, names, guards, entries, compiled)
 
 
@@ -138,6 +144,7 @@ def _load(variant, function, mode, wrt, as_tuple, options):
     names = dict(helpers())
     names.update({hidden: obj for (hidden, _), obj in zip(_hidden_guards(variant.guards), expected)})
     functions = loader.instantiate(variant.compiled, function, names)
+    linking.bind_cells(functions)
     for part, result in enumerate(functions):
         result.__srcad_source__ = variant.source
         result.__srcad_origin__ = (function, mode, wrt, part, as_tuple)

@@ -13,6 +13,7 @@ from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of
 from .errors import SrcadError, UnsupportedSyntax
 from .normalize_functions import DerivativeOf, LiftedFunction
 from .batching import align_tangents, batch_expression, transparent
+from .callees import returns_sequence
 from .ir import walk
 from .rules import lookup
 from .shapes import ShapeClasses
@@ -279,7 +280,11 @@ class ForwardTransform(Transform):
         return name(self.dot(atom.id)) if self.has_tangent(atom) else self.zeros(atom)
 
     def tangent_pack(self, stmt):
-        tangents = [self.tangent_or_zero(a) for a in stmt.args]
+        # a varied pack gets a tangent even where the output does not need it (a list that
+        # varied values are appended to later); an item the output does not need has no
+        # tangent of its own then: zeros stand in for it
+        tangents = [name(self.dot(a.id)) if self.activity.is_active_atom(a) else self.zeros(a)
+                    for a in stmt.args]
         if stmt.keys is not None:
             value = gast.Dict(keys=[gast.Constant(k, None) for k in stmt.keys], values=tangents)
         else:
@@ -323,11 +328,13 @@ class ForwardTransform(Transform):
         return tangents
 
 
-def sequence_values(fn):
-    """Variables holding tuples, lists or dicts of values (their derivatives are lists)."""
-    sequences = set(fn.unpacked)
+def sequence_values(fn, given=()):
+    """Variables holding tuples, lists or dicts of values (their derivatives are lists).
+    `given`: parameters known to hold them. A call of a user function returns one when
+    that function does (callees.py)."""
+    sequences = set(fn.unpacked) | set(given)
     for stmt in walk(fn.body):
-        if stmt.kind == "pack" or stmt.kind == "usercall":
+        if stmt.kind == "pack" or (stmt.kind == "usercall" and returns_sequence(stmt, sequences)):
             sequences.add(stmt.target)
         elif stmt.kind == "call" and (getattr(lookup(stmt.callee), "sequence_output", False)
                                       or stmt.callee in (list, tuple)):

@@ -18,7 +18,8 @@ from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_n
 from .linking import LazyDerivative
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
-from .normalize_functions import LiftedFunction, NestedFunctions, _PassCaptured, _transformation_name, is_user_function
+from .normalize_functions import (LiftedFunction, NestedFunctions, _CallAliases, _PassCaptured,
+                                  _transformation_name, is_user_function)
 from .normalize_syntax import HANDLED, SyntaxSupport, is_generator, plain_args
 from .parse import MISSING
 from .restructure import restructure
@@ -105,6 +106,9 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         self.loop_depth = 0
         self.unpacked = set()     # values unpacked into several names (tuples)
         self.derivative_bindings = []   # srcad.grad(g) inside: (name, g, mode, wrt, as_tuple)
+        self.derivatives = {}     # (g, mode, wrt, as_tuple) -> its DerivativeOf, bound once
+        self.derivative_aliases = {}   # slope -> the srcad.grad(g) call assigned to it
+        self.assignments = {}     # user name -> how many times the function (not a nested def) assigns it
 
     # -- names -------------------------------------------------------------------------
     def define(self, user_name):
@@ -253,13 +257,15 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
     def inert(self, node):
         """A copy of a non-differentiable expression (a test) with names at their current
         version; it is kept as written."""
-        node = _PassCaptured(self.lifted).visit(clone(node))
+        node = _CallAliases(self.alias_calls(node)).visit(clone(node))   # slope(x), slope = srcad.grad(g)
+        node = _PassCaptured(self.lifted, self.is_transformation).visit(node)
         for child in walk_tree(node):
             if isinstance(child, (gast.Lambda, gast.ListComp, gast.GeneratorExp, gast.DictComp,
                                   gast.SetComp, gast.NamedExpr)):
                 self.unsupported(child, hint="Compute the value in its own statement first.")
         for child in walk_tree(node):
-            if isinstance(child, gast.Name) and isinstance(child.ctx, gast.Load):
+            if isinstance(child, gast.Name) and isinstance(child.ctx, gast.Load) \
+                    and not getattr(child, "derivative_binding", False):
                 if child.id in self.local_names:
                     if child.id not in self.current:
                         raise SrcadError(f"{self.where(child)}: `{child.id}` is used before it is assigned")
@@ -269,6 +275,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         return node
 
     def assign(self, target, value):
+        if isinstance(target, gast.Name) and self.derivative_alias(target, value):
+            return
         if isinstance(target, gast.Name):
             self.emit(target.id, self.operation(value), user_name=True)
         elif isinstance(target, (gast.Tuple, gast.List)):
@@ -393,6 +401,9 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                 and isinstance(node.operand, gast.Constant):
             return node  # -1 stays a literal
         if isinstance(node, gast.Name):
+            if node.id in self.derivative_aliases:
+                self.unsupported(node, f"using `{node.id}`, a derivative function, other than by calling it",
+                                 f"Call it where its value is needed: `{node.id}(...)`.")
             if node.id in self.local_names:
                 if node.id not in self.current:
                     raise SrcadError(f"{self.where(node)}: `{node.id}` is used before it is assigned")
@@ -539,6 +550,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
 
     def call(self, node):
         func = node.func
+        if isinstance(func, gast.Name) and func.id in self.derivative_aliases:
+            return self.alias_call(node)
         if isinstance(func, gast.Attribute) and _is_method_call(func, self):
             unknown = _Unknown(f"the method call `{_written(node)}`")
             receiver = self.atom(func.value)
@@ -562,6 +575,10 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         callee = self.parsed.resolve(func)
         if callee is MISSING:
             raise SrcadError(f"{self.where(node)}: cannot resolve the function `{_dotted(func)}`")
+        if _transformation_name(callee):
+            self.unsupported(node, f"srcad.{callee.__name__}(...) used as a value",
+                             f"Call it where it is needed, `srcad.{callee.__name__}(g)(x)`, or assign "
+                             "it to a name and call that name.")
         if isinstance(callee, LazyDerivative):  # generated code calling generated code
             callee = callee.resolve()
         args, kwargs = self.call_arguments(node)

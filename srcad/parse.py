@@ -11,7 +11,7 @@ import gast
 from .errors import SrcadError, UnsupportedSyntax
 from .guards import Resolutions
 from .loader import is_generated
-from .trees import clone, walk as walk_tree
+from .trees import clone, parse, walk as walk_tree
 
 
 @dataclass
@@ -99,7 +99,7 @@ def parse_function(function):
     if function.__code__.co_name == "<lambda>":
         return _parse_lambda(function, filename)
     source = textwrap.dedent("".join(lines))
-    module = gast.parse(source)
+    module = parse(source)
     node = module.body[0]
     if isinstance(node, gast.AsyncFunctionDef):
         raise UnsupportedSyntax("`async def`", f"{filename}:{first_line}",
@@ -120,7 +120,7 @@ def _parse_lambda(function, filename):
     tree = _FILE_TREES.get((filename, text))
     if tree is None:
         _FILE_TREES.clear()
-        tree = _FILE_TREES[(filename, text)] = gast.parse(text)
+        tree = _FILE_TREES[(filename, text)] = parse(text)
     node = _matching_lambda([n for n in walk_tree(tree) if isinstance(n, gast.Lambda) and n.lineno == line],
                             code)
     if node is None:
@@ -262,7 +262,7 @@ def from_source(text, name=None, globals=None):
     if globals is None:
         import numpy
         globals = {"np": numpy, "__name__": "__srcad_source__"}
-    defined = [node.name for node in gast.parse(text).body if isinstance(node, gast.FunctionDef)]
+    defined = [node.name for node in parse(text).body if isinstance(node, gast.FunctionDef)]
     if not defined:
         raise SrcadError("srcad.from_source: the text defines no function (write `def name(...):`)")
     exec(compile(text, filename, "exec"), globals)  # noqa: S102  (the caller's own code)

@@ -3,8 +3,12 @@
 `generate(function, mode, wrt)` returns a `Generated`: the derivative function's source
 text and the names it needs bound. Modes: "jvp", "vjp", "grad", "value_and_grad".
 """
+import ast
+import inspect
 import json
 import os
+import sys
+import textwrap
 from dataclasses import dataclass
 
 import gast
@@ -18,7 +22,7 @@ from .debugging import add_finite_checks, debug_nans_check
 from .contexts import wrap_contexts
 from .derivatives import assign, call, name
 from .emit import import_lines, to_source, with_comments
-from .errors import SrcadError
+from .errors import SrcadError, UnsupportedSyntax
 from .forward import ForwardTransform, call_arity
 from .names import Namer
 from .ir import Renamer, loaded_names
@@ -32,7 +36,7 @@ from .rules.registry import all_free_names
 from .shapes import ShapeClasses
 from .emit import walk_nodes
 from .tape import prune_tape
-from .trees import in_nested_scopes, walk as walk_tree
+from .trees import deepest_statement, depth, in_nested_scopes, recursion_room, walk as walk_tree
 
 MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
 VECTOR_MODES = {"jvp_batch": "jvp", "vjp_batch": "vjp", "split_batch": "split", "jvp_batch_call": "jvp_call"}
@@ -112,7 +116,6 @@ class Linker:
 
 
 def _unparse(node):
-    import ast
     return ast.unparse(gast.gast_to_ast(node))
 
 
@@ -128,9 +131,30 @@ def generate(function, mode, wrt, as_tuple=None, options=DEFAULT_OPTIONS):
     mode = VECTOR_MODES.get(mode, mode)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES + tuple(VECTOR_MODES)}, not {mode!r}")
-    parsed = parse_function(function)
-    if is_custom(function):   # srcad.grad(f) of a custom_vjp function: f's call, by its rules
-        calls_itself(parsed)
+    try:
+        parsed = parse_function(function)
+        if is_custom(function):   # srcad.grad(f) of a custom_vjp function: f's call, by its rules
+            calls_itself(parsed)
+        with recursion_room(depth(parsed.node)):
+            return _generate(parsed, mode, arity, wrt, as_tuple, vector, options)
+    except RecursionError:
+        raise _too_deep(function) from None
+
+
+def _too_deep(function):
+    """The error for a function too deep to transform, naming its deepest statement (read
+    again with the standard library's parser, which does not recurse in Python)."""
+    lines, first_line = inspect.getsourcelines(function.__code__)
+    line, levels = deepest_statement(ast.parse(textwrap.dedent("".join(lines))))
+    filename = inspect.getsourcefile(function.__code__) or function.__code__.co_filename
+    return UnsupportedSyntax(
+        f"an expression nested {levels} levels deep", f"{filename}:{first_line + line - 1}",
+        f"srcad ran out of Python's recursion limit ({sys.getrecursionlimit()} frames) "
+        "transforming it; split it into several statements (or raise the limit with "
+        "sys.setrecursionlimit).")
+
+
+def _generate(parsed, mode, arity, wrt, as_tuple, vector, options):
     fn = normalize(parsed, arity)
     params = fn.params + fn.kwonly if mode in ("split", "jvp_call") else fn.params
     for index in wrt:

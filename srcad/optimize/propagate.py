@@ -3,6 +3,7 @@ then ``y = t1 + b``) is replaced by its value where it is used, and an alias
 (``t1_bar = x_bar``) by the name it copies wherever it is read, unless a statement in
 between changes what the value reads (writing into an array changes its views too).
 Never into a loop."""
+from ..trees import MAX_DEPTH, depth
 from .analysis import (COMPOUND, assigned_anywhere, gast, mutated_by, reads, view_aliases, walk_nodes,
                        written_name)
 
@@ -40,7 +41,8 @@ def _inline_block(body, temporaries, is_pure, uses, pinned, aliases):
             continue
         if candidate and uses.get(name) == 1 and is_pure(stmt.value):
             j = _single_use_site(result, i, name)
-            if j is not None and not _clobbered(result[i + 1:j], set(reads(stmt.value)), aliases):
+            if j is not None and not _clobbered(result[i + 1:j], set(reads(stmt.value)), aliases) \
+                    and _shallow_enough(stmt.value, result[j]):
                 use = result[j]
                 if isinstance(use, gast.If):
                     use.test = _Replace(name, stmt.value).visit(use.test)
@@ -64,6 +66,8 @@ def _propagate_alias(body, start, name, source, uses, aliases):
             continue
         if name in reads(stmt):
             sites.append(j)
+            if len(sites) == uses.get(name):
+                break   # every read found: the rest of the block cannot read it
         if written_name(stmt)[0] == name:
             break
     if not sites or len(sites) != uses.get(name) or _clobbered(body[start + 1:sites[-1]], {source, name},
@@ -92,6 +96,12 @@ def _single_use_site(body, start, name):
         if written_name(stmt)[0] == name:
             return None
     return None
+
+
+def _shallow_enough(value, use):
+    """Substituting keeps expressions at most MAX_DEPTH deep: a sum of 3000 terms stays a
+    chain of statements, which prints, compiles and is read without deep recursion."""
+    return depth(value) + depth(use.test if isinstance(use, gast.If) else use) <= MAX_DEPTH
 
 
 def _clobbered(between, names, aliases):
