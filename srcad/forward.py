@@ -10,9 +10,10 @@ import gast
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError
 from .normalize_functions import DerivativeOf, LiftedFunction
-from .batching import align_tangents, batch_expression, transparent
+from .batching import align_tangents, batch_expression, transparent, transparent_call
 from .ir import walk
 from .rules import lookup
+from .sequences import SequenceValues, list_operation, read_as_arrays, templates_read_lists
 from .shapes import ShapeClasses
 
 
@@ -54,7 +55,8 @@ class Transform:
     def __init__(self, fn, activity, namer, rename, shapes=None):
         self.fn, self.activity, self.namer, self.rename = fn, activity, namer, rename
         self.shapes = shapes or ShapeClasses(fn)
-        self.sequences = sequence_values(fn)
+        self.values = SequenceValues(fn, activity.varied)   # which values may be lists
+        self.sequences = sequence_values(fn) | self.values.certain
         self.body = []
         self.owned = set()   # derivative arrays this code created, safe to write into
         self.batch = None    # vector mode: the name holding the number of directions
@@ -91,6 +93,33 @@ class Transform:
     def in_place(self, stmt):
         return stmt.kind == "setitem" and \
             self.rename.get(stmt.target, stmt.target) == self.rename.get(stmt.base, stmt.base)
+
+    def list_params(self, bound, stmt):
+        """The parameters of a NumPy function's rule whose argument may be a list (tuple) here,
+        which NumPy reads as an array. In vector mode (Jacobians, whose inputs are arrays) only
+        values srcad sees are lists: a list display, a slice or a concatenation of one."""
+        if templates_read_lists(stmt.callee):
+            return set()
+        if self.batch:
+            return {p for p, atom in bound.items() if not isinstance(atom, list)
+                    and self.values.is_sequence(atom)}
+        return {p for p, atom in bound.items()
+                if not isinstance(atom, list) and self.values.may_be_sequence(atom, stmt)}
+
+    def arrays_in(self, template, params, tangents=False):
+        """`template` reading the arguments of `params` (and their tangents, with `tangents`)
+        as the arrays NumPy made of them. In vector mode a list's tangent is a list of
+        tangents with directions: read as an array everywhere, the rule then runs once per
+        direction (see batching.py)."""
+        dots = {f"{p}_dot" for p in params} if tangents else set()
+        if self.batch:
+            return read_as_arrays(template, params, everywhere=dots, opaque=self.runs_per_direction)
+        return read_as_arrays(template, params | dots)
+
+    def runs_per_direction(self, call_node):
+        """Whether vector mode runs a call on derivative values once per direction (any call
+        but an elementwise ufunc or a helper with a batched twin; see batching.py)."""
+        return not transparent_call(call_node, self.namespace)
 
     def active_params(self, stmt):
         """(parameter index, atom) of each differentiated argument of a user-function call."""
@@ -167,6 +196,9 @@ class ForwardTransform(Transform):
             self.owned.discard(target)
 
     def tangent_call(self, stmt):
+        operation = list_operation(stmt, self.values)
+        if operation:
+            return self.tangent_list_operation(stmt, operation)
         rule = rule_of(stmt)
         if not rule.differentiable:
             self.emit(self.dot(stmt.target), self.zeros(name(stmt.target)), stmt)
@@ -175,6 +207,7 @@ class ForwardTransform(Transform):
         if rule.joint is not None:   # a custom_jvp function: one call of its rule for all tangents
             self.emit(self.dot(stmt.target), rule.joint.jvp_term(self, stmt, bound), stmt)
             return
+        lists = self.list_params(bound, stmt)
         terms = []
         for param, atom in bound.items():
             if isinstance(atom, list):
@@ -185,11 +218,12 @@ class ForwardTransform(Transform):
             template = template_for(rule, rule.jvps, param, stmt, "forward-mode")
             if template is None:
                 continue
+            template = self.arrays_in(template, lists, tangents=True)
             names = {"ans": name(stmt.target)}
             names.update({f"{p}_dot": name(self.dot(a.id)) for p, a in bound.items()
                           if not isinstance(a, list) and self.has_tangent(a)})
             same_shape = self.shapes.same(atom, stmt.target)
-            if self.batch and param in rule.vector_jvps:
+            if self.batch and param in rule.vector_jvps and param not in lists:
                 terms.append(instantiate(rule, rule.vector_jvps[param], bound, param, names))
                 continue
             term = instantiate(rule, template, bound, param, names, same_shape=same_shape)
@@ -205,6 +239,13 @@ class ForwardTransform(Transform):
             self.emit(self.dot(stmt.target), add_all(terms), stmt)
         else:
             self.emit(self.dot(stmt.target), self.zeros(name(stmt.target)), stmt)
+
+    def tangent_list_operation(self, stmt, operation):
+        """``a + b`` of lists concatenates their tangents, ``a * n`` repeats them."""
+        parts = [call("list", self.tangent_or_zero(a)) if self.values.is_sequence(a) else a
+                 for a in stmt.args]
+        op = gast.Add() if operation == "concat" else gast.Mult()
+        self.emit(self.dot(stmt.target), gast.BinOp(left=parts[0], op=op, right=parts[1]), stmt)
 
     def vararg_terms(self, rule, bound, param, atoms, stmt):
         """One term per varied argument passed to a ``*args`` parameter."""
