@@ -13,7 +13,7 @@ from .normalize_functions import DerivativeOf, LiftedFunction
 from .batching import align_tangents, batch_expression, transparent, transparent_call
 from .ir import walk
 from .rules import lookup
-from .sequences import SequenceValues, list_operation, read_as_arrays, templates_read_lists
+from .sequences import SequenceValues, is_operator, list_operation, read_as_arrays, templates_read_lists
 from .shapes import ShapeClasses
 
 
@@ -97,24 +97,35 @@ class Transform:
     def list_params(self, bound, stmt):
         """The parameters of a NumPy function's rule whose argument may be a list (tuple) here,
         which NumPy reads as an array. In vector mode (Jacobians, whose inputs are arrays) only
-        values srcad sees are lists: a list display, a slice or a concatenation of one."""
+        values srcad sees are lists, which are read as arrays once per direction: a list
+        display, a slice or a concatenation of one. An operator (``w - ps``) reads a list as
+        an array when its other operand is one; where every operand may be a list, srcad
+        takes them for arrays."""
         if templates_read_lists(stmt.callee):
             return set()
+        atoms = {p: a for p, a in bound.items() if isinstance(a, gast.Name)}
         if self.batch:
-            return {p for p, atom in bound.items() if not isinstance(atom, list)
-                    and self.values.is_sequence(atom)}
-        return {p for p, atom in bound.items()
-                if not isinstance(atom, list) and self.values.may_be_sequence(atom, stmt)}
+            return {p for p, atom in atoms.items() if self.values.is_sequence(atom)}
+        lists = {p for p, atom in atoms.items() if self.values.may_be_sequence(atom, stmt)}
+        return set() if is_operator(stmt.callee) and lists == set(atoms) else lists
 
-    def arrays_in(self, template, params, tangents=False):
+    def arrays_in(self, template, params, bound, stmt, tangents=False):
         """`template` reading the arguments of `params` (and their tangents, with `tangents`)
-        as the arrays NumPy made of them. In vector mode a list's tangent is a list of
-        tangents with directions: read as an array everywhere, the rule then runs once per
-        direction (see batching.py)."""
+        as the arrays NumPy made of them. The other operands of an operator that ran on a
+        list are arrays. In vector mode a list's tangent is a list of tangents with
+        directions: read as an array everywhere, the rule then runs once per direction (see
+        batching.py)."""
+        if not params:
+            return template
         dots = {f"{p}_dot" for p in params} if tangents else set()
+        arrays = set()
+        if is_operator(stmt.callee):
+            arrays = {p for p in bound if p not in params}
+            arrays |= {f"{p}_dot" for p in arrays}
         if self.batch:
-            return read_as_arrays(template, params, everywhere=dots, opaque=self.runs_per_direction)
-        return read_as_arrays(template, params | dots)
+            return read_as_arrays(template, params, everywhere=dots, opaque=self.runs_per_direction,
+                                  arrays=arrays)
+        return read_as_arrays(template, params | dots, arrays=arrays)
 
     def runs_per_direction(self, call_node):
         """Whether vector mode runs a call on derivative values once per direction (any call
@@ -218,7 +229,7 @@ class ForwardTransform(Transform):
             template = template_for(rule, rule.jvps, param, stmt, "forward-mode")
             if template is None:
                 continue
-            template = self.arrays_in(template, lists, tangents=True)
+            template = self.arrays_in(template, lists, bound, stmt, tangents=True)
             names = {"ans": name(stmt.target)}
             names.update({f"{p}_dot": name(self.dot(a.id)) for p, a in bound.items()
                           if not isinstance(a, list) and self.has_tangent(a)})

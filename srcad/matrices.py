@@ -86,7 +86,7 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None):
     return value, [blocks]
 
 
-def _arrays_only(function, arguments, indices, what):
+def arrays_only(function, arguments, indices, what):
     """Derivative matrices are taken with respect to arrays and numbers; a list, tuple or
     dict argument in `wrt` raises srcad.InputError."""
     for i in indices:
@@ -125,7 +125,7 @@ def jacobian(f, wrt=0, mode="auto", vector=True):
     def jacobian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
         check_inputs(function, arguments, indices)
-        _arrays_only(function, arguments, indices, "jacobian")
+        arrays_only(function, arguments, indices, "jacobian")
         chosen = choose_mode(function, indices, arguments, keywords) if mode == "auto" else mode
         build = forward_jacobian if chosen == "forward" else reverse_jacobian
         value, blocks = build(function, indices, arguments, vector, keywords)
@@ -147,7 +147,7 @@ def hessian(f, wrt=0, vector=True):
     def hessian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
         check_inputs(function, arguments, indices)
-        _arrays_only(function, arguments, indices, "hessian")
+        arrays_only(function, arguments, indices, "hessian")
         _, blocks = forward_jacobian(gradient, indices, arguments, vector, keywords)
         if as_tuple:
             return tuple(tuple(row) for row in blocks)
@@ -169,7 +169,7 @@ def hvp(f, wrt=0):
         *primal, v = args
         arguments, keywords = bind_call(function, primal, kwargs)
         check_inputs(function, arguments, indices)
-        _arrays_only(function, arguments, indices, "hvp")
+        arrays_only(function, arguments, indices, "hvp")
         vectors = v if as_tuple else (v,)
         _, products = tangent_of_gradient(*arguments, *vectors, **keywords)
         return tuple(products) if as_tuple else products[0]

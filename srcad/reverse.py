@@ -375,7 +375,7 @@ class ReverseTransform(Transform):
             template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
             if template is None:
                 continue
-            template = self.arrays_in(template, lists)
+            template = self.arrays_in(template, lists, bound, stmt)
             if self.batch and param in rule.vector_vjps and param not in lists:
                 contributions.append((atom.id, instantiate(rule, rule.vector_vjps[param], bound, param, names)))
                 continue

@@ -34,12 +34,14 @@ _ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, opera
 _UNARY = {operator.neg, operator.pos, operator.invert, operator.abs, abs}
 # Templates left as they are: of callables that take a list as the list it is (joining
 # arrays, copies, sums of derivatives), whose rules give one derivative per item, and of
-# Python's operators, which on a list concatenate or repeat it (`list_operation`), raise, or
-# meet an array that makes the arithmetic NumPy's.
+# ``+`` and ``*``, which on a list concatenate or repeat it (`list_operation`) or meet an
+# array (their templates then combine the list with arrays only).
 SEQUENCE_CALLABLES = {list, tuple, sum, np.array, np.asarray, np.stack, np.concatenate, np.hstack,
                       np.vstack, np.dstack, np.column_stack, np.linalg.multi_dot,
                       runtime.add_each, runtime.copy_of, runtime.add_at, runtime.scatter_add,
-                      runtime.unrepeated, runtime.repeated_like}
+                      runtime.unrepeated, runtime.repeated_like, operator.add, operator.mul}
+# Every other operator on a list raises, or meets an array, NumPy's (``w - ps``): in its
+# templates, the other operands are arrays.
 OPERATORS = {getattr(operator, n) for n in dir(operator) if not n.startswith("_")
              and callable(getattr(operator, n))} | {abs}
 
@@ -51,8 +53,16 @@ def templates_read_lists(callee):
     attribute = _attribute_name(callee)
     if attribute and any(hasattr(kind, attribute) for kind in (list, tuple, dict)):
         return True
+    return _member(callee, SEQUENCE_CALLABLES)
+
+
+def is_operator(callee):
+    return _member(callee, OPERATORS)
+
+
+def _member(callee, members):
     try:
-        return callee in SEQUENCE_CALLABLES or callee in OPERATORS
+        return callee in members
     except TypeError:   # unhashable
         return False
 
@@ -130,15 +140,15 @@ class SequenceValues:
         for stmt in walk(fn.body):
             if stmt.target and stmt.kind not in ("for", "if", "while"):
                 self.definitions.setdefault(stmt.target, []).append(stmt)
-        self.maybe = self._maybe()
-        self.certain = self._certain()
         self.proved = {}   # id(stmt) -> names certainly not sequences when stmt runs
         self._prove_block(fn.body, frozenset())
+        self.maybe = self._maybe()
+        self.certain = self._certain()
 
     # -- which values may be sequences -----------------------------------------------------
     def _may_make_sequence(self, stmt, maybe):
-        def seq(atom):
-            return _name(atom) in maybe
+        def seq(atom):   # an item or a slice of an array is no list
+            return _name(atom) in maybe and _name(atom) not in self.proved.get(id(stmt), ())
         if _certainly_makes_sequence(stmt) or stmt.kind == "usercall":
             return True
         if stmt.kind in ("copy", "getitem"):
@@ -240,18 +250,19 @@ def _assigned(stmt):
 
 # -- derivative templates on values that may be lists ----------------------------------------
 
-def read_as_arrays(template, names, everywhere=frozenset(), opaque=None):
+def read_as_arrays(template, names, everywhere=frozenset(), opaque=None, arrays=frozenset()):
     """`template` with each of `names` read as ``np.asarray(name)`` wherever Python would
     treat a list differently from the array NumPy made of it: as an operand of an operator
     whose other operand is not certainly an array (``2 * x``, ``x ** (y - 1)``, ``-x``), as
     the receiver of an attribute or an index (``x.T``, ``x[i]``), or as the whole value.
     Arguments of calls stay as they are: NumPy functions and srcad's helpers take lists.
     Names in `everywhere` are read as arrays wherever they occur, except as arguments of
-    calls for which `opaque(call)` is true."""
+    calls for which `opaque(call)` is true; names in `arrays` are certainly arrays."""
     names = set(names) | set(everywhere)
     if not names & names_in(template):
         return template
-    return _ReadAsArrays(names, everywhere, opaque).convert(clone(template), safe=False)[0]
+    converter = _ReadAsArrays(names, everywhere, opaque, set(arrays) | {"g", "ans"})
+    return converter.convert(clone(template), safe=False)[0]
 
 
 def _asarray(node):
@@ -264,10 +275,9 @@ class _ReadAsArrays:
     """Rewrites a template; `convert(node, safe)` returns (node, certainly an array).
     `safe`: a bare name in `names` here is left for the parent to decide."""
 
-    KNOWN_ARRAYS = ("g", "ans")   # the result of a NumPy function on a list is an array
-
-    def __init__(self, names, everywhere, opaque):
+    def __init__(self, names, everywhere, opaque, arrays):
         self.names, self.everywhere, self.opaque = names, everywhere, opaque
+        self.arrays = arrays   # g and ans: what NumPy makes of a list is an array
 
     def _bare(self, node):
         return isinstance(node, gast.Name) and node.id in self.names
@@ -285,7 +295,7 @@ class _ReadAsArrays:
                 return _asarray(node), True
             if node.id in self.names:
                 return (node, False) if safe else (_asarray(node), True)
-            return node, node.id in self.KNOWN_ARRAYS
+            return node, node.id in self.arrays
         if isinstance(node, gast.Constant):
             return node, False
         if isinstance(node, (gast.BinOp, gast.Compare)):
