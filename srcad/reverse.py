@@ -355,10 +355,10 @@ class ReverseTransform(Transform):
         if not rule.differentiable:
             return []
         bound = bind(rule, stmt)
-        lists = self.list_params(bound, stmt)
         names = {"g": name(self.bar(stmt.target)), "ans": name(stmt.target)}
         if rule.joint is not None:   # a custom_vjp function: one call of its rule for all arguments
             return rule.joint.vjp_contributions(self, stmt, bound, names)
+        lists = self.list_params(bound, stmt)
         contributions = []
         for param, atom in bound.items():
             if isinstance(atom, list):
