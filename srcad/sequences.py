@@ -31,6 +31,9 @@ _ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, opera
                operator.mod, operator.pow, operator.matmul, operator.lt, operator.le,
                operator.gt, operator.ge, operator.and_, operator.or_, operator.xor,
                operator.lshift, operator.rshift}
+# ... and those that raise when both operands are the same list (x * x; not x + x, x < x)
+_SELF_ARITHMETIC = {operator.sub, operator.mul, operator.truediv, operator.floordiv,
+                    operator.mod, operator.pow, operator.matmul}
 _UNARY = {operator.neg, operator.pos, operator.invert, operator.abs, abs}
 # Templates left as they are: of callables that take a list as the list it is (joining
 # arrays, copies, sums of derivatives), whose rules give one derivative per item, and of
@@ -100,10 +103,10 @@ def proved_not_sequences(stmt):
     if stmt.kind != "call" or not stmt.args:
         return set()
     callee, args = stmt.callee, stmt.args
-    if callee in _UNARY and len(args) == 1:
+    if _member(callee, _UNARY) and len(args) == 1:
         return {_name(args[0])} - {None}
-    if callee in _ARITHMETIC and len(args) == 2:
-        if callee is not operator.add and _name(args[0]) and _name(args[0]) == _name(args[1]):
+    if _member(callee, _ARITHMETIC) and len(args) == 2:
+        if _member(callee, _SELF_ARITHMETIC) and _name(args[0]) and _name(args[0]) == _name(args[1]):
             return {_name(args[0])}   # x * x: a list times a list raises
         proved = set()
         for atom, other in ((args[0], args[1]), (args[1], args[0])):
@@ -115,7 +118,8 @@ def proved_not_sequences(stmt):
     attribute = _attribute_name(callee)
     if attribute and not any(hasattr(kind, attribute) for kind in (list, tuple, dict)):
         return {_name(args[0])} - {None}   # x.T, x.shape, x.sum(): only arrays have them
-    if getattr(callee, "__module__", None) == "math" and getattr(math, callee.__name__, None) is callee:
+    if getattr(callee, "__module__", None) == "math" and \
+            getattr(math, getattr(callee, "__name__", ""), None) is callee:
         return {_name(a) for a in args} - {None}
     return set()
 
