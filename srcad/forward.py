@@ -13,7 +13,8 @@ from .normalize_functions import DerivativeOf, LiftedFunction
 from .batching import align_tangents, batch_expression, transparent, transparent_call
 from .ir import walk
 from .rules import lookup
-from .sequences import SequenceValues, is_operator, list_operation, read_as_arrays, templates_read_lists
+from .sequences import (SequenceValues, is_operator, list_operation, read_as_arrays,
+                        templates_read_lists)
 from .shapes import ShapeClasses
 
 

@@ -393,8 +393,9 @@ class ReverseTransform(Transform):
         contributions = []
         if operation == "concat":
             first, second = stmt.args
-            parts = (gast.Slice(None, call("len", first), None), gast.Slice(call("len", first), None, None))
-            for atom, part in zip(stmt.args, parts):
+            parts = (gast.Slice(None, call("len", first), None),
+                     gast.Slice(call("len", first), None, None))
+            for atom, part in zip((first, second), parts):
                 if self.activity.is_active_atom(atom):
                     contributions.append((atom.id, gast.Subscript(value=g, slice=part, ctx=gast.Load())))
             return contributions
@@ -532,7 +533,8 @@ def _undo_new_axes(index):
 
 
 def _is_basic_index(index, integers):
-    """Ints, slices and names known to hold ints (loop counters): ``+=`` is then exact."""
+    """Ints (negative ones too), slices of them and names known to hold ints (loop
+    counters): ``+=`` is then exact."""
     def known(node):
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
             node = node.operand   # x[-1], x[1:-1]
