@@ -24,7 +24,8 @@ BATCHED_HELPERS = {
     "matmul_vjp_x": "matmul_vjp_x_batch",
     "matmul_vjp_y": "matmul_vjp_y_batch",
 }
-RUNTIME_NAMES = ("batch_zeros", "batch_align", "directions_of", "direction_of", "stack_directions") \
+RUNTIME_NAMES = ("batch_zeros", "batch_align", "batch_items", "directions_of", "direction_of",
+                 "stack_directions") \
     + tuple(BATCHED_HELPERS.values())
 
 
@@ -35,6 +36,14 @@ def _mentions(node, names):
 def _is_elementwise(function):
     """A ufunc works element by element; a generalized one (np.matmul) does not."""
     return isinstance(function, np.ufunc) and function.signature is None
+
+
+def transparent_call(node, namespace):
+    """Whether a call passes values with the directions axis in front through unchanged:
+    an elementwise ufunc, or a helper with a batched twin."""
+    helper = node.func.id if isinstance(node.func, gast.Name) else None
+    return helper == "batch_align" or helper in BATCHED_HELPERS or \
+        _is_elementwise(resolve_callee(node.func, namespace)) and not node.keywords
 
 
 def transparent(expr, batched, namespace):

@@ -15,7 +15,7 @@ import numpy as np
 from .api import _normalize_wrt, _plain_function
 from .cache import derivative
 from .api import bind_call
-from .matrices import forward_jacobian, reverse_jacobian
+from .matrices import arrays_only, forward_jacobian, reverse_jacobian
 
 OPERATIONS = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare)
 
@@ -127,6 +127,7 @@ def compare_modes(f, *args, wrt=0, budget=0.05):
     indices, _ = _normalize_wrt(wrt)
     function = _plain_function(f)
     arguments, _ = bind_call(function, args)
+    arrays_only(function, arguments, indices, "compare_modes")
     value = function(*arguments)
     outputs = value if isinstance(value, tuple) else (value,)
     n = sum(int(np.size(arguments[i])) for i in indices)

@@ -12,10 +12,12 @@ from .contexts import marker
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError, UnsupportedSyntax
 from .normalize_functions import DerivativeOf, LiftedFunction
-from .batching import align_tangents, batch_expression, transparent
+from .batching import align_tangents, batch_expression, transparent, transparent_call
 from .callees import returns_sequence
 from .ir import walk
 from .rules import lookup
+from .sequences import (SequenceValues, is_operator, list_operation, read_as_arrays,
+                        templates_read_lists)
 from .shapes import ShapeClasses
 
 
@@ -63,7 +65,8 @@ class Transform:
     def __init__(self, fn, activity, namer, rename, shapes=None):
         self.fn, self.activity, self.namer, self.rename = fn, activity, namer, rename
         self.shapes = shapes or ShapeClasses(fn)
-        self.sequences = sequence_values(fn)
+        self.values = SequenceValues(fn, activity.varied)   # which values may be lists
+        self.sequences = sequence_values(fn) | self.values.certain
         self.body = []
         self.owned = set()   # derivative arrays this code created, safe to write into
         self.batch = None    # vector mode: the name holding the number of directions
@@ -100,6 +103,44 @@ class Transform:
     def in_place(self, stmt):
         return stmt.kind == "setitem" and \
             self.rename.get(stmt.target, stmt.target) == self.rename.get(stmt.base, stmt.base)
+
+    def list_params(self, bound, stmt):
+        """The parameters of a NumPy function's rule whose argument may be a list (tuple) here,
+        which NumPy reads as an array. In vector mode (Jacobians, whose inputs are arrays) only
+        values srcad sees are lists, which are read as arrays once per direction: a list
+        display, a slice or a concatenation of one. An operator (``w - ps``) reads a list as
+        an array when its other operand is one; where every operand may be a list, srcad
+        takes them for arrays."""
+        if templates_read_lists(stmt.callee):
+            return set()
+        atoms = {p: a for p, a in bound.items() if isinstance(a, gast.Name)}
+        if self.batch:
+            return {p for p, atom in atoms.items() if self.values.is_sequence(atom)}
+        lists = {p for p, atom in atoms.items() if self.values.may_be_sequence(atom, stmt)}
+        return set() if is_operator(stmt.callee) and lists == set(atoms) else lists
+
+    def arrays_in(self, template, params, bound, stmt, tangents=False):
+        """`template` reading the arguments of `params` (and their tangents, with `tangents`)
+        as the arrays NumPy made of them. The other operands of an operator that ran on a
+        list are arrays. In vector mode a list's tangent is a list of tangents with
+        directions: read as an array everywhere, the rule then runs once per direction (see
+        batching.py)."""
+        if not params:
+            return template
+        dots = {f"{p}_dot" for p in params} if tangents else set()
+        arrays = set()
+        if is_operator(stmt.callee):
+            arrays = {p for p in bound if p not in params}
+            arrays |= {f"{p}_dot" for p in arrays}
+        if self.batch:
+            return read_as_arrays(template, params, everywhere=dots, opaque=self.runs_per_direction,
+                                  arrays=arrays)
+        return read_as_arrays(template, params | dots, arrays=arrays)
+
+    def runs_per_direction(self, call_node):
+        """Whether vector mode runs a call on derivative values once per direction (any call
+        but an elementwise ufunc or a helper with a batched twin; see batching.py)."""
+        return not transparent_call(call_node, self.namespace)
 
     def active_params(self, stmt):
         """(parameter index, atom) of each differentiated argument of a user-function call
@@ -187,6 +228,9 @@ class ForwardTransform(Transform):
             self.owned.discard(target)
 
     def tangent_call(self, stmt):
+        operation = list_operation(stmt, self.values)
+        if operation:
+            return self.tangent_list_operation(stmt, operation)
         rule = rule_of(stmt)
         if not rule.differentiable:
             self.emit(self.dot(stmt.target), self.zeros(name(stmt.target)), stmt)
@@ -195,6 +239,7 @@ class ForwardTransform(Transform):
         if rule.joint is not None:   # a custom_jvp function: one call of its rule for all tangents
             self.emit(self.dot(stmt.target), rule.joint.jvp_term(self, stmt, bound), stmt)
             return
+        lists = self.list_params(bound, stmt)
         terms = []
         for param, atom in bound.items():
             if isinstance(atom, list):
@@ -205,11 +250,12 @@ class ForwardTransform(Transform):
             template = template_for(rule, rule.jvps, param, stmt, "forward-mode")
             if template is None:
                 continue
+            template = self.arrays_in(template, lists, bound, stmt, tangents=True)
             names = {"ans": name(stmt.target)}
             names.update({f"{p}_dot": name(self.dot(a.id)) for p, a in bound.items()
                           if not isinstance(a, list) and self.has_tangent(a)})
             same_shape = self.shapes.same(atom, stmt.target)
-            if self.batch and param in rule.vector_jvps:
+            if self.batch and param in rule.vector_jvps and param not in lists:
                 terms.append(instantiate(rule, rule.vector_jvps[param], bound, param, names))
                 continue
             term = instantiate(rule, template, bound, param, names, same_shape=same_shape)
@@ -231,6 +277,13 @@ class ForwardTransform(Transform):
             self.emit(self.dot(stmt.target), add_all(terms), stmt)
         else:
             self.emit(self.dot(stmt.target), self.zeros(name(stmt.target)), stmt)
+
+    def tangent_list_operation(self, stmt, operation):
+        """``a + b`` of lists concatenates their tangents, ``a * n`` repeats them."""
+        parts = [call("list", self.tangent_or_zero(a)) if self.values.is_sequence(a) else a
+                 for a in stmt.args]
+        op = gast.Add() if operation == "concat" else gast.Mult()
+        self.emit(self.dot(stmt.target), gast.BinOp(left=parts[0], op=op, right=parts[1]), stmt)
 
     def vararg_terms(self, rule, bound, param, atoms, stmt):
         """One term per varied argument passed to a ``*args`` parameter."""

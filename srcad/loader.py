@@ -179,6 +179,15 @@ def generated_lines(filename):
 
 # -- error notes --------------------------------------------------------------------------------
 
+def origin_of(filename, line):
+    """The comment above `line` of a generated file that names the user's line it came from
+    (``y = np.sin(x)   (model.py:5)``, without the ``#``); None if there is none."""
+    lines = _GENERATED_FILES.get(filename, ())
+    return next((lines[i].strip()[2:] for i in range(min(line, len(lines) + 1) - 2, -1, -1)
+                 if lines[i].lstrip().startswith("#") and lines[i].rstrip().endswith(")")
+                 and ORIGIN_MARK in lines[i]), None)
+
+
 def note_error(error):
     """Add a note to an exception raised inside generated code: which generated line raised
     it and which line of the user's function that line came from."""
@@ -195,9 +204,7 @@ def note_error(error):
     filename, line = frame.tb_frame.f_code.co_filename, frame.tb_lineno
     lines = _GENERATED_FILES[filename]
     text = lines[line - 1].strip() if 0 < line <= len(lines) else "?"
-    origin = next((lines[i].strip()[2:] for i in range(line - 2, -1, -1)
-                   if lines[i].lstrip().startswith("#") and lines[i].rstrip().endswith(")")
-                   and ORIGIN_MARK in lines[i]), None)
+    origin = origin_of(filename, line)
     note = f"srcad: raised in derivative code srcad generated ({filename}:{line}: `{text}`)"
     if origin is not None:
         code, _, where = origin.rpartition(ORIGIN_MARK)

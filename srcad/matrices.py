@@ -11,7 +11,7 @@ import numpy as np
 from .api import _normalize_wrt, _plain_function, bind_call, check_inputs, where
 from .arity import arity_of, has_varargs, with_arity
 from .cache import derivative as _derivative
-from .errors import SrcadError
+from .errors import InputError, SrcadError
 
 MODES = ("auto", "forward", "reverse")
 
@@ -93,6 +93,18 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None):
     return value, [blocks]
 
 
+def arrays_only(function, arguments, indices, what):
+    """Derivative matrices are taken with respect to arrays and numbers; a list, tuple or
+    dict argument in `wrt` raises srcad.InputError."""
+    for i in indices:
+        if isinstance(arguments[i], (list, tuple, dict)):
+            kind = type(arguments[i]).__name__
+            raise InputError(
+                f"{function.__qualname__}: srcad.{what} differentiates with respect to arrays and "
+                f"numbers, but argument {i} is a {kind}; pass np.asarray(...) of it, or use "
+                "srcad.grad / vjp / jvp, which take lists, tuples and dicts")
+
+
 def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
@@ -120,6 +132,7 @@ def jacobian(f, wrt=0, mode="auto", vector=True):
     def jacobian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
         check_inputs(function, arguments, indices)
+        arrays_only(function, arguments, indices, "jacobian")
         chosen = choose_mode(function, indices, arguments, keywords) if mode == "auto" else mode
         build = forward_jacobian if chosen == "forward" else reverse_jacobian
         value, blocks = build(function, indices, arguments, vector, keywords)
@@ -141,6 +154,7 @@ def hessian(f, wrt=0, vector=True):
     def hessian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
         check_inputs(function, arguments, indices)
+        arrays_only(function, arguments, indices, "hessian")
         gradient_code = gradient or derivative(function, "grad", indices, True, arguments)
         _, blocks = forward_jacobian(gradient_code, indices, arguments, vector, keywords)
         if as_tuple:
@@ -163,6 +177,7 @@ def hvp(f, wrt=0):
         *primal, v = args
         arguments, keywords = bind_call(function, primal, kwargs)
         check_inputs(function, arguments, indices)
+        arrays_only(function, arguments, indices, "hvp")
         tangent_code = tangent_of_gradient or derivative(
             derivative(function, "grad", indices, True, arguments), "jvp", indices, False)
         vectors = v if as_tuple else (v,)

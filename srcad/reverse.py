@@ -24,6 +24,7 @@ from .ir import walk
 from .optimize import simplified
 from .tape import shape_arguments
 from .trees import walk as walk_tree
+from .sequences import list_operation
 
 
 
@@ -383,6 +384,9 @@ class ReverseTransform(Transform):
 
     # -- one method per statement kind -------------------------------------------------------
     def adjoint_call(self, stmt):
+        operation = list_operation(stmt, self.values)
+        if operation:
+            return self.adjoint_list_operation(stmt, operation)
         rule = rule_of(stmt)
         if not rule.differentiable:
             return []
@@ -390,6 +394,7 @@ class ReverseTransform(Transform):
         names = {"g": name(self.bar(stmt.target)), "ans": name(stmt.target)}
         if rule.joint is not None:   # a custom_vjp function: one call of its rule for all arguments
             return rule.joint.vjp_contributions(self, stmt, bound, names)
+        lists = self.list_params(bound, stmt)
         contributions = []
         for param, atom in bound.items():
             if isinstance(atom, list):
@@ -406,11 +411,33 @@ class ReverseTransform(Transform):
             template = template_for(rule, rule.vjps, param, stmt, "reverse-mode")
             if template is None:
                 continue
-            if self.batch and param in rule.vector_vjps:
+            template = self.arrays_in(template, lists, bound, stmt)
+            if self.batch and param in rule.vector_vjps and param not in lists:
                 contributions.append((atom.id, instantiate(rule, rule.vector_vjps[param], bound, param, names)))
                 continue
-            contributions.append((atom.id, self.batched(instantiate(
-                rule, template, bound, param, names, same_shape=self.shapes.same(atom, stmt.target)))))
+            contribution = self.batched(instantiate(
+                rule, template, bound, param, names, same_shape=self.shapes.same(atom, stmt.target)))
+            if self.batch and param in lists:   # one cotangent per item, as the list's others
+                contribution = call("batch_items", contribution, atom)
+            contributions.append((atom.id, contribution))
+        return contributions
+
+    def adjoint_list_operation(self, stmt, operation):
+        """``a + b`` of lists: `a` gets the first len(a) items of the cotangent, `b` the
+        rest; ``a * n``: `a` gets the sum of the n slices of len(a) items."""
+        g = name(self.bar(stmt.target))
+        contributions = []
+        if operation == "concat":
+            first, second = stmt.args
+            parts = (gast.Slice(None, call("len", first), None),
+                     gast.Slice(call("len", first), None, None))
+            for atom, part in zip((first, second), parts):
+                if self.activity.is_active_atom(atom):
+                    contributions.append((atom.id, gast.Subscript(value=g, slice=part, ctx=gast.Load())))
+            return contributions
+        sequence = next(a for a in stmt.args if self.values.is_sequence(a))
+        if self.activity.is_active_atom(sequence):
+            contributions.append((sequence.id, call("unrepeated", g, sequence)))
         return contributions
 
     def adjoint_usercall(self, stmt):
@@ -555,10 +582,11 @@ def _undo_new_axes(index):
 
 
 def _is_basic_index(index, integers):
-    """Ints, slices and names known to hold ints (loop counters): ``+=`` is then exact."""
+    """Ints (negative ones too), slices of them and names known to hold ints (loop
+    counters): ``+=`` is then exact."""
     def known(node):
         if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub):
-            node = node.operand   # -1
+            node = node.operand   # x[-1], x[1:-1]
         return node is None or isinstance(node, gast.Constant) \
             or isinstance(node, gast.Name) and node.id in integers
     parts = index.elts if isinstance(index, gast.Tuple) else [index]

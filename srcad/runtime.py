@@ -1,10 +1,11 @@
 """Helpers that generated code calls. Each one has derivative rules, so generated
 code can itself be differentiated again (see rules/runtime_rules.py)."""
 import functools
+import sys
 
 import numpy as np
 
-from .errors import InputError, NotScalarOutput
+from .errors import InputError, NotScalarOutput, UnsupportedSyntax
 
 
 _PY_SCALARS = (float, int)
@@ -48,6 +49,8 @@ def unbroadcast(g, x):
         return g          # same shape (NumPy scalars too): the common case, kept cheap
     if type(x) in _PY_SCALARS:
         return g if type(g) in _PY_SCALARS or np.ndim(g) == 0 else np.sum(g)
+    if isinstance(x, (list, tuple)) and _list_cotangent(g, x):
+        return g
     x_shape = _shape(x)
     g_shape = np.shape(g)
     if g_shape == x_shape:
@@ -63,6 +66,23 @@ def unbroadcast(g, x):
     return g
 
 
+def _list_cotangent(g, x):
+    """Whether `g` is already the cotangent of the list `x`, item by item (else it must be
+    one of an array that `x` broadcasts to). A list `x` that grew into `g` was concatenated
+    or repeated: an error, never a silently wrong sum."""
+    if isinstance(g, (list, tuple)):
+        if len(g) != len(x):
+            raise _list_arithmetic(f"a list of {len(x)} items became one of {len(g)}")
+        return True
+    try:
+        fits = np.broadcast_shapes(np.shape(x), np.shape(g)) == np.shape(g)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise _list_arithmetic(f"a list of shape {np.shape(x)} became shape {np.shape(g)}")
+    return False
+
+
 def broadcast_as(t, ans):
     """Broadcast tangent `t` to the shape of `ans` (a no-op when they already agree)."""
     if type(ans) in _PY_SCALARS:
@@ -70,6 +90,10 @@ def broadcast_as(t, ans):
     t_shape = getattr(t, "shape", None)
     if t_shape is not None and t_shape == getattr(ans, "shape", None):
         return t
+    if isinstance(ans, (list, tuple)):
+        raise _list_arithmetic("`+` or `*` made a list here")
+    if isinstance(t, (list, tuple)):
+        t = np.asarray(t)   # the tangent of a list that NumPy read as an array
     shape = np.shape(ans)
     if np.shape(t) == shape:
         return t
@@ -96,16 +120,64 @@ def zeros_like(x):
 
 class Cotangents(list):
     """The derivative of a tuple or list: ``+`` and ``+=`` add item by item (not concatenate),
-    so ``t_bar[1] += g`` works when item 1 is itself a tuple."""
+    so ``t_bar[1] += g`` works when item 1 is itself a tuple; a slice is a `Cotangents`
+    too, so ``t_bar[1:] += g`` adds into items 1, 2, ... Added to an array (the derivative
+    of the same list read as an array by NumPy), the result is an array."""
+
+    def __getitem__(self, index):
+        items = list.__getitem__(self, index)
+        return Cotangents(items) if isinstance(index, slice) else items
+
+    def copy(self):
+        return Cotangents(self)
 
     def __add__(self, other):
-        return Cotangents(add_each(a, b) for a, b in zip(self, other))
+        if isinstance(other, np.ndarray):
+            return np.asarray(self) + other
+        return Cotangents(add_each(a, b) for a, b in _pairs(self, other))
+
+    def __radd__(self, other):
+        if isinstance(other, np.ndarray):
+            return other + np.asarray(self)
+        return Cotangents(add_each(a, b) for a, b in _pairs(other, self))
 
     def __iadd__(self, other):
-        for i, value in enumerate(other):
+        if isinstance(other, np.ndarray):
+            return np.asarray(self) + other
+        for i, value in _pairs(range(len(self)), other):
             self[i] = add_each(self[i], value) if isinstance(self[i], (list, tuple, dict)) \
                 or self[i] is None or value is None else _iadd(self[i], value)
         return self
+
+
+def _pairs(a, b):
+    """``zip(a, b)`` of two derivatives of one list, which must have its length."""
+    if len(a) != len(b):
+        raise _list_arithmetic(f"derivatives of {len(a)} and {len(b)} items met")
+    return zip(a, b)
+
+
+def _list_arithmetic(what):
+    """The error for a list that `+` concatenated or `*` repeated where srcad took the
+    operation for arithmetic (it cannot see that an argument is a list)."""
+    return UnsupportedSyntax(
+        f"`+` or `*` on a list that srcad took for arithmetic ({what})", _user_line(),
+        "srcad differentiates `+` and `*` on lists as concatenation and repetition when it "
+        "can see the operands are lists (a list or tuple display, list(...), tuple(...), or "
+        "a slice or concatenation of one); write list(a) + list(b) or list(a) * n, or "
+        "np.asarray(...) for arithmetic.")
+
+
+def _user_line():
+    """The user's file:line that the generated statement running now came from."""
+    from .loader import ORIGIN_MARK, origin_of
+    frame = sys._getframe(1)
+    while frame is not None:
+        origin = origin_of(frame.f_code.co_filename, frame.f_lineno)
+        if origin is not None:
+            return origin.rpartition(ORIGIN_MARK)[2].rstrip(")")
+        frame = frame.f_back
+    return "derivative code srcad generated"
 
 
 def _iadd(a, b):
@@ -119,13 +191,30 @@ def add_each(a, b):
     if a is None or b is None:
         return b if a is None else a
     if isinstance(a, (list, tuple)):
-        return Cotangents(add_each(x, y) for x, y in zip(a, b))
+        if isinstance(b, np.ndarray):
+            return np.asarray(a) + b
+        return Cotangents(add_each(x, y) for x, y in _pairs(a, b))
     if isinstance(a, dict):
         return {k: add_each(a[k], b[k]) for k in a}
     total = a + b
     if isinstance(a, np.ndarray) and isinstance(total, np.ndarray) and total.dtype != a.dtype:
         total = total.astype(a.dtype)  # as ``a += b`` would: the derivative keeps a's dtype
     return total
+
+
+def unrepeated(g, x):
+    """The cotangent of the list `x` in ``x * n``: the sum of the n slices of `g`, len(x)
+    items each."""
+    size = len(x)
+    total = g[:size]
+    for start in range(size, len(g), size or 1):
+        total = add_each(total, g[start:start + size])
+    return total
+
+
+def repeated_like(g, like):
+    """`g`, a list, repeated to the length of `like` (the adjoint of `unrepeated`)."""
+    return list(g) * (len(like) // len(g)) if len(g) else list(g)
 
 
 def copy_of(x):
@@ -297,13 +386,19 @@ def matmul_any(x, y):
 
 def add_at(target, index, values):
     """``target[index] += values`` that accumulates repeated indices (``np.add.at``), in
-    place; returns `target`."""
+    place; returns `target`. A list (the derivative of a list) or dict takes one index,
+    slice or key: ``target[index] = target[index] + values``."""
+    if isinstance(target, (list, dict)):
+        target[index] = add_each(target[index], values)
+        return target
     np.add.at(target, index, values)
     return target
 
 
 def scatter_add(like, index, values):
     """A zero array shaped like `like` with `values` added at `index` (repeats accumulate)."""
+    if isinstance(like, (list, tuple, dict)):
+        return add_at(zeros_like(like), index, values)
     result = np.zeros_like(like)
     np.add.at(result, index, values)
     return result
@@ -339,6 +434,14 @@ def batch_zeros(x, directions):
         return {k: batch_zeros(v, directions) for k, v in x.items()}
     dtype = x.dtype if isinstance(x, np.ndarray | np.generic | SavedShape) else np.float64
     return np.zeros((directions,) + _shape(x), dtype=dtype)
+
+
+def batch_items(g, like):
+    """The batched cotangent `g` of the array NumPy made of the list `like`, as the list's
+    own cotangent: one batched cotangent per item."""
+    if isinstance(like, (list, tuple)) and isinstance(g, np.ndarray):
+        return Cotangents(g[:, i] for i in range(len(like)))
+    return g
 
 
 def directions_of(value):

@@ -41,7 +41,7 @@ from .trees import deepest_statement, depth, in_nested_scopes, recursion_room, w
 MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
 VECTOR_MODES = {"jvp_batch": "jvp", "vjp_batch": "vjp", "split_batch": "split", "jvp_batch_call": "jvp_call"}
 RUNTIME_NAMES = {n: getattr(runtime, n) for n in (
-    "zeros_like", "add_at", "seed_cotangent", "add_each", "copy_of", "shape_of")}
+    "zeros_like", "add_at", "seed_cotangent", "add_each", "copy_of", "shape_of", "unrepeated")}
 RUNTIME_NAMES["debug_nans_check"] = debug_nans_check
 RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of, derivative_of=linking.derivative_of)
 RUNTIME_NAMES.update({n: getattr(runtime, n) for n in BATCH_RUNTIME_NAMES})

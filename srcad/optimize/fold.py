@@ -1,6 +1,7 @@
 """Constant folding: arithmetic on literals (``2 * 0.5`` -> ``1.0``), a ufunc of literals
 (``np.cos(0.0)`` -> ``1.0``, kept a Python float so float32 code stays float32), srcad's
-pure helpers of constants, and keyword arguments that pass the callee's own default."""
+pure helpers of constants, keyword arguments that pass the callee's own default, and
+``list`` of a list or tuple display (``list([a, b])`` -> ``[a, b]``)."""
 import gast
 import numpy as np
 
@@ -48,5 +49,9 @@ class ConstantFolder(gast.NodeTransformer):
             value = function(*[number(a) for a in node.args])
             if np.isfinite(value):  # a Python float literal stays weakly typed (float32-safe)
                 return literal(float(value))
+        if function is list and len(node.args) == 1 and not node.keywords \
+                and isinstance(node.args[0], (gast.List, gast.Tuple)) \
+                and not any(isinstance(e, gast.Starred) for e in node.args[0].elts):
+            return gast.List(elts=node.args[0].elts, ctx=gast.Load())   # list([a, b]) is [a, b]
         node.keywords = [k for k in node.keywords if not is_default(function, k)]
         return node

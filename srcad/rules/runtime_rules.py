@@ -4,7 +4,7 @@ The helpers are linear or bilinear in their array arguments, so each rule is ano
 call of a helper. (Parameter names here need not match the helpers' own.)
 """
 from .. import runtime
-from .registry import ZERO, defjvp, defvjp, nondifferentiable
+from .registry import ZERO, defjvp, defvjp, nondifferentiable, returns_sequence
 
 defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)", ZERO)
 defjvp(runtime.unbroadcast, "value, like", "unbroadcast(value_dot, like)", ZERO)
@@ -42,6 +42,12 @@ defvjp(runtime.add_each, "a, b", "g", "g")
 defjvp(runtime.add_each, "a, b", "a_dot", "b_dot")
 defvjp(runtime.copy_of, "x", "g")
 defjvp(runtime.copy_of, "x", "copy_of(x_dot)")
+# unrepeated sums the slices of a repeated list's cotangent; repeated_like repeats them back.
+defvjp(runtime.unrepeated, "value, like", "repeated_like(g, value)", ZERO)
+defjvp(runtime.unrepeated, "value, like", "unrepeated(value_dot, like)", ZERO)
+defvjp(runtime.repeated_like, "value, like", "unrepeated(g, value)", ZERO)
+defjvp(runtime.repeated_like, "value, like", "repeated_like(value_dot, like)", ZERO)
+returns_sequence(runtime.unrepeated, runtime.repeated_like)
 
 # add_at(target, index, values) adds in place and returns target; scatter_add is its pure form.
 defvjp(runtime.add_at, "target, index, values", "g", ZERO, "g[index]")

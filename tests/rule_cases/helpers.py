@@ -79,6 +79,16 @@ def scatter_add_repeated(like, values):
     return runtime.scatter_add(like, (REPEATED, slice(None)), values) ** 2
 
 
+def unrepeated_list(x, y):
+    halves = runtime.unrepeated([x, y * 2.0, np.sin(x), y], [0.0, 0.0])
+    return halves[0] * halves[1]
+
+
+def repeated_like_list(x, y):
+    copies = runtime.repeated_like([x, y], [0.0, 0.0, 0.0, 0.0])
+    return copies[0] * copies[3] + copies[2] ** 2 * copies[1]
+
+
 def seed_cotangent(x):
     return runtime.seed_cotangent(np.sum(x), "f")
 
@@ -146,6 +156,10 @@ CASES += [   # helpers of control flow, lists and index scatters
     RuleCase((runtime.add_each,), add_each, (0.5, -1.5), wrt=(0, 1), name="floats"),
     RuleCase((runtime.copy_of,), copy_of, (uniform((3, 4), seed=29),), name="array"),
     RuleCase((runtime.copy_of,), copy_of, (0.5,), name="float"),
+    RuleCase((runtime.unrepeated,), unrepeated_list, (uniform((3,), seed=34), uniform((3,), seed=35)),
+             wrt=(0, 1), extra={"needs": "list"}),
+    RuleCase((runtime.repeated_like,), repeated_like_list, (0.5, uniform((3,), seed=36)),
+             wrt=(0, 1), extra={"needs": "list"}),
     ]
 CASES += [
     RuleCase((runtime.seed_cotangent,), seed_cotangent, (uniform((3,), seed=22),), differentiable=False),
