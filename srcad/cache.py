@@ -23,14 +23,13 @@ from .guards import code_digest, lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
 from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
 from .rules.registry import all_free_names, fingerprint
-from .transform import RUNTIME_NAMES, generate
+from .transform import RUNTIME_NAMES, USER_MODES, generate
 from .trees import depth, recursion_room
 
 STATS = {"transforms": 0, "memory_hits": 0, "disk_hits": 0}
 cache_dir = diskcache.cache_dir
 _MEMORY: dict = {}    # base key -> [Variant], most recent first
 # modes srcad calls itself, and the modes users call: only the latter check their inputs
-USER_MODES = ("grad", "value_and_grad", "vjp", "jvp")
 NAMES_LINE = "# srcad names: "
 CHECKED_LINE = "# srcad checks at each call that these still refer to the same objects: "
 ENTRY_LINE = "# srcad entry: "
@@ -90,7 +89,7 @@ def _generated(function, mode, wrt, as_tuple, options):
     filename = diskcache.write(place, source) if place else None
     filename = filename or f"<srcad {function.__qualname__} {mode} {_variant_key(generated.names)}>"
     return _compiled(source, filename, generated.names, generated.guards, generated.name.split(),
-                     function, mode, wrt)
+                     function, mode, wrt, options)
 
 
 def _from_disk(function, mode, wrt, as_tuple, options):
@@ -100,7 +99,8 @@ def _from_disk(function, mode, wrt, as_tuple, options):
         if header is None or not still_valid(function, header[1]):
             continue
         try:
-            variant = _compiled(source, filename, header[1], header[2], header[0], function, mode, wrt)
+            variant = _compiled(source, filename, header[1], header[2], header[0], function, mode,
+                                wrt, options)
         except (SyntaxError, ValueError):   # a damaged file is a miss, never an error
             continue
         STATS["disk_hits"] += 1
@@ -109,13 +109,14 @@ def _from_disk(function, mode, wrt, as_tuple, options):
     return None
 
 
-def _compiled(source, filename, names, guards, entries, function, mode, wrt):
+def _compiled(source, filename, names, guards, entries, function, mode, wrt, options):
     import linecache
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     checks = None
     mode = split_arity(mode)[0]
-    if mode in USER_MODES:
-        checks = {entries[0]: list(wrt)}
+    if mode in USER_MODES:   # the arguments to check, and those that must not be lists
+        trailing = {"vjp": 1, "jvp": len(wrt)}.get(mode, 0)
+        checks = {entries[0]: (list(wrt), trailing, options.sequence_args)}
     arguments = (source, filename, entries, function, helpers(), _hidden_guards(guards), checks,
                  mode in ("grad", "value_and_grad"))
     try:
@@ -183,6 +184,8 @@ def helpers():
                              f"{loader.HIDDEN_PREFIX}ndarray": numpy.ndarray,
                              f"{loader.HIDDEN_PREFIX}SizeOneOutput": runtime.SizeOneOutput,
                              f"{loader.HIDDEN_PREFIX}grad_of_size_one": runtime.grad_of_size_one,
+                             f"{loader.HIDDEN_PREFIX}for_sequences": runtime.for_sequences,
+                             f"{loader.HIDDEN_PREFIX}sequence_types": runtime.SEQUENCE_TYPES,
                              f"{loader.HIDDEN_PREFIX}note_error": loader.note_error}
         _HELPERS["generation"] = _GENERATION[0]
     return _HELPERS["names"]

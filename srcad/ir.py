@@ -115,6 +115,8 @@ class NormalFunction:
     lifted: list = field(default_factory=list)   # nested defs, as module-level gast defs
     unpacked: set = field(default_factory=set)   # values unpacked into several names (tuples)
     derivative_bindings: list = field(default_factory=list)  # srcad.grad(g) used inside
+    # the positional parameters that may hold a list, tuple or dict (None: any of them)
+    sequence_params: set | None = None
 
     def definition_of(self):
         """version name -> the Stmt that defines it."""

@@ -8,12 +8,16 @@ generated code is exactly the ordinary code.
     debug_nans   after each statement that computes a derivative, check that it is finite
                  and raise srcad.NonFiniteDerivative naming your line (debugging.py);
                  ``SRCAD_DEBUG_NANS=1`` turns it on for every derivative.
+    sequence_args  positions of arguments the derivative is made for receiving a list, tuple
+                 or dict (set by srcad itself: see `runtime.for_sequences`); a derivative
+                 srcad gives you is made for arrays and numbers, and derives itself again
+                 when such an argument arrives. Not passed on to the functions it calls.
 
 A new option is a new field here (with its default off), a keyword of the transformations
 in api.py, and whatever stage reads it.
 """
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 ENVIRONMENT = {"debug_nans": "SRCAD_DEBUG_NANS"}   # option -> variable that turns it on
 
@@ -23,15 +27,18 @@ class Options:
     """How to generate a derivative (hashable: it is part of the cache key)."""
 
     debug_nans: bool = False
+    sequence_args: tuple = field(default=(), metadata={"inherited": False})
 
-    def keywords(self):
+    def keywords(self, inherited_only=True):
         """The options that differ from the defaults, as ``name=value`` source text (for
-        the calls generated code makes to get the derivatives of the functions it calls)."""
+        the calls generated code makes to get the derivatives of the functions it calls:
+        only the options those inherit)."""
         return "".join(f", {f.name}={getattr(self, f.name)!r}" for f in fields(self)
-                       if getattr(self, f.name) != f.default)
+                       if getattr(self, f.name) != f.default
+                       and (f.metadata.get("inherited", True) or not inherited_only))
 
     def __str__(self):
-        return "Options(" + self.keywords().lstrip(", ") + ")"
+        return "Options(" + self.keywords(inherited_only=False).lstrip(", ") + ")"
 
 
 DEFAULT = Options()

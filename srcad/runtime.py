@@ -253,9 +253,8 @@ def seed_cotangent(y, function_name):
 def _caller_origin():
     """``file:line: `` of the user's function whose generated code called the helper that
     calls this (empty outside generated code)."""
-    import sys
-    from .loader import origin_of
-    where = origin_of(sys._getframe(2).f_code.co_filename)
+    from .loader import function_origin
+    where = function_origin(sys._getframe(2).f_code.co_filename)
     return f"{where}: " if where else ""
 
 
@@ -288,6 +287,23 @@ def rederive(generated, *args, **kwargs):
     from .cache import derivative
     function, mode, wrt, part, as_tuple = generated.__srcad_origin__
     fresh = derivative(function, mode, wrt, as_tuple, generated.__srcad_options__)
+    return (fresh[part] if isinstance(fresh, tuple) else fresh)(*args, **kwargs)
+
+
+SEQUENCE_TYPES = frozenset({list, tuple, dict})
+
+
+def for_sequences(generated, *args, **kwargs):
+    """Called by a derivative made for arrays and numbers when an argument is a list, tuple
+    or dict: the derivative made for those arguments (which reads them as NumPy does where
+    they meet NumPy functions, and as Python does elsewhere), called."""
+    from dataclasses import replace
+    from .cache import derivative
+    function, mode, wrt, part, as_tuple = generated.__srcad_origin__
+    options = generated.__srcad_options__
+    lists = {i for i, a in enumerate(args) if type(a) in SEQUENCE_TYPES}
+    options = replace(options, sequence_args=tuple(sorted(lists | set(options.sequence_args))))
+    fresh = derivative(function, mode, wrt, as_tuple, options)
     return (fresh[part] if isinstance(fresh, tuple) else fresh)(*args, **kwargs)
 
 

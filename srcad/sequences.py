@@ -176,7 +176,8 @@ class SequenceValues:
         return isinstance(atom, gast.Name) and atom.id not in self.varied
 
     def _maybe(self):
-        maybe = set(self.fn.params) | set(self.fn.kwonly) | set(self.fn.unpacked)
+        params = self.fn.params if self.fn.sequence_params is None else self.fn.sequence_params
+        maybe = set(params) | set(self.fn.kwonly) | set(self.fn.unpacked)
         changed = True
         while changed:
             changed = False

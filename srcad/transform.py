@@ -38,6 +38,7 @@ from .emit import walk_nodes
 from .tape import prune_tape
 from .trees import deepest_statement, depth, in_nested_scopes, recursion_room, walk as walk_tree
 
+USER_MODES = ("grad", "value_and_grad", "vjp", "jvp")   # what users call; srcad calls the others
 MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
 VECTOR_MODES = {"jvp_batch": "jvp", "vjp_batch": "vjp", "split_batch": "split", "jvp_batch_call": "jvp_call"}
 RUNTIME_NAMES = {n: getattr(runtime, n) for n in (
@@ -162,6 +163,8 @@ def _generate(parsed, mode, arity, wrt, as_tuple, vector, options):
             raise SrcadError(f"{parsed.where(parsed.node)}: wrt={index} is out of range: {fn.name} "
                              f"has {len(fn.params)} positional parameters")
     wrt_names = [params[i] for i in wrt]
+    if mode in USER_MODES:   # made for arrays: derived again when a list arrives (loader.py)
+        fn.sequence_params = {fn.params[i] for i in options.sequence_args if i < len(fn.params)}
     if mode in ("jvp", "jvp_call"):
         builder = _forward
     else:
