@@ -372,8 +372,8 @@ def check_views(fn, user_names):
         return f"`{_unparse(definition.expr)}`" if definition is not None and definition.expr \
             else f"`{version}`"
     for stmt in walk(fn.body):
-        if stmt.kind != "setitem":
-            continue
+        if stmt.kind != "setitem" or stmt.base in facts.sequences:
+            continue   # ``ps[i] = v`` on a list replaces an item: it writes no array's memory
         where = f"{stmt.origin.filename}:{stmt.origin.line}"
         memory = _written(facts, written[id(stmt)], stmt)
         for site in sorted(s[1] for s, _ in memory if s[0] in ("argument", "free")):

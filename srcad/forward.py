@@ -326,8 +326,8 @@ class ForwardTransform(Transform):
         if self.batch and self.has_tangent(value):
             slot = gast.Subscript(value=name(stmt.target), slice=stmt.index, ctx=gast.Load())
             value_dot = call("batch_align", value_dot, value, slot)
-        self.emit(gast.Subscript(value=name(target_dot), slice=self.batch_index(stmt.index),
-                                 ctx=gast.Store()), value_dot, stmt)
+        index = stmt.index if stmt.base in self.sequences else self.batch_index(stmt.index)
+        self.emit(gast.Subscript(value=name(target_dot), slice=index, ctx=gast.Store()), value_dot, stmt)
 
     def tangent_or_zero(self, atom):
         return name(self.dot(atom.id)) if self.has_tangent(atom) else self.zeros(atom)
@@ -392,7 +392,8 @@ def sequence_values(fn, given=()):
         elif stmt.kind == "call" and (getattr(lookup(stmt.callee), "sequence_output", False)
                                       or stmt.callee in (list, tuple)):
             sequences.add(stmt.target)
-        elif stmt.kind == "copy" and isinstance(stmt.args[0], gast.Name) and stmt.args[0].id in sequences:
+        elif stmt.kind in ("copy", "call") and stmt.args and isinstance(stmt.args[0], gast.Name) \
+                and stmt.args[0].id in sequences and (stmt.kind == "copy" or stmt.callee is runtime.zeros_like):
             sequences.add(stmt.target)
     return sequences
 

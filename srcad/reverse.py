@@ -507,8 +507,9 @@ class ReverseTransform(Transform):
         value = stmt.args[0]
         in_place = self.in_place(stmt)
         base_active = self.activity.active(stmt.base)
+        index = stmt.index if stmt.base in self.sequences else self.batch_index(stmt.index)
         if self.activity.is_active_atom(value):
-            slot = gast.Subscript(value=name(g), slice=self.batch_index(stmt.index), ctx=gast.Load())
+            slot = gast.Subscript(value=name(g), slice=index, ctx=gast.Load())
             if not self.shapes.scalar_item(stmt.base, stmt.index):
                 # ``h[t] = v`` broadcasts v over the slot: v's cotangent is the slot's, summed
                 slot = call("unbroadcast_batch" if self.batch else "unbroadcast", slot, value)
@@ -525,7 +526,7 @@ class ReverseTransform(Transform):
         else:
             zeroed = self.namer.fresh(f"{g}_rest")
             self.emit(zeroed, _method(name(g), "copy"), stmt.origin)
-        self.emit(gast.Subscript(value=name(zeroed), slice=self.batch_index(stmt.index), ctx=gast.Store()),
+        self.emit(gast.Subscript(value=name(zeroed), slice=index, ctx=gast.Store()),
                   gast.Constant(0.0, None), stmt.origin)
         if not in_place:
             self.state.pop(g, None)

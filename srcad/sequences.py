@@ -133,6 +133,11 @@ def _certainly_makes_sequence(stmt):
     return False
 
 
+def _shaped_like_first_argument(stmt):
+    """``zeros_like(ps)`` in generated code (differentiated again): a list when `ps` is one."""
+    return stmt.kind == "call" and stmt.callee is runtime.zeros_like and len(stmt.args) == 1
+
+
 class SequenceValues:
     """Which versions may hold (`maybe`) or certainly hold (`certain`) a list, tuple or dict,
     and which operands each statement may see as one (`may_be_sequence`)."""
@@ -161,6 +166,8 @@ class SequenceValues:
             return stmt.base in maybe
         if stmt.kind == "setitem":
             return stmt.base in maybe
+        if _shaped_like_first_argument(stmt):
+            return seq(stmt.args[0])
         if stmt.kind == "call" and stmt.callee is operator.add and len(stmt.args) == 2:
             return all(seq(a) for a in stmt.args)
         if stmt.kind == "call" and stmt.callee is operator.mul and len(stmt.args) == 2:
@@ -197,6 +204,8 @@ class SequenceValues:
             return args[0] in certain and isinstance(stmt.index, gast.Slice)
         if stmt.kind == "setitem":
             return stmt.base in certain
+        if _shaped_like_first_argument(stmt):
+            return args[0] in certain
         if stmt.kind == "call" and stmt.callee is operator.add and len(args) == 2:
             return args[0] in certain and args[1] in certain
         if stmt.kind == "call" and stmt.callee is operator.mul and len(args) == 2:
