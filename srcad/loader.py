@@ -82,7 +82,10 @@ def instantiate(compiled, function, helpers):
     except KeyError as missing:
         raise SrcadError(f"generated code needs srcad's helper {missing}, which this srcad lacks") \
             from None
-    return loader(*arguments)
+    entries = loader(*arguments)
+    for entry in entries:   # named as the file names it, not `__srcad_loader__.<locals>.f_grad`
+        entry.__qualname__ = entry.__name__
+    return entries
 
 
 def _add_plumbing(node, guards, checks, size_one, function_name):
