@@ -888,8 +888,8 @@ def nd_digitize(x):
 def nd_constructors(x):
     n = np.shape(x)[0]
     return (np.zeros(n) + np.ones(n) + np.arange(n) + np.eye(n)[0] + np.identity(n)[1]
-            + np.tri(n)[-1] + np.zeros_like(x) + np.ones_like(x) + 0.0 * np.empty(n)
-            + 0.0 * np.empty_like(x))
+            + np.tri(n)[-1] + np.zeros_like(x) + np.ones_like(x) + 0.0 * np.empty(n).size
+            + 0.0 * np.empty_like(x).size)   # .size: empty arrays hold anything, NaN too
 
 
 def nd_index_builders(x):
