@@ -168,12 +168,13 @@ def write(path, source):
     if key is None:
         return None
     try:
+        new_entry = not path.parent.is_dir()
         path.parent.mkdir(mode=0o700, exist_ok=True)
         _write_atomic(path.parent, path, f"{source}{DIGEST_LINE}{_digest(key, source)}\n".encode())
     except OSError as error:
         _warn_once(directory, f"cannot write to the cache directory {directory} ({error})")
         return None
-    _prune(path.parent)
+    _prune(path.parent, new_entry)
     return str(path)
 
 
@@ -186,16 +187,20 @@ def _newest_first(paths):
     return sorted(paths, key=modified, reverse=True)
 
 
-def _prune(entry):
-    """Keep the newest `KEEP` variants of an entry, and the newest `KEEP` entries of the
-    same function and mode (older ones belong to earlier versions of its code)."""
+def _prune(entry, new_entry):
+    """Keep the newest `KEEP` variants of an entry, and (when `entry` is new) the newest
+    `KEEP` entries of the same function and mode (older ones belong to earlier versions of
+    its code). Only names are listed, so a write costs little in a large cache."""
     try:
-        for old in _newest_first(entry.glob("*.py"))[KEEP:]:
+        variants = [entry / name for name in os.listdir(entry) if name.endswith(".py")]
+        for old in _newest_first(variants)[KEEP:]:
             old.unlink(missing_ok=True)
+        if not new_entry:
+            return
         prefix = entry.name.rsplit("-", 1)[0] + "-"
-        siblings = [p for p in entry.parent.iterdir() if p.is_dir() and p.name.startswith(prefix)
-                    and len(p.name) == len(entry.name)]
-        for old in _newest_first(siblings)[KEEP:]:
+        siblings = [entry.parent / name for name in os.listdir(entry.parent)
+                    if name.startswith(prefix) and len(name) == len(entry.name)]
+        for old in _newest_first(p for p in siblings if p.is_dir())[KEEP:]:
             shutil.rmtree(old, ignore_errors=True)
     except OSError:
         pass
