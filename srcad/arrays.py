@@ -68,8 +68,10 @@ def as_float(value, *values):
         return np.asarray(value, dtype)
     if not _foreign(value):
         return asarray_like(value, foreign(*values), dtype)
+    if value.dtype == dtype:
+        return value
     xp = namespace(value)
-    return value if value.dtype == dtype else xp.astype(value, dtype)
+    return value.astype(dtype) if xp is np else xp.astype(value, dtype)
 
 
 def size_of(shape):
