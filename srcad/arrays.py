@@ -28,7 +28,11 @@ def is_array(x):
 
 
 def _foreign(x):
-    return x is not None and not is_numpy(x) and is_array(x)
+    kind = type(x)
+    if kind in _NUMPY or x is None:
+        return False
+    return not isinstance(x, (np.ndarray, np.generic, int, float, complex)) \
+        and (hasattr(kind, "__array_function__") or hasattr(kind, "__array_namespace__"))
 
 
 def namespace(*values):

@@ -56,7 +56,7 @@ def unbroadcast(g, x):
     g_shape = np.shape(g)
     if g_shape == x_shape:
         return g
-    xp = arrays.namespace(g)
+    xp = np if type(g) is np.ndarray else arrays.namespace(g)
     extra = len(g_shape) - len(x_shape)
     if extra > 0:
         g = xp.sum(g, axis=tuple(range(extra)))
@@ -370,7 +370,7 @@ def stop_gradient(x):
 
 def expand_reduced(g, x, axis=None, keepdims=False):
     """Broadcast the cotangent of a reduction over `axis` back to the shape of `x`."""
-    if type(x) is SavedShape or arrays.foreign(x, g) is None:
+    if type(x) is SavedShape or type(x) is np.ndarray or arrays.foreign(x, g) is None:
         if not keepdims and axis is not None:
             g = np.expand_dims(g, axis)
         return np.broadcast_to(g, _shape(x))

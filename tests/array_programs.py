@@ -39,6 +39,10 @@ def indexing(x):
     return np.sum(x[[0, 1, 1, 3]] ** 2) + np.sum(x[2:5] * 3) + x[-1] * x[0]
 
 
+def repeated_columns(X):
+    return np.sum(X[:, [0, 2, 2]] ** 2 * X[:, [1, 1, 0]])
+
+
 def where_branches(x, y):
     return np.sum(np.where(x > 0, np.sin(x) * y, y ** 2) @ y)
 
@@ -73,6 +77,7 @@ def data(rng, n=8):
         "ties": (ties, (x,), 0),
         "extremes": (extremes, (T,), 0),
         "indexing": (indexing, (x,), 0),
+        "repeated_columns": (repeated_columns, (X,), 0),
         "where_branches": (where_branches, (X, rng.normal(size=3)), (0, 1)),
         "python_loop": (python_loop, (x,), 0),
     }
