@@ -71,7 +71,7 @@ def on_cluster(model, elements, chunk_rows, workers=2, quiet=False):
     the lazy data)."""
     from dask.distributed import Client, LocalCluster, progress
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         data = lazy_data(model, elements, chunk_rows)
         client.run(lambda: np.sin(np.ones(8)))     # the workers import NumPy before the clock starts
         idle = list(client.run(peak_rss_mb).values())

@@ -11,13 +11,14 @@ import math
 
 import numpy as np
 
-_NUMPY = frozenset({np.ndarray, float, int, bool, np.float64, np.float32, np.float16,
+# the types that NumPy computes on directly (checked first, so NumPy stays on its fast path)
+NUMPY_TYPES = frozenset({np.ndarray, float, int, bool, np.float64, np.float32, np.float16,
                     np.longdouble, np.int64, np.int32, np.bool_})
 
 
 def is_numpy(x):
     """Whether `x` is a NumPy array or scalar, or a Python number."""
-    return type(x) in _NUMPY or isinstance(x, (np.ndarray, np.generic, int, float, complex))
+    return type(x) in NUMPY_TYPES or isinstance(x, (np.ndarray, np.generic, int, float, complex))
 
 
 def is_array(x):
@@ -29,7 +30,7 @@ def is_array(x):
 
 def _foreign(x):
     kind = type(x)
-    if kind in _NUMPY or x is None:
+    if kind in NUMPY_TYPES or x is None:
         return False
     return not isinstance(x, (np.ndarray, np.generic, int, float, complex)) \
         and (hasattr(kind, "__array_function__") or hasattr(kind, "__array_namespace__"))

@@ -99,11 +99,12 @@ def broadcast_as(t, ans):
     shape = np.shape(ans)
     if np.shape(t) == shape:
         return t
-    xp = arrays.namespace(t, ans)
+    numpy = type(t) in arrays.NUMPY_TYPES and type(ans) in arrays.NUMPY_TYPES
+    xp = np if numpy else arrays.namespace(t, ans)
     if np.ndim(t) > len(shape):   # a (1, 3) value in a (3,) slot: its leading 1s go
         t = xp.reshape(t, np.shape(t)[np.ndim(t) - len(shape):])
-    if xp is np and arrays.is_numpy(t) and not arrays.is_numpy(ans):
-        return arrays.broadcast_like(t, shape, ans)   # a number to a Dask/CuPy shape
+    if not numpy and arrays.foreign(t) is None:
+        return arrays.broadcast_like(t, shape, ans)   # a number or NumPy array to ans's type
     return xp.broadcast_to(t, shape)
 
 
