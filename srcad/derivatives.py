@@ -5,7 +5,10 @@ from .errors import NoDerivativeRule, SrcadError
 from .loader import is_generated
 from .rules import lookup
 from .rules.registry import ZERO, callable_name
+from .namespaces import through_namespace
 from .templates import substitute
+
+NUMPY = "np"   # the name rule templates call NumPy by
 
 BROADCAST_HELPERS = ("unbroadcast", "broadcast_as")
 
@@ -26,9 +29,12 @@ def rule_of(stmt):
 def bind(rule, stmt):
     """Parameter name -> argument atom (a list for a *vararg)."""
     try:
-        return rule.bind(stmt.args, stmt.kwargs)
+        bound = rule.bind(stmt.args, stmt.kwargs)
     except TypeError as error:
         raise SrcadError(f"{_where(stmt)}: `{stmt.origin.text}`: {error}") from None
+    if stmt.namespace is not None:   # ``xp.sin(x)``: the templates compute through xp, not np
+        bound[NUMPY] = gast.Name(stmt.namespace, gast.Load(), None, None)
+    return bound
 
 
 def template_for(rule, templates, param, stmt, mode):
@@ -53,6 +59,8 @@ def instantiate(rule, template, bound, param, names, same_shape=False):
     ``unbroadcast(e, x)`` and ``broadcast_as(e, ans)`` reduce to ``e``.
     """
     expr = substitute(template, {**bound, **names})
+    if NUMPY in bound:
+        expr = through_namespace(expr, bound[NUMPY].id)
     if same_shape or _others_are_literals(rule, bound, param):
         expr = strip_broadcasting(expr)
     return expr

@@ -70,6 +70,7 @@ class Stmt:
     keys: list | None = None          # dict literal keys (pack)
     maybe_bound: bool = False
     writes: tuple = ()                # "guard": the variables it may assign
+    namespace: str | None = None      # ``xp.sin(x)``: the namespace variable (see namespaces.py)
 
     def reads(self):
         """Local or free names this statement itself reads (not its nested blocks)."""

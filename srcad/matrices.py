@@ -8,6 +8,7 @@ transform of the generated gradient code, nothing else.
 """
 import numpy as np
 
+from . import arrays
 from .api import _normalize_wrt, _plain_function, bind_call, check_inputs, where
 from .arity import arity_of, has_varargs, with_arity
 from .cache import derivative as _derivative
@@ -22,25 +23,46 @@ def derivative(function, mode, indices, as_tuple, args=()):
     return _derivative(function, with_arity(mode, arity_of(function, len(args))), indices, as_tuple)
 
 
+def _size(value):
+    """The number of elements of `value`, from its shape (a lazy array is not computed)."""
+    return arrays.size_of(np.shape(value))
+
+
+def _as_array(value):
+    return value if arrays.is_array(value) else np.asarray(value)
+
+
+def _stack(values):
+    """np.stack of arrays of one library, in that library."""
+    return arrays.namespace(*values).stack([_as_array(v) for v in values])
+
+
 def _basis(values):
     """One-hot directions over the concatenated elements of `values`: a list, per value, of
     arrays of shape (n,) + value.shape, where n is the total size."""
-    sizes = [int(np.size(v)) for v in values]
+    sizes = [_size(v) for v in values]
     total = sum(sizes)
     directions, start = [], 0
     for value, size in zip(values, sizes):
-        block = np.zeros((total, size), dtype=np.result_type(value, np.float32))
+        block = np.zeros((total, size), dtype=_dtype(value))
         block[start:start + size] = np.eye(size, dtype=block.dtype)
-        directions.append(block.reshape((total,) + np.shape(value)))
+        block = block.reshape((total,) + np.shape(value))
+        directions.append(block if arrays.foreign(value) is None else arrays.asarray_like(block, value))
         start += size
     return directions
+
+
+def _dtype(value):
+    """The dtype of derivatives of `value` (at least float32)."""
+    return np.result_type(value, np.float32) if arrays.foreign(value) is None \
+        else arrays.float_dtype(value)
 
 
 def _split_columns(matrix, values, leading_shape):
     """Cut the last axis of `matrix` (..., n) into one block per value, reshaped."""
     blocks, start = [], 0
     for value in values:
-        size = int(np.size(value))
+        size = _size(value)
         block = matrix[..., start:start + size]
         blocks.append(block.reshape(leading_shape + np.shape(value)))
         start += size
@@ -56,16 +78,16 @@ def forward_jacobian(function, indices, args, vector=True, keywords=None):
     if vector:
         tangent_function = derivative(function, "jvp_batch", indices, False, args)
         value, tangent = tangent_function(*args, *directions, **keywords)
-        tangents = [np.asarray(t) for t in _as_tuple(tangent)]   # each (n,) + out.shape
+        tangents = [_as_array(t) for t in _as_tuple(tangent)]   # each (n,) + out.shape
     else:
         tangent_function = derivative(function, "jvp", indices, False, args)
         columns = [_as_tuple(tangent_function(*args, *[d[k] for d in directions], **keywords)[1])
                    for k in range(n)]
         value = function(*args, **keywords)
-        tangents = [np.stack([np.asarray(c[o]) for c in columns]) for o in range(len(columns[0]))]
+        tangents = [_stack([c[o] for c in columns]) for o in range(len(columns[0]))]
     result = []
     for out, t in zip(_as_tuple(value), tangents):
-        matrix = np.moveaxis(t.reshape((n, int(np.size(out)))), 0, -1)   # (m, n)
+        matrix = arrays.namespace(t).moveaxis(t.reshape((n, _size(out))), 0, -1)   # (m, n)
         result.append(tuple(_split_columns(matrix, inputs, np.shape(out))))
     return value, result
 
@@ -79,17 +101,19 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None):
         raise SrcadError(f"{where(function)}: jacobian(mode='reverse') of {function.__qualname__}, "
                          "which returns a tuple: use mode='forward', or one output at a time")
     out = outputs[0]
-    m = int(np.size(out))
+    m = _size(out)
     inputs = [args[i] for i in indices]
-    seeds = np.eye(m, dtype=np.result_type(out, np.float32)).reshape((m,) + np.shape(out))
+    seeds = np.eye(m, dtype=_dtype(out)).reshape((m,) + np.shape(out))
+    if arrays.foreign(out) is not None:
+        seeds = arrays.asarray_like(seeds, out)
     if vector:
         pull = derivative(function, "vjp_batch", indices, True, args)
         _, rows = pull(*args, seeds, **keywords)   # each (m,) + arg.shape
     else:
         pull = derivative(function, "vjp", indices, True, args)
         pulled = [pull(*args, seeds[k], **keywords)[1] for k in range(m)]
-        rows = [np.stack([np.asarray(p[j]) for p in pulled]) for j in range(len(indices))]
-    blocks = tuple(np.asarray(r).reshape(np.shape(out) + np.shape(a)) for r, a in zip(rows, inputs))
+        rows = [_stack([p[j] for p in pulled]) for j in range(len(indices))]
+    blocks = tuple(_as_array(r).reshape(np.shape(out) + np.shape(a)) for r, a in zip(rows, inputs))
     return value, [blocks]
 
 
@@ -111,8 +135,8 @@ def _as_tuple(value):
 
 def choose_mode(function, indices, args, keywords=None):
     """Forward mode when the inputs are fewer than the outputs, else reverse mode."""
-    n = sum(int(np.size(args[i])) for i in indices)
-    m = sum(int(np.size(o)) for o in _as_tuple(function(*args, **(keywords or {}))))
+    n = sum(_size(args[i]) for i in indices)
+    m = sum(_size(o) for o in _as_tuple(function(*args, **(keywords or {}))))
     return "forward" if n <= m else "reverse"
 
 

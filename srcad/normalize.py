@@ -17,6 +17,7 @@ from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
 from .names import Namer
+from .namespaces import namespace_names, standard_function
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
 from .normalize_functions import (LiftedFunction, NestedFunctions, _CallAliases, _PassCaptured,
                                   _transformation_name, is_user_function)
@@ -159,6 +160,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         restructure(fn, self.fresh, self.where)
         body = fn.body
         self.local_names = assigned_names(fn)
+        self.namespaces = namespace_names(
+            fn, lambda node: MISSING if self.is_local(_root(node)) else self.parsed.resolve(node))
         self.mutable = _reassigned_in_blocks(body)
         params = [self.define(a.id) for a in args.args]
         values = self.vararg_parameters()
@@ -552,6 +555,9 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         func = node.func
         if isinstance(func, gast.Name) and func.id in self.derivative_aliases:
             return self.alias_call(node)
+        if isinstance(func, gast.Attribute) and isinstance(func.value, gast.Name) \
+                and func.value.id in self.namespaces:
+            return self.namespace_call(node)
         if isinstance(func, gast.Attribute) and _is_method_call(func, self):
             unknown = _Unknown(f"the method call `{_written(node)}`")
             receiver = self.atom(func.value)
@@ -592,6 +598,19 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                 atom = normalized(gast.Name(values, gast.Load(), None, None))
                 return self.call_op(list, gast.Call(func=gast.Name("list", gast.Load(), None, None),
                                                     args=[atom], keywords=[]), [atom])
+        return operation
+
+    def namespace_call(self, node):
+        """``xp.sin(x)`` with `xp` a namespace variable: a call with the rule of the standard
+        function of that name, emitted as written (it runs on whatever module `xp` is)."""
+        func = node.func
+        namespace = self.atom(func.value)
+        args, kwargs = self.call_arguments(node)
+        callee = standard_function(func.attr) or _Unknown(f"`{_written(func)}`")
+        expr = gast.Call(func=gast.Attribute(value=namespace, attr=func.attr, ctx=gast.Load()),
+                         args=args, keywords=keywords(kwargs))
+        operation = self.call_op(callee, expr, plain_args(args), kwargs)
+        operation["namespace"] = namespace.id
         return operation
 
     def index(self, node):

@@ -58,6 +58,8 @@ class NestedFunctions:
 
     def is_transformation(self, node):
         """`node` (a call's function) names srcad.grad, value_and_grad, vjp or jvp."""
+        if _root_id(node) in assigned_names(self.node):   # x.sum(): a method of a local value
+            return False
         return _transformation_name(self.parsed.resolve(node)) is not None
 
     def lifted_call(self, node):
@@ -265,3 +267,10 @@ class _CallAliases(gast.NodeTransformer):
         return node
 
 
+
+
+def _root_id(node):
+    """The name an attribute chain starts from (``x`` of ``x.sum``), or None."""
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None

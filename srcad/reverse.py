@@ -575,10 +575,8 @@ def _undo_new_axes(index):
             undone.append(gast.Slice(None, None, None))
         else:
             return None
-    while undone and isinstance(undone[-1], gast.Slice):
-        undone.pop()            # g[0, :] is g[0]
-    if not undone:
-        return ()
+    if all(isinstance(part, gast.Slice) for part in undone):
+        return ()               # (g[0, :], not g[0]: the array API wants every axis indexed)
     return gast.Tuple(elts=undone, ctx=gast.Load()) if len(undone) > 1 else undone[0]
 
 

@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 
+from . import arrays
 from .errors import InputError, NotScalarOutput, UnsupportedSyntax
 
 
@@ -55,14 +56,15 @@ def unbroadcast(g, x):
     g_shape = np.shape(g)
     if g_shape == x_shape:
         return g
+    xp = np if type(g) is np.ndarray else arrays.namespace(g)
     extra = len(g_shape) - len(x_shape)
     if extra > 0:
-        g = np.sum(g, axis=tuple(range(extra)))
+        g = xp.sum(g, axis=tuple(range(extra)))
     elif extra:           # ``h[0] = v`` with v of shape (1, 3): NumPy drops v's leading 1s
-        g = np.reshape(g, (1,) * -extra + g_shape)
+        g = xp.reshape(g, (1,) * -extra + g_shape)
     stretched = tuple(i for i, n in enumerate(x_shape) if n == 1 and np.shape(g)[i] != 1)
     if stretched:
-        g = np.sum(g, axis=stretched, keepdims=True)
+        g = xp.sum(g, axis=stretched, keepdims=True)
     return g
 
 
@@ -97,9 +99,13 @@ def broadcast_as(t, ans):
     shape = np.shape(ans)
     if np.shape(t) == shape:
         return t
+    numpy = type(t) in arrays.NUMPY_TYPES and type(ans) in arrays.NUMPY_TYPES
+    xp = np if numpy else arrays.namespace(t, ans)
     if np.ndim(t) > len(shape):   # a (1, 3) value in a (3,) slot: its leading 1s go
-        t = np.reshape(t, np.shape(t)[np.ndim(t) - len(shape):])
-    return np.broadcast_to(t, shape)
+        t = xp.reshape(t, np.shape(t)[np.ndim(t) - len(shape):])
+    if not numpy and arrays.foreign(t) is None:
+        return arrays.broadcast_like(t, shape, ans)   # a number or NumPy array to ans's type
+    return xp.broadcast_to(t, shape)
 
 
 def zeros_like(x):
@@ -115,7 +121,7 @@ def zeros_like(x):
         return Cotangents(zeros_like(v) for v in x)
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
-    return np.zeros_like(x)
+    return arrays.namespace(x).zeros_like(x)
 
 
 class Cotangents(list):
@@ -223,7 +229,9 @@ def copy_of(x):
         return Cotangents(copy_of(v) for v in x) if isinstance(x, Cotangents) else [copy_of(v) for v in x]
     if isinstance(x, dict):
         return {k: copy_of(v) for k, v in x.items()}
-    return x.copy() if isinstance(x, np.ndarray | np.generic) else x
+    if isinstance(x, np.ndarray | np.generic):
+        return x.copy()
+    return arrays.copy(x) if arrays.foreign(x) is not None else x
 
 
 def seed_cotangent(y, function_name):
@@ -232,7 +240,7 @@ def seed_cotangent(y, function_name):
         return 1.0
     if isinstance(y, np.generic) and isinstance(y, np.floating):
         return type(y)(1)   # a NumPy scalar: 1 of its own dtype, cheaply
-    kind = getattr(getattr(y, "dtype", None), "kind", None)
+    kind = _dtype_kind(getattr(y, "dtype", None))
     if kind is None and not isinstance(y, (int, float)) or kind not in (None, "f", "i", "u", "b"):
         what = f"dtype {y.dtype}" if kind is not None else type(y).__name__
         raise NotScalarOutput(
@@ -240,14 +248,29 @@ def seed_cotangent(y, function_name):
             f"value of {what} ({y!r:.60}). Return the scalar to differentiate (for several "
             "outputs, use srcad.vjp or srcad.jacobian).")
     if np.ndim(y) != 0:
-        if np.size(y) == 1:    # a (1, 1) product: differentiated as PyTorch's backward() does
+        if arrays.size_of(np.shape(y)) == 1:    # a (1, 1) product: as PyTorch's backward() does
             raise SizeOneOutput(y)
         raise NotScalarOutput(
             f"{_caller_origin()}srcad.grad needs {function_name} to return a scalar, but it returned shape "
             f"{np.shape(y)}. Use srcad.vjp to pull back a cotangent of that shape "
             "(PyTorch's y.backward(gradient=v)), or srcad.jvp for forward mode."
         )
-    return np.ones_like(y)[()] if isinstance(y, np.generic | np.ndarray) else 1.0
+    if isinstance(y, np.generic | np.ndarray):
+        return np.ones_like(y)[()]
+    return arrays.namespace(y).ones_like(y) if arrays.foreign(y) is not None else 1.0
+
+
+def _dtype_kind(dtype):
+    """NumPy's kind letter of `dtype` (also of another library's dtype), or None."""
+    if dtype is None:
+        return None
+    kind = getattr(dtype, "kind", None)
+    if kind is None:
+        try:
+            kind = np.dtype(str(dtype).rpartition(".")[2]).kind
+        except TypeError:
+            return None
+    return kind
 
 
 def _caller_origin():
@@ -325,7 +348,7 @@ def check_input(x, position, name, entry):
             check_input(item, position, name, entry)
         return
     dtype = getattr(x, "dtype", None)
-    kind = dtype.kind if dtype is not None else (
+    kind = _dtype_kind(dtype) if dtype is not None else (
         "b" if isinstance(x, bool) else "i" if isinstance(x, int) else
         "c" if isinstance(x, complex) else "f" if isinstance(x, float) else None)
     if kind in (None, "f"):
@@ -348,9 +371,16 @@ def stop_gradient(x):
 
 def expand_reduced(g, x, axis=None, keepdims=False):
     """Broadcast the cotangent of a reduction over `axis` back to the shape of `x`."""
+    if type(x) is SavedShape or type(x) is np.ndarray or arrays.foreign(x, g) is None:
+        if not keepdims and axis is not None:
+            g = np.expand_dims(g, axis)
+        return np.broadcast_to(g, _shape(x))
+    shape = _shape(x)
     if not keepdims and axis is not None:
-        g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, _shape(x))
+        xp = arrays.namespace(g)
+        for a in sorted(a % len(shape) for a in ((axis,) if isinstance(axis, int) else axis)):
+            g = xp.expand_dims(g, axis=a)
+    return arrays.broadcast_like(g, shape, x)   # in x's type, chunked as x is
 
 
 def invert_permutation(axes):
@@ -369,11 +399,12 @@ def matmul_vjp_x(g, x, y):
     x_ndim, y_ndim = np.ndim(x), np.ndim(y)
     if x_ndim == 0 or y_ndim == 0:
         return unbroadcast(g * y, x)
+    xp = arrays.namespace(g, x, y)
     if y_ndim == 1:
-        return g * y if x_ndim == 1 else unbroadcast(np.multiply.outer(g, y), x)
+        return g * y if x_ndim == 1 else unbroadcast(g[..., None] * y, x)
     if x_ndim == 1:
-        return unbroadcast(np.matmul(y, np.expand_dims(g, -1))[..., 0], x)
-    return unbroadcast(np.matmul(g, np.swapaxes(y, -1, -2)), x)
+        return unbroadcast(xp.matmul(y, g[..., None])[..., 0], x)
+    return unbroadcast(xp.matmul(g, arrays.swap_last(y)), x)
 
 
 def matmul_vjp_y(g, x, y):
@@ -383,11 +414,12 @@ def matmul_vjp_y(g, x, y):
     x_ndim, y_ndim = np.ndim(x), np.ndim(y)
     if x_ndim == 0 or y_ndim == 0:
         return unbroadcast(g * x, y)
+    xp = arrays.namespace(g, x, y)
     if x_ndim == 1:
-        return g * x if y_ndim == 1 else unbroadcast(np.expand_dims(x, -1) * np.expand_dims(g, -2), y)
+        return g * x if y_ndim == 1 else unbroadcast(x[..., None] * g[..., None, :], y)
     if y_ndim == 1:
-        return unbroadcast(np.matmul(np.expand_dims(g, -2), x)[..., 0, :], y)
-    return unbroadcast(np.matmul(np.swapaxes(x, -1, -2), g), y)
+        return unbroadcast(xp.matmul(g[..., None, :], x)[..., 0, :], y)
+    return unbroadcast(xp.matmul(arrays.swap_last(x), g), y)
 
 
 PURE_HELPERS = frozenset({"invert_permutation"})
@@ -397,7 +429,7 @@ def matmul_any(x, y):
     """``x @ y``, or ``x * y`` when either is a scalar (the products ``np.dot`` allows)."""
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         return x * y
-    return np.matmul(x, y)
+    return arrays.namespace(x, y).matmul(x, y)
 
 
 def add_at(target, index, values):
@@ -407,6 +439,8 @@ def add_at(target, index, values):
     if isinstance(target, (list, dict)):
         target[index] = add_each(target[index], values)
         return target
+    if type(target) is not np.ndarray and arrays.foreign(target) is not None:
+        return arrays.scatter_add(target, index, values)   # Dask: a new graph, not a write
     np.add.at(target, index, values)
     return target
 
@@ -415,9 +449,8 @@ def scatter_add(like, index, values):
     """A zero array shaped like `like` with `values` added at `index` (repeats accumulate)."""
     if isinstance(like, (list, tuple, dict)):
         return add_at(zeros_like(like), index, values)
-    result = np.zeros_like(like)
-    np.add.at(result, index, values)
-    return result
+    result = np.zeros_like(like) if type(like) is np.ndarray else zeros_like(like)
+    return add_at(result, index, values)
 
 
 def dot_vjp_x(g, x, y):
@@ -448,14 +481,17 @@ def batch_zeros(x, directions):
         return Cotangents(batch_zeros(v, directions) for v in x)
     if isinstance(x, dict):
         return {k: batch_zeros(v, directions) for k, v in x.items()}
-    dtype = x.dtype if isinstance(x, np.ndarray | np.generic | SavedShape) else np.float64
-    return np.zeros((directions,) + _shape(x), dtype=dtype)
+    if isinstance(x, np.ndarray | np.generic | SavedShape):
+        return np.zeros((directions,) + _shape(x), dtype=x.dtype)
+    if arrays.foreign(x) is not None:
+        return arrays.zeros((directions,) + _shape(x), arrays.float_dtype(x), x)
+    return np.zeros((directions,) + _shape(x), dtype=np.float64)
 
 
 def batch_items(g, like):
     """The batched cotangent `g` of the array NumPy made of the list `like`, as the list's
     own cotangent: one batched cotangent per item."""
-    if isinstance(like, (list, tuple)) and isinstance(g, np.ndarray):
+    if isinstance(like, (list, tuple)) and arrays.is_array(g):
         return Cotangents(g[:, i] for i in range(len(like)))
     return g
 
@@ -473,48 +509,57 @@ def batch_align(t, x, ans):
     missing = np.ndim(ans) - np.ndim(x)
     if missing == 0 or t is None:    # None: the zero derivative of a value not made yet
         return t
-    t = np.asarray(t)
+    t = _array(t)
     if missing < 0:       # ``h[0] = v`` with v of shape (1, 3): the slot has v's 1s dropped
-        return t.reshape(t.shape[:1] + t.shape[1 - missing:])
-    return t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
+        return _reshape(t, t.shape[:1] + t.shape[1 - missing:])
+    return _reshape(t, t.shape[:1] + (1,) * missing + t.shape[1:])
+
+
+def _array(t):
+    """`t` as an array: itself if it is one (of any library), else a NumPy array."""
+    return t if type(t) is np.ndarray or arrays.is_array(t) else np.asarray(t)
+
+
+def _reshape(t, shape):
+    return t.reshape(shape) if type(t) is np.ndarray else arrays.namespace(t).reshape(t, shape)
 
 
 def unbroadcast_batch(g, x):
     """`unbroadcast` of each direction: sum (directions,) + ans.shape down to (directions,) + x.shape."""
-    g = np.asarray(g)
+    g = _array(g)
     x_shape = _shape(x)
     extra = g.ndim - 1 - len(x_shape)
     if extra > 0:
-        g = np.sum(g, axis=tuple(range(1, 1 + extra)))
+        g = arrays.namespace(g).sum(g, axis=tuple(range(1, 1 + extra)))
     elif extra:
-        g = g.reshape(g.shape[:1] + (1,) * -extra + g.shape[1:])
+        g = _reshape(g, g.shape[:1] + (1,) * -extra + g.shape[1:])
     stretched = tuple(i + 1 for i, n in enumerate(x_shape) if n == 1 and g.shape[i + 1] != 1)
     if stretched:
-        g = np.sum(g, axis=stretched, keepdims=True)
+        g = arrays.namespace(g).sum(g, axis=stretched, keepdims=True)
     return g
 
 
 def broadcast_as_batch(t, ans):
     """`broadcast_as` of each direction: (directions,) + x.shape -> (directions,) + ans.shape."""
-    t = np.asarray(t)
+    t = _array(t)
     missing = np.ndim(ans) - (t.ndim - 1)
     if missing > 0:
-        t = t.reshape(t.shape[:1] + (1,) * missing + t.shape[1:])
-    return np.broadcast_to(t, t.shape[:1] + np.shape(ans))
+        t = _reshape(t, t.shape[:1] + (1,) * missing + t.shape[1:])
+    return arrays.namespace(t).broadcast_to(t, t.shape[:1] + np.shape(ans))
 
 
 def expand_reduced_batch(g, x, axis=None, keepdims=False):
     """`expand_reduced` of each direction."""
-    g = np.asarray(g)
+    g = _array(g)
     x_shape = _shape(x)
     ndim = len(x_shape)
     if axis is None:
-        g = g.reshape(g.shape[:1] + (1,) * ndim) if not keepdims else g
+        g = _reshape(g, g.shape[:1] + (1,) * ndim) if not keepdims else g
     elif not keepdims:
         axes = (axis,) if isinstance(axis, int) else tuple(axis)
         for a in sorted(a % ndim for a in axes):
-            g = np.expand_dims(g, a + 1)
-    return np.broadcast_to(g, g.shape[:1] + x_shape)
+            g = arrays.namespace(g).expand_dims(g, axis=a + 1)
+    return arrays.namespace(g).broadcast_to(g, g.shape[:1] + x_shape)
 
 
 def _per_direction(helper):
@@ -529,13 +574,14 @@ def _per_direction(helper):
 def matmul_vjp_x_batch(g, x, y):
     """`matmul_vjp_x` of each direction."""
     x_ndim, y_ndim = np.ndim(x), np.ndim(y)
-    g = np.asarray(g)
+    g = _array(g)
+    xp = arrays.namespace(g, x, y)
     if x_ndim >= 2 and y_ndim >= 2:
-        return unbroadcast_batch(np.matmul(g, np.swapaxes(y, -1, -2)), x)
+        return unbroadcast_batch(xp.matmul(g, arrays.swap_last(y)), x)
     if x_ndim == 2 and y_ndim == 1:                 # (a, n) @ (n,): outer(g, y) per direction
         return g[:, :, None] * y
     if x_ndim == 1 and y_ndim == 2:                 # (n,) @ (n, m)
-        return np.matmul(g, y.T)
+        return xp.matmul(g, arrays.swap_last(y))
     if x_ndim == 1 and y_ndim == 1:
         return g[:, None] * y
     return stack_directions([matmul_vjp_x(one, x, y) for one in g])
@@ -544,11 +590,12 @@ def matmul_vjp_x_batch(g, x, y):
 def matmul_vjp_y_batch(g, x, y):
     """`matmul_vjp_y` of each direction."""
     x_ndim, y_ndim = np.ndim(x), np.ndim(y)
-    g = np.asarray(g)
+    g = _array(g)
+    xp = arrays.namespace(g, x, y)
     if x_ndim >= 2 and y_ndim >= 2:
-        return unbroadcast_batch(np.matmul(np.swapaxes(x, -1, -2), g), y)
+        return unbroadcast_batch(xp.matmul(arrays.swap_last(x), g), y)
     if x_ndim == 2 and y_ndim == 1:                 # (a, n) @ (n,): g @ x per direction
-        return np.matmul(g, x)
+        return xp.matmul(g, x)
     if x_ndim == 1 and y_ndim == 2:                 # (n,) @ (n, m): outer(x, g)
         return x[:, None] * g[:, None, :]
     if x_ndim == 1 and y_ndim == 1:
@@ -576,12 +623,15 @@ def stack_directions(values):
         return Cotangents(stack_directions([v[i] for v in values]) for i in range(len(first)))
     if isinstance(first, dict):
         return {k: stack_directions([v[k] for v in values]) for k in first}
-    return np.stack([np.asarray(v) for v in values])
+    if type(first) is np.ndarray or arrays.foreign(*values) is None:
+        return np.stack([np.asarray(v) for v in values])
+    like = arrays.foreign(*values)
+    return arrays.namespace(like).stack([arrays.asarray_like(v, like) for v in values])
 
 
 def reshape_batch(t, like, order="C"):
     """Each direction of `t` reshaped to the shape of `like`."""
-    t = np.asarray(t)
+    t = _array(t)
     if order != "C":
         return np.stack([np.reshape(one, np.shape(like), order=order) for one in t])
     return t.reshape(t.shape[:1] + np.shape(like))
@@ -589,7 +639,7 @@ def reshape_batch(t, like, order="C"):
 
 def transpose_batch(t, axes=None):
     """Each direction of `t` transposed (``axes`` of one direction, or None to reverse)."""
-    t = np.asarray(t)
+    t = _array(t)
     if axes is None or axes == ():
         order = tuple(range(t.ndim - 1, 0, -1))
     else:
@@ -611,7 +661,7 @@ def reduce_batch(reduction, t, x, axis=None, keepdims=False):
 
 def matmul_jvp_x_batch(t, x, y):
     """``x_dot @ y`` for each direction of the tangent `t` of `x`."""
-    t = np.asarray(t)
+    t = _array(t)
     x_ndim, y_ndim = np.ndim(x), np.ndim(y)
     if x_ndim == 1:
         product = np.matmul(t, y)   # t is (directions, n): a matrix whose rows are directions
@@ -623,7 +673,7 @@ def matmul_jvp_x_batch(t, x, y):
 
 def matmul_jvp_y_batch(x, t, y):
     """``x @ y_dot`` for each direction of the tangent `t` of `y`."""
-    t = np.asarray(t)
+    t = _array(t)
     x_ndim, y_ndim = np.ndim(x), np.ndim(y)
     if y_ndim == 1:
         return np.moveaxis(np.matmul(x, t.T), -1, 0)

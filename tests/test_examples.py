@@ -45,3 +45,12 @@ def test_kmeans_newton_step_is_lloyds_update():
 def test_forward_vs_reverse_times_both_modes():
     forward, reverse = forward_vs_reverse.jacobian_times(5, 3)
     assert forward > 0 and reverse > 0
+
+
+def test_dask_gradient_matches_numpy_on_the_same_data():
+    import dask_gradient
+    result, data, report = dask_gradient.main(elements=4e4, quiet=True)
+    expected = dask_gradient.gradient("gmm", data.compute())
+    for got, want in zip(result, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-10)
+    assert report["chunks"] == 8 and len(report["worker_peak_mb"]) == 2

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .. import runtime
+from .. import arrays, runtime
 
 
 def _float_dtype(*values):
@@ -27,7 +27,7 @@ def power_log(x, like):
     constant 0, so the derivative is 0, as in JAX and autograd; 0 * log(0) would be nan.
     A Python-float base keeps a float32 exponent's derivative float32.
     """
-    x = np.asarray(x, _float_dtype(x, like))
+    x = arrays.as_float(x, like)
     return np.log(np.where(x == 0, 1, x))
 
 
@@ -52,22 +52,30 @@ def clip_weight(part, a, lo=None, hi=None, lo2=None, hi2=None):
     """
     lo = lo2 if lo is None else lo
     hi = hi2 if hi is None else hi
-    dtype = _float_dtype(a, lo, hi)
-    one = np.ones((), dtype)
     if lo is None:
-        through, low = one, 0 * one
+        through, low = 1.0, 0.0
         clipped_below = a
     else:
-        through = (a > lo) + 0.5 * (a == lo) * one
-        low = (lo > a) + 0.5 * (a == lo) * one
+        through = _tie_weight(a > lo, a == lo, a, lo)
+        low = _tie_weight(lo > a, a == lo, a, lo)
         clipped_below = np.maximum(a, lo)
     if hi is None:
-        inside, high = one, 0 * one
+        inside, high = 1.0, 0.0
     else:
-        inside = (clipped_below < hi) + 0.5 * (clipped_below == hi) * one
-        high = (hi < clipped_below) + 0.5 * (clipped_below == hi) * one
+        inside = _tie_weight(clipped_below < hi, clipped_below == hi, a, hi)
+        high = _tie_weight(hi < clipped_below, clipped_below == hi, a, hi)
     weight = {"a": through * inside, "lo": low * inside, "hi": high}[part]
-    return np.asarray(weight, dtype)
+    return arrays.as_float(weight, a, lo, hi)
+
+
+def _tie_weight(wins, ties, *values):
+    """1 where `wins`, 0.5 where `ties`, else 0, in the floating dtype of `values`."""
+    if arrays.foreign(wins, ties) is None:
+        return np.asarray(wins + 0.5 * ties, _float_dtype(*values))
+    xp = arrays.namespace(wins, ties)
+    dtype = arrays.float_dtype(*values)
+    return xp.where(ties, xp.asarray(0.5, dtype=dtype), xp.astype(wins, dtype)) if xp is not np \
+        else np.where(ties, 0.5, wins).astype(dtype)
 
 
 def maximum_weight(x, y, larger):
@@ -76,6 +84,8 @@ def maximum_weight(x, y, larger):
     (three passes over the data fewer than computing the tie share)."""
     wins = (x > y) if larger else (x < y)
     ties = x == y
+    if type(ties) is not np.ndarray and arrays.foreign(ties) is not None:   # no data branch
+        return _tie_weight(wins, ties, x, y)
     if not (ties.any() if isinstance(ties, np.ndarray | np.generic) else ties):
         return wins
     dtype = _float_dtype(x, y)
@@ -85,10 +95,8 @@ def maximum_weight(x, y, larger):
 def fmax_weight(x, y, larger):
     """d fmax(x, y)/dx (`larger`) or d fmin(x, y)/dx: like maximum/minimum, but a NaN
     operand loses (fmax ignores NaN), and ties split 0.5/0.5."""
-    dtype = _float_dtype(x, y)
-    wins = (x > y) if larger else (x < y)
-    weight = wins + 0.5 * (x == y) * np.ones((), dtype) + (np.isnan(y) & ~np.isnan(x))
-    return np.asarray(weight, dtype)
+    wins = ((x > y) if larger else (x < y)) | (np.isnan(y) & ~np.isnan(x))
+    return _tie_weight(wins, x == y, x, y)
 
 
 def match_real(x, value):
@@ -104,9 +112,9 @@ def extremum_share(ans, position, args):
     (``max(x)`` of a 1-d array): that weight for each element of it.
     """
     if len(args) == 1:
-        items = np.asarray(args[0])
+        items = args[0] if arrays.is_array(args[0]) else np.asarray(args[0])
         hits = items == ans
-        return hits / np.asarray(np.sum(hits), _float_dtype(items))
+        return hits / arrays.as_float(np.sum(hits), items)
     hits = [bool(np.all(value == ans)) for value in args]
     return 1.0 / sum(hits) if hits[position] else 0.0
 

@@ -9,7 +9,7 @@ piecewise constant and registered as non-differentiable.
 """
 import numpy as np
 
-from .. import runtime
+from .. import arrays, runtime
 
 
 def _float_dtype(*values):
@@ -47,12 +47,12 @@ def prod_others(x, axis=None):
     exclusive cumulative products from both ends, so it is exact when `x` has zeros (no
     division by x): with one zero, the zero's entry is the product of the rest.
     """
-    x = np.asarray(x)
+    x = x if arrays.is_array(x) else np.asarray(x)
     if x.ndim == 0:
         return np.ones_like(x, dtype=_float_dtype(x))
     axes = _axes(axis, x.ndim)
     flat = _to_last(x, axes)
-    ones = np.ones(flat.shape[:-1] + (1,), flat.dtype)
+    ones = arrays.zeros(flat.shape[:-1] + (1,), flat.dtype, flat) + 1
     before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     return _from_last(before * after, x.shape, axes)
@@ -64,10 +64,13 @@ def extremum_weights(a, ans, axis=None, keepdims=False):
     The cotangent of ``np.max(a, axis)`` is split equally among the tied maximal
     elements, as in JAX.
     """
-    expanded = np.asarray(runtime.expand_reduced(ans, a, axis=axis, keepdims=keepdims))
-    hits = np.asarray(a) == expanded
-    count = np.sum(hits, axis=axis, keepdims=True)
-    return np.asarray(hits / count, _float_dtype(a))
+    expanded = runtime.expand_reduced(ans, a, axis=axis, keepdims=keepdims)
+    if arrays.foreign(a, expanded) is None:
+        hits = np.asarray(a) == expanded
+        count = np.sum(hits, axis=axis, keepdims=True)
+        return np.asarray(hits / count, _float_dtype(a))
+    hits = arrays.as_float(a == expanded, a)
+    return hits / arrays.namespace(hits).sum(hits, axis=axis, keepdims=True)
 
 
 def ptp_weights(a, axis=None):
@@ -81,15 +84,15 @@ def reduced_count(a, ans, ddof=0, correction=None):
     """The divisor of np.var / np.std: the number of values reduced into each result,
     minus `ddof` (or NumPy 2's `correction`)."""
     subtract = ddof if correction is None else correction
-    return np.size(a) / np.size(ans) - subtract
+    return arrays.size_of(np.shape(a)) / arrays.size_of(np.shape(ans)) - subtract
 
 
 def nan_weights(a, axis=None, mean=False):
     """0 where `a` is NaN, else 1 (np.nansum) or 1 / the count of non-NaN values (np.nanmean)."""
-    valid = ~np.isnan(a)
+    valid = arrays.as_float(~np.isnan(a), a)
     if mean:
-        return np.asarray(valid / np.sum(valid, axis=axis, keepdims=True), _float_dtype(a))
-    return np.asarray(valid, _float_dtype(a))
+        return valid / np.sum(valid, axis=axis, keepdims=True)
+    return valid
 
 
 def cumsum_vjp(cot, x, axis=None):

@@ -26,7 +26,7 @@ describe(np.sum, "also x.sum()")
 alias(np.ndarray.sum, np.sum)
 
 # divide the reduced cotangent, before it is broadcast (one pass over `a` fewer)
-defvjp(np.mean, SUM, "expand_reduced(g / (np.size(a) / np.size(ans)), a, axis=axis, keepdims=keepdims)")
+defvjp(np.mean, SUM, "expand_reduced(g / reduced_count(a, ans), a, axis=axis, keepdims=keepdims)")
 defjvp(np.mean, SUM, "np.mean(a_dot, axis=axis, dtype=dtype, keepdims=keepdims)")
 describe(np.mean, "also x.mean()")
 alias(np.ndarray.mean, np.mean)

@@ -9,18 +9,24 @@ A cotangent keeps the dtype of the incoming cotangent ``g`` (float32 stays float
 """
 import numpy as np
 
-from ..runtime import unbroadcast
+from .. import arrays
+from ..runtime import add_at, unbroadcast
 
 
 def _float_dtype(like):
     """The floating dtype of an array `like`; float64 for Python numbers and integers."""
     if isinstance(like, (np.ndarray, np.generic)) and np.issubdtype(like.dtype, np.inexact):
         return like.dtype
+    if arrays.foreign(like) is not None:
+        return arrays.float_dtype(like)
     return np.dtype(np.float64)
 
 
 def _zeros(shape, like):
-    return np.zeros(shape, dtype=_float_dtype(like))
+    """Zeros of `shape` in the floating dtype and array type of `like`."""
+    if arrays.foreign(like) is None:
+        return np.zeros(shape, dtype=_float_dtype(like))
+    return arrays.zeros(shape, _float_dtype(like), like)
 
 
 def _axis(axis, ndim):
@@ -36,7 +42,7 @@ def sum_to_shape(g, like):
 
 def expand_to_shape(t, like):
     """Broadcast `t` to the shape of `like` (the adjoint of `sum_to_shape`)."""
-    return np.broadcast_to(t, np.shape(like))
+    return arrays.namespace(t).broadcast_to(t, np.shape(like))
 
 
 # -- dtype casts -------------------------------------------------------------------------
@@ -199,7 +205,7 @@ def repeat_vjp(g, x, repeats, axis=None):
     else:
         owner = np.repeat(np.arange(n), repeats)
         out = _zeros(work, g)
-        np.add.at(out, (slice(None),) * axis + (owner,), g)
+        out = add_at(out, (slice(None),) * axis + (owner,), g)
     return np.reshape(out, shape)
 
 
@@ -224,7 +230,7 @@ def pad_vjp(g, x, pad_width, mode="constant"):
                                   f"(constant, {', '.join(_COPY_MODES)} have one)")
     source = np.pad(np.arange(int(np.prod(shape))).reshape(shape), pad_width, mode=mode)
     out = _zeros(int(np.prod(shape)), g)
-    np.add.at(out, np.ravel(source), np.ravel(g))
+    out = add_at(out, np.ravel(source), np.ravel(g))
     return np.reshape(out, shape)
 
 
@@ -287,7 +293,7 @@ def take_vjp(g, x, indices, axis=None, mode="raise"):
     else:
         index = np.where(index < 0, index + n, index)
     out = _zeros(work, g)
-    np.add.at(out, (slice(None),) * axis + (index,), g)
+    out = add_at(out, (slice(None),) * axis + (index,), g)
     return np.reshape(out, shape)
 
 
@@ -296,7 +302,7 @@ def take_along_axis_vjp(g, x, indices, axis=-1):
     shape = np.shape(x)
     if axis is None:
         out = _zeros(int(np.prod(shape)), g)
-        np.add.at(out, np.asarray(indices), g)
+        out = add_at(out, np.asarray(indices), g)
         return np.reshape(out, shape)
     ndim = len(shape)
     axis = _axis(axis, ndim)
@@ -310,7 +316,7 @@ def take_along_axis_vjp(g, x, indices, axis=-1):
             along = [-1 if d == dim else 1 for d in range(ndim)]
             fancy.append(np.arange(shape[dim]).reshape(along))
     out = _zeros(shape, g)
-    np.add.at(out, tuple(fancy), g)
+    out = add_at(out, tuple(fancy), g)
     return out
 
 
@@ -415,7 +421,7 @@ def insert_vjp(g, arr, obj, values, axis, part):
         return np.reshape(out, np.shape(like))
     source = np.ravel(_insert_sources(arr, obj, values, axis, part))
     found = source >= 0
-    np.add.at(out, source[found], np.ravel(g)[found])
+    out = add_at(out, source[found], np.ravel(g)[found])
     return np.reshape(out, np.shape(like))
 
 

@@ -27,6 +27,7 @@ FAMILY_TITLES = {
     "srcad.rules.shape": "Shapes, indexing and data movement",
     "srcad.rules.linalg": "Linear algebra",
     "srcad.rules.runtime_rules": "srcad's runtime helpers (so derivative code can be differentiated again)",
+    "srcad.rules.array_api": "Array namespaces (array API style, docs/arrays.md)",
 }
 
 CONVENTIONS = """\
@@ -191,6 +192,10 @@ def markdown():
         import scipy.special  # noqa: F401  (its rules register once it is imported)
         import scipy.stats  # noqa: F401
     except ImportError:  # pragma: no cover - documented without them
+        pass
+    try:
+        import array_api_compat  # noqa: F401  (array_namespace, registered once imported)
+    except ImportError:  # pragma: no cover
         pass
     grouped = families()
     both, nondiff = count_both()

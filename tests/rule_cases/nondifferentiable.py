@@ -296,3 +296,29 @@ for _fn, _f, _x in [(operator.not_, op_not, 0.5), (operator.is_, op_is, 0.5),
                     (np.logical_not, np_logical_not, uniform((3, 4), seed=12))]:
     CASES.append(RuleCase((_fn,), _f, (_x,), differentiable=False))
 CASES.append(RuleCase((np.ndarray.dtype,), zeros_of_dtype, (uniform((3, 4), seed=13),)))
+
+
+# -- array namespaces (srcad/rules/array_api.py): xp.<name> takes np.<name>'s rule ---------
+
+def namespace_of_array(x):
+    xp = x.__array_namespace__()
+    return xp.sin(x) * xp.acos(x / 4)
+
+
+CASES += [RuleCase((np.ndarray.__array_namespace__, np.sin, np.arccos), namespace_of_array,
+                   (uniform((3, 2), seed=11),))]
+
+try:
+    import array_api_compat
+except ImportError:   # the [arrays] extra is not installed: its rule is not registered either
+    array_api_compat = None
+
+
+def compat_namespace(x):
+    xp = array_api_compat.array_namespace(x)
+    return xp.sum(xp.exp(x) * x, axis=0)
+
+
+if array_api_compat is not None:
+    CASES += [RuleCase((array_api_compat.array_namespace, np.sum, np.exp), compat_namespace,
+                       (uniform((3, 2), seed=12),))]
