@@ -11,7 +11,7 @@ from . import runtime
 from .contexts import marker
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError, UnsupportedSyntax
-from .normalize_functions import DerivativeOf, LiftedFunction
+from .normalize_functions import DerivativeOf, DynamicCallee, LiftedFunction
 from .batching import align_tangents, batch_expression, transparent, transparent_call
 from .callees import returns_sequence
 from .ir import walk
@@ -407,6 +407,8 @@ def callee_parameters(callee, arity=None):
     `arity` parameters of their own (``*0``, ``*1``, ...), as srcad specializes it."""
     if isinstance(callee, DerivativeOf):
         return callee.parameters(callee_parameters(callee.function))
+    if isinstance(callee, DynamicCallee):
+        return callee.parameters(arity)
     if isinstance(callee, LiftedFunction):
         args = callee.node.args
         values = [f"*{i}" for i in range(arity or 0)] if args.vararg else []
@@ -419,6 +421,8 @@ def callee_parameters(callee, arity=None):
 
 
 def takes_kwargs(callee):
+    if isinstance(callee, DynamicCallee):
+        return True
     if isinstance(callee, LiftedFunction):
         return callee.node.args.kwarg is not None
     if isinstance(callee, DerivativeOf):
@@ -429,6 +433,8 @@ def takes_kwargs(callee):
 def call_arity(stmt):
     """How many values a call passes to the callee's ``*args`` (None: it has none)."""
     callee = stmt.callee
+    if isinstance(callee, DynamicCallee):   # argument 0 is the called value
+        return len(stmt.args) - 1
     if isinstance(callee, LiftedFunction):
         args = callee.node.args
         named = len(args.posonlyargs) + len(args.args) if args.vararg else None

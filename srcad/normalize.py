@@ -16,15 +16,17 @@ from .aliasing import check_views
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
+from .objects import read_attribute
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
-from .normalize_functions import (LiftedFunction, NestedFunctions, _CallAliases, _PassCaptured,
+from .normalize_functions import (LiftedFunction, is_dynamic_callable, NestedFunctions, _CallAliases, _PassCaptured,
                                   _transformation_name, is_user_function)
 from .normalize_syntax import HANDLED, SyntaxSupport, is_generator, plain_args
 from .parse import MISSING
 from .restructure import restructure
 from .rules import lookup
 from .trees import clone, walk as walk_tree
+from .written_out import WRITTEN_OUT
 
 BINARY_OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -283,6 +285,10 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             self.unpack(target, value)
         elif isinstance(target, gast.Subscript):
             self.setitem(target, value)
+        elif isinstance(target, gast.Attribute):
+            self.unsupported(target, f"setting the attribute `{_written(target)}`",
+                             "srcad differentiates values, not objects that change: return the new "
+                             "value (or build a new object) instead of storing it in an attribute.")
         else:
             self.unsupported(target, f"assignment to {type(target).__name__.lower()}",
                              "Assign to a plain variable or an array item.")
@@ -349,7 +355,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             new_value = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
             store = gast.Subscript(value=target.value, slice=index, ctx=gast.Store())
             return self.setitem(store, new_value)
-        return self.unsupported(target, "augmented assignment to an attribute")
+        return self.unsupported(target, f"augmented assignment to the attribute `{_written(target)}`",
+                                "Compute the new value in a variable and return it.")
 
     def returned(self, stmt):
         value = stmt.value
@@ -470,9 +477,10 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             unknown = _Unknown(f"the attribute `{_written(node)}`")
             receiver = self.atom(node.value)
             descriptor = getattr(np.ndarray, node.attr, MISSING)
-            return self.call_op(descriptor if descriptor is not MISSING else unknown,
-                                gast.Attribute(value=receiver, attr=node.attr, ctx=gast.Load()),
-                                [receiver])
+            expr = gast.Attribute(value=receiver, attr=node.attr, ctx=gast.Load())
+            if descriptor is MISSING and node.attr not in CONTAINER_METHODS:   # a field: objects.py
+                return self.call_op(read_attribute, expr, [receiver, gast.Constant(node.attr, None)])
+            return self.call_op(descriptor if descriptor is not MISSING else unknown, expr, [receiver])
         if isinstance(node, (gast.Tuple, gast.List)):
             atoms = [self.atom(e) for e in node.elts]
             return {"kind": "pack", "expr": type(node)(elts=atoms, ctx=gast.Load()), "args": atoms}
@@ -557,6 +565,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             receiver = self.atom(func.value)
             args, kwargs = self.call_arguments(node)
             method = getattr(np.ndarray, func.attr, MISSING)
+            if method is MISSING and func.attr not in CONTAINER_METHODS:   # an object's method
+                return self.dynamic_call(node, receiver, func.attr)
             callee = method if method is not MISSING else unknown
             expr = gast.Call(func=gast.Attribute(value=receiver, attr=func.attr, ctx=gast.Load()),
                              args=args, keywords=keywords(kwargs))
@@ -565,13 +575,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             return self.lifted_call(node)
         if isinstance(func, gast.Call) and _transformation_name(self.parsed.resolve(func.func)):
             return self.derivative_call(node)
-        if self.is_local(func):
-            self.unsupported(node, f"calling the function held in the variable `{func.id}`",
-                             "Call the function by its own name (module-level or nested `def`).")
-        if not isinstance(func, (gast.Name, gast.Attribute)):
-            self.unsupported(node, f"calling the value of `{_written(func)}`",
-                             "srcad calls functions by their names: call a module-level or nested "
-                             "`def` (or a lambda assigned to a name) directly.")
+        if self.is_local(func) or not isinstance(func, (gast.Name, gast.Attribute)):
+            return self.dynamic_call(node, self.atom(func))   # a function value, a call's result
         callee = self.parsed.resolve(func)
         if callee is MISSING:
             raise SrcadError(f"{self.where(node)}: cannot resolve the function `{_dotted(func)}`")
@@ -581,6 +586,17 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                              "it to a name and call that name.")
         if isinstance(callee, LazyDerivative):  # generated code calling generated code
             callee = callee.resolve()
+        if is_dynamic_callable(callee):   # a global object's method, a partial: see dynamic.py
+            return self.dynamic_call(node, self.atom(func))
+        versions = WRITTEN_OUT.get(callee) if _hashable(callee) else None
+        if versions and len(node.args) < len(versions) and versions[len(node.args)] \
+                and not node.keywords and not any(isinstance(a, gast.Starred) for a in node.args):
+            args, kwargs = self.call_arguments(node)   # map, functools.reduce: written_out.py
+            written_out = versions[len(node.args)]
+            expr = gast.Call(func=gast.Name(written_out.__name__, gast.Load(), None, None), args=args,
+                             keywords=keywords(kwargs))
+            return {"kind": "usercall", "expr": expr, "callee": written_out, "args": plain_args(args),
+                    "kwargs": kwargs}
         args, kwargs = self.call_arguments(node)
         expr = gast.Call(func=func, args=args, keywords=keywords(kwargs))
         operation = self.call_op(callee, expr, plain_args(args), kwargs)
@@ -615,6 +631,9 @@ class _Unknown:
         return self.__name__
 
 
+# methods of lists, dicts, strings and sets, which srcad does not send to dynamic.py
+CONTAINER_METHODS = frozenset(name for kind in (list, dict, str, set, tuple) for name in dir(kind)
+                              if not name.startswith("_"))
 CONTAINERS = (np.ndarray, np.generic, collections.abc.Sequence, collections.abc.Mapping)
 
 
@@ -623,6 +642,14 @@ def _slice_call(node):
     bounds = [part if part is not None else gast.Constant(None, None)
               for part in (node.lower, node.upper, node.step)]
     return gast.Call(func=gast.Name("slice", gast.Load(), None, None), args=bounds, keywords=[])
+
+
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _root(node):

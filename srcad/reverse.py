@@ -20,6 +20,7 @@ from .bindings import assigned_in, integers, mark_bindings, mark_definite
 from .contexts import marker
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
+from .normalize_functions import DynamicCallee
 from .ir import walk
 from .optimize import simplified
 from .tape import shape_arguments
@@ -444,6 +445,8 @@ class ReverseTransform(Transform):
         active = self.active_params(stmt)
         _, bwd = self.linker.split(stmt, active)
         pulled = call(bwd, name(self.saved[stmt.target]), name(self.bar(stmt.target)))
+        if isinstance(stmt.callee, DynamicCallee):   # found again from the called value
+            pulled.args.insert(0, stmt.args[0])
         if len(active) == 1:
             return [(active[0][1].id, pulled)]
         grads = self.namer.fresh(f"{self.rename.get(stmt.target, stmt.target)}_grads")

@@ -5,7 +5,9 @@ import sys
 
 import numpy as np
 
+from .dynamic import Fields
 from .errors import InputError, NotScalarOutput, UnsupportedSyntax
+from .objects import is_object, zero_fields
 
 
 _PY_SCALARS = (float, int)
@@ -111,6 +113,8 @@ def zeros_like(x):
         return np.zeros(x.shape, x.dtype)   # np.zeros_like costs 1 µs more
     if x is None:  # a variable not yet assigned (the tape saves it before a loop)
         return None
+    if is_object(x) and not isinstance(x, tuple):
+        return zero_fields(x, zeros_like)
     if isinstance(x, (list, tuple)):
         return Cotangents(zeros_like(v) for v in x)
     if isinstance(x, dict):
@@ -190,6 +194,8 @@ def add_each(a, b):
     None (the value of a variable not yet assigned) counts as zero."""
     if a is None or b is None:
         return b if a is None else a
+    if isinstance(a, Fields) or isinstance(b, Fields):
+        return a + b if isinstance(a, Fields) else b + a
     if isinstance(a, (list, tuple)):
         if isinstance(b, np.ndarray):
             return np.asarray(a) + b
@@ -301,7 +307,7 @@ def for_sequences(generated, *args, **kwargs):
     from .cache import derivative
     function, mode, wrt, part, as_tuple = generated.__srcad_origin__
     options = generated.__srcad_options__
-    lists = {i for i, a in enumerate(args) if type(a) in SEQUENCE_TYPES}
+    lists = {i for i, a in enumerate(args) if type(a) in SEQUENCE_TYPES or is_object(a)}
     options = replace(options, sequence_args=tuple(sorted(lists | set(options.sequence_args))))
     fresh = derivative(function, mode, wrt, as_tuple, options)
     return (fresh[part] if isinstance(fresh, tuple) else fresh)(*args, **kwargs)

@@ -3,7 +3,8 @@
 The helpers are linear or bilinear in their array arguments, so each rule is another
 call of a helper. (Parameter names here need not match the helpers' own.)
 """
-from .. import runtime
+from .. import objects, runtime
+from ..objects import attribute_tangent, field_cotangent  # noqa: F401  (the templates name them)
 from .registry import ZERO, defjvp, defvjp, nondifferentiable, returns_sequence
 
 defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)", ZERO)
@@ -54,3 +55,11 @@ defvjp(runtime.add_at, "target, index, values", "g", ZERO, "g[index]")
 defjvp(runtime.add_at, "target, index, values", "target_dot", ZERO, "scatter_add(target, index, values_dot)")
 defvjp(runtime.scatter_add, "like, index, values", ZERO, ZERO, "g[index]")
 defjvp(runtime.scatter_add, "like, index, values", ZERO, ZERO, "scatter_add(like, index, values_dot)")
+
+# An attribute of an object (objects.py): its derivative is the object's derivative's field.
+defvjp(objects.read_attribute, "obj, name", "field_cotangent(g, obj, name)", ZERO)
+defjvp(objects.read_attribute, "obj, name", "attribute_tangent(obj_dot, obj, name)", ZERO)
+defvjp(objects.attribute_tangent, "obj_dot, obj, name", "field_cotangent(g, obj, name)", ZERO, ZERO)
+defjvp(objects.attribute_tangent, "obj_dot, obj, name", "attribute_tangent(obj_dot_dot, obj, name)", ZERO, ZERO)
+defvjp(objects.field_cotangent, "g, obj, name", "attribute_tangent(g, obj, name)", ZERO, ZERO)
+defjvp(objects.field_cotangent, "g, obj, name", "field_cotangent(g_dot, obj, name)", ZERO, ZERO)

@@ -6,7 +6,7 @@ calling the helpers directly.
 """
 import numpy as np
 
-from srcad import runtime
+from srcad import objects, runtime
 from srcad.rules import lookup
 from srcad.rules import elementwise_helpers as eh
 from srcad.rules import reduction_helpers as rh
@@ -161,6 +161,27 @@ CASES += [   # helpers of control flow, lists and index scatters
     RuleCase((runtime.repeated_like,), repeated_like_list, (0.5, uniform((3,), seed=36)),
              wrt=(0, 1), extra={"needs": "list"}),
     ]
+class _Box:
+    def __init__(self, w):
+        self.w = w
+
+
+BOX = _Box(np.ones(3))
+
+
+def eigenvalues_field(a):   # a NamedTuple's field: its derivative is a list's item
+    return np.sum(objects.read_attribute(np.linalg.eigh(a @ a.T), "eigenvalues") ** 2)
+
+
+def fields_round_trip(x):   # an object's derivative (a Fields) and its field
+    return np.sum(objects.attribute_tangent(objects.field_cotangent(x, BOX, "w"), BOX, "w") ** 3)
+
+
+CASES += [   # objects.py: attributes of objects
+    RuleCase((objects.read_attribute,), eigenvalues_field, (uniform((3, 3), seed=37),)),
+    RuleCase((objects.attribute_tangent, objects.field_cotangent), fields_round_trip,
+             (uniform((3,), seed=38),)),
+]
 CASES += [
     RuleCase((runtime.seed_cotangent,), seed_cotangent, (uniform((3,), seed=22),), differentiable=False),
     RuleCase((runtime.zeros_like,), zeros_like, (uniform((3,), seed=23),), differentiable=False),
