@@ -213,6 +213,15 @@ class DynamicBackward(DynamicPart):
         return split[1], list(args[1:]), {}, [None, None, 0, 1]
 
 
+def _captured_tangent(tangent, keyword, keywords):
+    """The tangent of a lambda's captured variable: zero when it has none."""
+    found = tangent.get(keyword) if isinstance(tangent, dict) else None
+    if found is None:
+        from .runtime import zeros_like
+        return zeros_like(keywords[keyword])
+    return found
+
+
 def _single_positions(layout, where):
     if any(keyword is not None for _, _, keyword in layout):
         raise SrcadError(f"{where}: second derivatives through a lambda passed as a value that "
@@ -233,7 +242,8 @@ class DynamicJvp(DynamicPart):
             value = function(*arguments, **keywords)
             return value, zeros_like(value)
         layout = _wrt_of(function, positions, tuple(given), self.where)
-        kept = tuple(given[i] if keyword is None else given[i][keyword] for i, _, keyword in layout)
+        kept = tuple(given[i] if keyword is None else _captured_tangent(given[i], keyword, keywords)
+                     for i, _, keyword in layout)
         mode = "jvp_batch_call" if self.vector else "jvp_call"
         jvp = _derivative(function, mode, tuple(index for _, index, _ in layout), len(arguments),
                           self.options)

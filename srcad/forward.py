@@ -11,7 +11,9 @@ from . import runtime
 from .contexts import marker
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError, UnsupportedSyntax
+from .ir import keywords
 from .normalize_functions import DerivativeOf, DynamicCallee, LiftedFunction
+from .normalize_syntax import FunctionValue
 from .batching import align_tangents, batch_expression, transparent, transparent_call
 from .callees import returns_sequence
 from .ir import walk
@@ -228,6 +230,11 @@ class ForwardTransform(Transform):
             self.owned.discard(target)
 
     def tangent_call(self, stmt):
+        if isinstance(stmt.callee, FunctionValue):   # a lambda with what it captures
+            captured = {k: name(self.dot(a.id)) for k, a in stmt.kwargs.items() if self.has_tangent(a)}
+            self.emit(self.dot(stmt.target), gast.Call(func=name("Fields"), args=[],
+                                                       keywords=keywords(captured)), stmt)
+            return
         operation = list_operation(stmt, self.values)
         if operation:
             return self.tangent_list_operation(stmt, operation)

@@ -17,11 +17,12 @@ from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
 from .objects import read_attribute
+from .runtime import bind_captured
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
 from .normalize_functions import (LiftedFunction, is_dynamic_callable, NestedFunctions, _CallAliases, _PassCaptured,
                                   _transformation_name, is_user_function)
-from .normalize_syntax import HANDLED, SyntaxSupport, is_generator, plain_args
+from .normalize_syntax import FunctionValue, HANDLED, SyntaxSupport, is_generator, plain_args
 from .parse import MISSING
 from .restructure import restructure
 from .rules import lookup
@@ -586,6 +587,11 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                              "it to a name and call that name.")
         if isinstance(callee, LazyDerivative):  # generated code calling generated code
             callee = callee.resolve()
+        if callee is bind_captured and node.args and isinstance(node.args[0], gast.Name):
+            kwargs = {k.arg: self.atom(k.value) for k in node.keywords}   # generated code, again
+            expr = gast.Call(func=func, args=node.args, keywords=keywords(kwargs))
+            return {"kind": "call", "expr": expr, "args": [], "kwargs": kwargs,
+                    "callee": FunctionValue(node.args[0].id, list(kwargs), None)}
         if is_dynamic_callable(callee):   # a global object's method, a partial: see dynamic.py
             return self.dynamic_call(node, self.atom(func))
         versions = WRITTEN_OUT.get(callee) if _hashable(callee) else None

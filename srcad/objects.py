@@ -6,6 +6,7 @@ with the derivatives in its fields."""
 import copy
 import dataclasses
 import functools
+import types
 
 import numpy as np
 
@@ -37,10 +38,23 @@ def field_cotangent(g, obj, name):
     return Fields({name: g})
 
 
+def field_of(g, name):
+    """The derivative of a lambda's captured variable `name` from the derivative of the
+    lambda as a value (a `Fields`; zero when nothing reached it)."""
+    found = g.get(name) if isinstance(g, dict) else None
+    return 0.0 if found is None else found
+
+
+def fields_with(g, name):
+    """The derivative of a lambda as a value from that of its captured variable `name`."""
+    return Fields({name: g})
+
+
 def is_object(x):
     """Whether `x` is differentiated field by field (not an array, number or container)."""
     return not isinstance(x, (np.ndarray, np.generic, int, float, complex, str, bytes, list, dict,
-                              type(None))) and (
+                              type(None), type, types.FunctionType, types.BuiltinFunctionType,
+                              types.MethodType, types.ModuleType, np.ufunc)) and (
         isinstance(x, tuple) and hasattr(type(x), "_fields")
         or not isinstance(x, tuple) and (hasattr(x, "__dict__") or dataclasses.is_dataclass(x)
                                          or isinstance(x, functools.partial)))

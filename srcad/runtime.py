@@ -450,6 +450,8 @@ def batch_zeros(x, directions):
     """Zero derivatives of `x` for each of `directions` directions: shape (directions,) + x.shape."""
     if x is None:
         return None
+    if is_object(x) and not isinstance(x, tuple):
+        return zero_fields(x, lambda v: batch_zeros(v, directions))
     if isinstance(x, (list, tuple)):
         return Cotangents(batch_zeros(v, directions) for v in x)
     if isinstance(x, dict):
@@ -468,8 +470,8 @@ def batch_items(g, like):
 
 def directions_of(value):
     """How many directions a batched derivative value carries."""
-    while isinstance(value, (list, tuple)):
-        value = value[0]
+    while isinstance(value, (list, tuple, dict)):
+        value = next(iter(value.values())) if isinstance(value, dict) else value[0]
     return np.shape(value)[0]
 
 

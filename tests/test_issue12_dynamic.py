@@ -306,3 +306,19 @@ def test_setting_an_attribute_names_the_line():
         srcad.grad(sets_an_attribute)(X)
     text = str(info.value)
     assert HERE in text.split(" ")[0] and "setting the attribute `self.h`" in text, text
+
+
+# -- a lambda that reads differentiated values, passed to a function ---------------------------
+
+def decay_with_rate(k, y0):
+    with np.errstate(over="ignore"):
+        y = integrate(lambda v: -k * v + np.sin(v) * k ** 2, y0, 0.1)
+    return np.sum(y ** 2)
+
+
+def test_lambda_reading_differentiated_values_passed_as_an_argument():
+    k, y0 = np.array([0.5, 0.7, 0.9]), np.array([1.0, 2.0, 0.5])
+    check_grads(decay_with_rate, (k, y0), wrt=(0, 1))
+    check_matrices(decay_with_rate, (k, y0), hessian=False)
+    with pytest.raises(srcad.SrcadError, match=HERE + r"\d+: second derivatives through a lambda"):
+        srcad.hessian(decay_with_rate)(k, y0)

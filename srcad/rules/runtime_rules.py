@@ -4,7 +4,7 @@ The helpers are linear or bilinear in their array arguments, so each rule is ano
 call of a helper. (Parameter names here need not match the helpers' own.)
 """
 from .. import objects, runtime
-from ..objects import attribute_tangent, field_cotangent  # noqa: F401  (the templates name them)
+from ..objects import attribute_tangent, field_cotangent, field_of, fields_with  # noqa: F401  (the templates name them)
 from .registry import ZERO, defjvp, defvjp, nondifferentiable, returns_sequence
 
 defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)", ZERO)
@@ -63,3 +63,7 @@ defvjp(objects.attribute_tangent, "obj_dot, obj, name", "field_cotangent(g, obj,
 defjvp(objects.attribute_tangent, "obj_dot, obj, name", "attribute_tangent(obj_dot_dot, obj, name)", ZERO, ZERO)
 defvjp(objects.field_cotangent, "g, obj, name", "attribute_tangent(g, obj, name)", ZERO, ZERO)
 defjvp(objects.field_cotangent, "g, obj, name", "field_cotangent(g_dot, obj, name)", ZERO, ZERO)
+defvjp(objects.field_of, "g, name", "fields_with(g, name)", ZERO)
+defjvp(objects.field_of, "g, name", "field_of(g_dot, name)", ZERO)
+defvjp(objects.fields_with, "g, name", "field_of(g, name)", ZERO)
+defjvp(objects.fields_with, "g, name", "fields_with(g_dot, name)", ZERO)

@@ -177,7 +177,12 @@ def fields_round_trip(x):   # an object's derivative (a Fields) and its field
     return np.sum(objects.attribute_tangent(objects.field_cotangent(x, BOX, "w"), BOX, "w") ** 3)
 
 
+def captured_round_trip(x):   # a lambda's derivative as a value (a Fields) and its variable
+    return np.sum(np.sin(objects.field_of(objects.fields_with(x, "k"), "k")))
+
+
 CASES += [   # objects.py: attributes of objects
+    RuleCase((objects.field_of, objects.fields_with), captured_round_trip, (uniform((3,), seed=39),)),
     RuleCase((objects.read_attribute,), eigenvalues_field, (uniform((3, 3), seed=37),)),
     RuleCase((objects.attribute_tangent, objects.field_cotangent), fields_round_trip,
              (uniform((3,), seed=38),)),
