@@ -39,6 +39,9 @@ class Fields(dict):
     __radd__ = __add__
     __iadd__ = __add__
 
+    def __missing__(self, key):
+        return 0.0
+
     def copy(self):
         return Fields(self)
 

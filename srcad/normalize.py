@@ -16,6 +16,7 @@ from .aliasing import check_views
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
+from .dicts import METHODS as DICT_METHODS, merged
 from .objects import read_attribute
 from .runtime import bind_captured
 from .names import Namer
@@ -486,6 +487,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             atoms = [self.atom(e) for e in node.elts]
             return {"kind": "pack", "expr": type(node)(elts=atoms, ctx=gast.Load()), "args": atoms}
         if isinstance(node, gast.Dict):
+            if any(k is None for k in node.keys):   # {**d, "b": y}
+                return self.merged_dict(node)
             if not all(isinstance(k, gast.Constant) for k in node.keys):
                 self.unsupported(node, "a dict with computed keys", "Use constant keys.")
             atoms = [self.atom(v) for v in node.values]
@@ -505,6 +508,37 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             expr = self.inert(node)
             return {"kind": "inert", "expr": expr, "args": self.value_operands(expr)}
         return self.unsupported(node)
+
+    def merged_dict(self, node):
+        """``{**a, "k": v, **b}`` as ``merged(merged(a, {"k": v}), b)`` (dicts.py)."""
+        parts, pending = [], ([], [])
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                if pending[0]:
+                    parts.append(self.atom(gast.Dict(keys=pending[0], values=pending[1])))
+                    pending = ([], [])
+                parts.append(self.atom(value))
+            else:
+                pending[0].append(key)
+                pending[1].append(value)
+        if pending[0]:
+            parts.append(self.atom(gast.Dict(keys=pending[0], values=pending[1])))
+        result = parts[0]
+        for part in parts[1:-1]:
+            result = self.atom_of(self.merge_op(result, part))
+        return self.merge_op(result, parts[-1]) if len(parts) > 1 else \
+            self.call_op(merged, gast.Call(func=gast.Name("merged", gast.Load(), None, None),
+                                           args=[result, gast.Dict(keys=[], values=[])], keywords=[]),
+                         [result, gast.Dict(keys=[], values=[])])
+
+    def merge_op(self, a, b):
+        return self.call_op(merged, gast.Call(func=gast.Name("merged", gast.Load(), None, None),
+                                              args=[a, b], keywords=[]), [a, b])
+
+    def atom_of(self, operation):
+        target = self.temp()
+        self.emit(target, operation)
+        return normalized(gast.Name(target, gast.Load(), None, None))
 
     def value_operands(self, node):
         """The local names read by the calls whose value ``a and b`` / ``a or b`` may return
@@ -566,6 +600,11 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             receiver = self.atom(func.value)
             args, kwargs = self.call_arguments(node)
             method = getattr(np.ndarray, func.attr, MISSING)
+            if method is MISSING and func.attr in DICT_METHODS:   # d.get(k), d.items(): dicts.py
+                helper = DICT_METHODS[func.attr]
+                expr = gast.Call(func=gast.Name(helper.__name__, gast.Load(), None, None),
+                                 args=[receiver] + args, keywords=keywords(kwargs))
+                return self.call_op(helper, expr, [receiver] + plain_args(args), kwargs)
             if method is MISSING and func.attr not in CONTAINER_METHODS:   # an object's method
                 return self.dynamic_call(node, receiver, func.attr)
             callee = method if method is not MISSING else unknown
@@ -587,6 +626,9 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                              "it to a name and call that name.")
         if isinstance(callee, LazyDerivative):  # generated code calling generated code
             callee = callee.resolve()
+        if callee is dict and not node.args and all(k.arg for k in node.keywords):   # dict(a=x)
+            return self.operation(gast.Dict(keys=[gast.Constant(k.arg, None) for k in node.keywords],
+                                            values=[k.value for k in node.keywords]))
         if callee is bind_captured and node.args and isinstance(node.args[0], gast.Name):
             kwargs = {k.arg: self.atom(k.value) for k in node.keywords}   # generated code, again
             expr = gast.Call(func=func, args=node.args, keywords=keywords(kwargs))

@@ -213,7 +213,8 @@ def _breaks(body):
 
 
 def _is_call_to(node, function, parsed):
-    return isinstance(node, gast.Call) and parsed.resolve(node.func) is function \
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+        and parsed.resolve(node.func) is function \
         and not any(isinstance(a, gast.Starred) for a in node.args)
 
 

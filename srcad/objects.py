@@ -98,8 +98,10 @@ def as_structure_of(bar, like):
         if is_object(like):   # a NamedTuple
             return type(like)(*[zeros_like_item(b, item) for b, item in zip(items, like)])
         return type(bar)(items)
-    if isinstance(bar, dict) and isinstance(like, dict) and not isinstance(bar, Fields):
-        return {k: as_structure_of(v, like[k]) if k in like else v for k, v in bar.items()}
+    if isinstance(bar, dict) and isinstance(like, dict):   # every key of `like`, zero if missing
+        from .runtime import zeros_like
+        return {k: as_structure_of(bar[k], v) if bar.get(k) is not None else zeros_like(v)
+                for k, v in like.items()}
     return bar
 
 

@@ -571,7 +571,7 @@ def direction_of(value, d):
     if isinstance(value, (list, tuple)):
         return Cotangents(direction_of(v, d) for v in value)
     if isinstance(value, dict):
-        return {k: direction_of(v, d) for k, v in value.items()}
+        return type(value)((k, direction_of(v, d)) for k, v in value.items())
     return value[d]
 
 
@@ -583,7 +583,7 @@ def stack_directions(values):
     if isinstance(first, (list, tuple)):
         return Cotangents(stack_directions([v[i] for v in values]) for i in range(len(first)))
     if isinstance(first, dict):
-        return {k: stack_directions([v[k] for v in values]) for k in first}
+        return type(first)((k, stack_directions([v[k] for v in values])) for k in first)
     return np.stack([np.asarray(v) for v in values])
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import gast
 
-from . import dynamic, linking, objects, runtime
+from . import dicts, dynamic, linking, objects, runtime
 from .activity import analyze
 from .arity import split_arity
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
@@ -48,7 +48,8 @@ RUNTIME_NAMES["debug_nans_check"] = debug_nans_check
 RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of, derivative_of=linking.derivative_of)
 RUNTIME_NAMES.update({n: getattr(runtime, n) for n in BATCH_RUNTIME_NAMES})
 RUNTIME_NAMES.update(bind_captured=runtime.bind_captured, as_structure_of=objects.as_structure_of,
-                     field_of=objects.field_of, Fields=dynamic.Fields, dynamic_split=dynamic.dynamic_split,
+                     field_of=objects.field_of, Fields=dynamic.Fields, merged=dicts.merged,
+                     **{helper.__name__: helper for helper in dicts.METHODS.values()}, dynamic_split=dynamic.dynamic_split,
                      dynamic_jvp=dynamic.dynamic_jvp, **WRITTEN_OUT_NAMES)
 
 _DOCS = {

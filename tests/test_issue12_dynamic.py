@@ -322,3 +322,41 @@ def test_lambda_reading_differentiated_values_passed_as_an_argument():
     check_matrices(decay_with_rate, (k, y0), hessian=False)
     with pytest.raises(srcad.SrcadError, match=HERE + r"\d+: second derivatives through a lambda"):
         srcad.hessian(decay_with_rate)(k, y0)
+
+
+# -- 3. dict methods ------------------------------------------------------------------------------
+
+def dict_items(d, x):
+    total = 0.0
+    for key, value in d.items():
+        total = total + np.sum(value * x) * (2.0 if key == "a" else 1.0)
+    return total
+
+
+def dict_values(d, x):
+    values = d.values()
+    return sum(np.sum(v ** 2 * x) for v in values) + np.sum(list(d.values())[0])
+
+
+def dict_get(d, x):
+    return np.sum(d.get("a") * x) + np.sum(d.get("missing", x) ** 2) + len(d.keys())
+
+
+def dict_built(d, x):
+    e = dict(a=x, b=2.0 * x)
+    f = {**d, "c": x ** 2, **e}
+    return np.sum(f["a"] * f["c"]) + np.sum(f["b"] * d["b"])
+
+
+DICT = {"a": np.array([1.0, 2.0, 3.0]), "b": np.array([0.5, -0.1, 0.2])}
+
+
+@pytest.mark.parametrize("function", [dict_items, dict_values, dict_get, dict_built],
+                         ids=lambda f: f.__name__)
+def test_dict_methods_in_both_modes(function):
+    check_grads(function, (DICT, X), wrt=1)
+    gradient = check_object_grad(function, DICT, X)   # keyed as the dict, forward mode too
+    assert sorted(gradient) == ["a", "b"]
+    # vector-mode Hessians through a dict built in the function: its adjoint's items are
+    # written one by one (``f_bar['b'] = ...``), the known limitation of vector mode there
+    check_matrices(function, (DICT, X), wrt=1, hessian=True if function is not dict_built else "per direction")

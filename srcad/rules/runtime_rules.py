@@ -3,7 +3,9 @@
 The helpers are linear or bilinear in their array arguments, so each rule is another
 call of a helper. (Parameter names here need not match the helpers' own.)
 """
-from .. import objects, runtime
+from .. import dicts, objects, runtime
+from ..dicts import (item_cotangent, item_tangent, items_cotangent, items_tangent,  # noqa: F401
+                     restricted, unless_present, values_cotangent, values_tangent)
 from ..objects import attribute_tangent, field_cotangent, field_of, fields_with  # noqa: F401  (the templates name them)
 from .registry import ZERO, defjvp, defvjp, nondifferentiable, returns_sequence
 
@@ -67,3 +69,28 @@ defvjp(objects.field_of, "g, name", "fields_with(g, name)", ZERO)
 defjvp(objects.field_of, "g, name", "field_of(g_dot, name)", ZERO)
 defvjp(objects.fields_with, "g, name", "field_of(g, name)", ZERO)
 defjvp(objects.fields_with, "g, name", "fields_with(g_dot, name)", ZERO)
+
+# Dict methods and merges (dicts.py): a dict's derivative is keyed as the dict. Each
+# derivative helper is linear in its first argument; they come in adjoint pairs.
+defvjp(dicts.dict_get, "d, key, default=None", "item_cotangent(g, d, key)", ZERO, "unless_present(g, d, key)")
+defjvp(dicts.dict_get, "d, key, default=None", "item_tangent(d_dot, d, key)", ZERO,
+       "unless_present(default_dot, d, key)")
+defvjp(dicts.dict_values, "d", "values_cotangent(g, d)")
+defjvp(dicts.dict_values, "d", "values_tangent(d_dot, d)")
+defvjp(dicts.dict_items, "d", "items_cotangent(g, d)")
+defjvp(dicts.dict_items, "d", "items_tangent(d_dot, d)")
+defvjp(dicts.merged, "a, b", "restricted(g, a, b)", "restricted(g, b)")
+defjvp(dicts.merged, "a, b", "restricted(a_dot, a, b)", "restricted(b_dot, b)")
+returns_sequence(dicts.dict_values, dicts.dict_items, dicts.merged)
+nondifferentiable(dicts.dict_keys)
+for _helper, _adjoint in ((dicts.item_cotangent, "item_tangent"), (dicts.item_tangent, "item_cotangent"),
+                          (dicts.unless_present, "unless_present")):
+    defvjp(_helper, "value, d, key", f"{_adjoint}(g, d, key)", ZERO, ZERO)
+    defjvp(_helper, "value, d, key", f"{_helper.__name__}(value_dot, d, key)", ZERO, ZERO)
+for _helper, _adjoint in ((dicts.values_cotangent, "values_tangent"), (dicts.values_tangent, "values_cotangent"),
+                          (dicts.items_cotangent, "items_tangent"), (dicts.items_tangent, "items_cotangent")):
+    defvjp(_helper, "value, d", f"{_adjoint}(g, d)", ZERO)
+    defjvp(_helper, "value, d", f"{_helper.__name__}(value_dot, d)", ZERO)
+defvjp(dicts.restricted, "value, a, b=()", "restricted(g, a, b)", ZERO, ZERO)
+defjvp(dicts.restricted, "value, a, b=()", "restricted(value_dot, a, b)", ZERO, ZERO)
+returns_sequence(dicts.values_tangent, dicts.items_tangent)

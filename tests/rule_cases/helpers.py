@@ -6,7 +6,7 @@ calling the helpers directly.
 """
 import numpy as np
 
-from srcad import objects, runtime
+from srcad import dicts, objects, runtime
 from srcad.rules import lookup
 from srcad.rules import elementwise_helpers as eh
 from srcad.rules import reduction_helpers as rh
@@ -181,6 +181,32 @@ def captured_round_trip(x):   # a lambda's derivative as a value (a Fields) and 
     return np.sum(np.sin(objects.field_of(objects.fields_with(x, "k"), "k")))
 
 
+KEYS = {"a": 0.0, "b": 0.0}
+
+
+def dict_methods(x):   # dict methods and merges on a dict built from x
+    d = {"a": x, "b": np.sin(x)}
+    pairs = dicts.dict_items(d)
+    merged = dicts.merged(d, {"b": x ** 2})
+    return np.sum(dicts.dict_get(d, "a") * dicts.dict_get(d, "zz", 2.0 * x) * dicts.dict_values(d)[1]
+                  * pairs[1][1] * merged["b"] * merged["a"]) + len(dicts.dict_keys(d))
+
+
+def dict_derivative_pairs(x):   # the derivative helpers, each followed by its adjoint
+    values = dicts.values_tangent(dicts.values_cotangent([x, 2.0 * x], KEYS), KEYS)
+    items = dicts.items_tangent(dicts.items_cotangent([(0.0, x), (0.0, x ** 2)], KEYS), KEYS)
+    item = dicts.item_tangent(dicts.item_cotangent(x, KEYS, "b"), KEYS, "b")
+    kept = dicts.restricted({"a": x, "b": np.cos(x)}, KEYS, {"a": 0.0})
+    return np.sum(values[1] * items[1][1] * item * dicts.unless_present(x, KEYS, "zz") * kept["b"])
+
+
+CASES += [   # dicts.py: dict methods and their derivative helpers
+    RuleCase((dicts.dict_get, dicts.dict_items, dicts.dict_values, dicts.merged, dicts.dict_keys),
+             dict_methods, (uniform((3,), seed=40),)),
+    RuleCase((dicts.values_tangent, dicts.values_cotangent, dicts.items_tangent, dicts.items_cotangent,
+              dicts.item_tangent, dicts.item_cotangent, dicts.restricted, dicts.unless_present),
+             dict_derivative_pairs, (uniform((3,), seed=41),)),
+]
 CASES += [   # objects.py: attributes of objects
     RuleCase((objects.field_of, objects.fields_with), captured_round_trip, (uniform((3,), seed=39),)),
     RuleCase((objects.read_attribute,), eigenvalues_field, (uniform((3, 3), seed=37),)),
