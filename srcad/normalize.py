@@ -18,7 +18,7 @@ from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_n
 from .linking import LazyDerivative
 from .dicts import METHODS as DICT_METHODS, merged
 from .objects import read_attribute
-from .runtime import bind_captured
+from .runtime import bind_captured, copy_of
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
 from .normalize_functions import (LiftedFunction, is_dynamic_callable, NestedFunctions, _CallAliases, _PassCaptured,
@@ -173,6 +173,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                              "differentiated")
         self.set_origin(fn)
         self.pack_varargs(values)
+        self.copy_written_arguments(body, args)
+        self.set_origin(fn)
         self.block(body[:-1])
         self.set_origin(body[-1])
         outputs, returns_tuple = self.returned(body[-1])
@@ -315,6 +317,27 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             item = gast.Subscript(value=whole, slice=gast.Constant(value=i, kind=None),
                                   ctx=gast.Load())
             self.assign(element, item)
+
+    def copy_written_arguments(self, body, args):
+        """``x[0] = a * b`` into a parameter `x`: the derivative code takes a copy of `x` on
+        entry (``x_1 = copy_of(x)``), so that it never changes the caller's array; your
+        function itself, called as usual, still writes into it as NumPy does."""
+        parameters = {a.id for a in args.args + args.kwonlyargs}
+        written = {}
+        for stmt in body:
+            for node in walk_tree(stmt):
+                targets = node.targets if isinstance(node, gast.Assign) else \
+                    [node.target] if isinstance(node, gast.AugAssign) else []
+                for target in targets:
+                    for item in walk_tree(target):
+                        if isinstance(item, gast.Subscript) and isinstance(item.value, gast.Name) \
+                                and item.value.id in parameters:
+                            written.setdefault(item.value.id, stmt)
+        for parameter in sorted(written, key=lambda p: written[p].lineno):
+            self.set_origin(written[parameter])
+            atom = normalized(gast.Name(self.current[parameter], gast.Load(), None, None))
+            expr = gast.Call(func=gast.Name("copy_of", gast.Load(), None, None), args=[atom], keywords=[])
+            self.emit(parameter, self.call_op(copy_of, expr, [atom]), user_name=True)
 
     def setitem(self, target, value):
         if not isinstance(target.value, gast.Name) or target.value.id not in self.local_names:

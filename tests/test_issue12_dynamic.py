@@ -360,3 +360,47 @@ def test_dict_methods_in_both_modes(function):
     # vector-mode Hessians through a dict built in the function: its adjoint's items are
     # written one by one (``f_bar['b'] = ...``), the known limitation of vector mode there
     check_matrices(function, (DICT, X), wrt=1, hessian=True if function is not dict_built else "per direction")
+
+
+# -- 4. mutating an argument ----------------------------------------------------------------------
+
+def mutates(x, a, b):
+    x[0] = a * b
+    x[1:] += np.sin(x[:-1]) * a
+    return np.sum(x ** 2) + x[2] * b
+
+
+def _numeric_gradient(f, args, i, eps=1e-6):
+    """Central differences of f with respect to args[i], each call on fresh copies."""
+    base = np.asarray(args[i], dtype=float)
+    out = np.zeros(base.shape)
+    for k in range(base.size):
+        step = np.zeros(base.size)
+        step[k] = eps
+        step = step.reshape(base.shape)
+        values = []
+        for sign in (1, -1):
+            shifted = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+            shifted[i] = base + sign * step if base.ndim else float(base + sign * step)
+            values.append(f(*shifted))
+        out.flat[k] = (values[0] - values[1]) / (2 * eps)
+    return out
+
+
+def test_mutated_arguments_are_differentiated_on_a_copy():
+    x, a, b = np.array([0.3, 0.5, 0.9, 1.2]), 0.7, 1.3
+    kept = x.copy()
+    gradients = srcad.grad(mutates, wrt=(0, 1, 2))(x, a, b)
+    for i, gradient in enumerate(gradients):
+        np.testing.assert_allclose(gradient, _numeric_gradient(mutates, (kept, a, b), i), rtol=1e-6, atol=1e-7)
+    tangent = np.array([0.1, -0.2, 0.3, 0.4])
+    value, derivative = srcad.jvp(mutates)(x, a, b, tangent)
+    np.testing.assert_allclose(derivative, gradients[0] @ tangent)
+    np.testing.assert_allclose(value, mutates(kept.copy(), a, b))
+    hessian = srcad.hessian(mutates)(x, a, b)
+    numeric = np.stack([_numeric_gradient(lambda *args: srcad.grad(mutates)(*args)[k], (kept, a, b), 0)
+                        for k in range(4)])
+    np.testing.assert_allclose(hessian, numeric, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(x, kept)          # the derivative code never wrote into x
+    mutates(x, a, b)
+    assert x[0] == a * b                            # your function still does, as NumPy does
