@@ -338,6 +338,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             atom = normalized(gast.Name(self.current[parameter], gast.Load(), None, None))
             expr = gast.Call(func=gast.Name("copy_of", gast.Load(), None, None), args=[atom], keywords=[])
             self.emit(parameter, self.call_op(copy_of, expr, [atom]), user_name=True)
+            copy = self.current[parameter]
+            self.array_of[copy] = f"{copy} (a copy)"   # not the caller's array any more
 
     def setitem(self, target, value):
         if not isinstance(target.value, gast.Name) or target.value.id not in self.local_names:

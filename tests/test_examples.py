@@ -45,3 +45,15 @@ def test_kmeans_newton_step_is_lloyds_update():
 def test_forward_vs_reverse_times_both_modes():
     forward, reverse = forward_vs_reverse.jacobian_times(5, 3)
     assert forward > 0 and reverse > 0
+
+
+import real_code  # noqa: E402
+
+
+def test_real_code_matches_finite_differences(capsys):
+    (model, model_numeric), (rates, rates_numeric), (in_place, in_place_numeric) = real_code.main()
+    np.testing.assert_allclose(model, model_numeric, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(rates, rates_numeric, rtol=1e-6, atol=1e-8)
+    for got, numeric in zip(in_place, in_place_numeric):
+        np.testing.assert_allclose(got, numeric, rtol=1e-6, atol=1e-8)
+    assert "step 4" in capsys.readouterr().out
