@@ -117,8 +117,8 @@ def zeros_like(x):
         return zero_fields(x, zeros_like)
     if isinstance(x, (list, tuple)):
         return Cotangents(zeros_like(v) for v in x)
-    if isinstance(x, dict):
-        return {k: zeros_like(v) for k, v in x.items()}
+    if isinstance(x, dict):   # a Fields, so that derivatives add with + and +=
+        return Fields((k, zeros_like(v)) for k, v in x.items())
     return np.zeros_like(x)
 
 
@@ -228,7 +228,7 @@ def copy_of(x):
     if isinstance(x, (list, tuple)):
         return Cotangents(copy_of(v) for v in x) if isinstance(x, Cotangents) else [copy_of(v) for v in x]
     if isinstance(x, dict):
-        return {k: copy_of(v) for k, v in x.items()}
+        return type(x)((k, copy_of(v)) for k, v in x.items())
     return x.copy() if isinstance(x, np.ndarray | np.generic) else x
 
 

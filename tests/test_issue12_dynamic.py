@@ -246,7 +246,7 @@ def _replaced(value, path, new):
         clone = copy.copy(value)
         setattr(clone, key, inner)
         return clone
-    clone = copy.copy(value)
+    clone = list(value) if isinstance(value, tuple) else copy.copy(value)
     clone[key] = inner
     return type(value)(clone) if isinstance(value, tuple) else clone
 
@@ -404,3 +404,41 @@ def test_mutated_arguments_are_differentiated_on_a_copy():
     np.testing.assert_array_equal(x, kept)          # the derivative code never wrote into x
     mutates(x, a, b)
     assert x[0] == a * b                            # your function still does, as NumPy does
+
+
+# -- code written elsewhere: shapes of HIPS autograd's examples ------------------------------------
+
+def unpack(params):
+    return np.tanh(params["scale"]), params["means"], params["widths"]
+
+
+def star_zip_loss(params, x):
+    """``zip(*call(...))`` unpacked in a loop, as autograd's gmm example writes it."""
+    total = 0.0
+    for scale, mean, width in zip(*unpack(params)):
+        total = total + scale * np.sum(np.exp(-((x - mean) / width) ** 2))
+    return total
+
+
+def predict(params, inputs):
+    """A nested def that reads a dict argument, called in a loop (autograd's rnn example)."""
+    def update(h, x):
+        return np.tanh(params["change"] * h + x)
+    h = params["init"]
+    outputs = [h]
+    for x in inputs:
+        h = update(h, x)
+        outputs.append(h * params["change"])
+    return outputs
+
+
+def sequence_loss(params, inputs):
+    outputs = predict(params, inputs)
+    return sum(np.sum(o ** 2) for o in outputs)
+
+
+def test_shapes_of_autograd_examples():
+    params = {"scale": np.array([0.3, -0.2]), "means": np.array([0.1, 0.5]), "widths": np.array([1.0, 2.0])}
+    check_object_grad(star_zip_loss, params, X)
+    check_grads(star_zip_loss, (params, X), wrt=1)
+    check_object_grad(sequence_loss, {"change": np.array([0.5, -0.3, 0.8]), "init": X}, RNG.randn(4, 3))
