@@ -20,6 +20,7 @@ import types
 
 from .arity import arity_of, with_arity
 from .errors import SrcadError
+from .linking import LazyDerivative
 from .options import make as make_options
 
 
@@ -54,7 +55,6 @@ def _add(a, b):
 def unpack(value, method=None, where=""):
     """(function, leading arguments, keywords, index of the value's own derivative among the
     leading arguments or None) of calling `value` (``value.method`` when `method` is given)."""
-    from .linking import LazyDerivative
     if method is not None:
         found = inspect.getattr_static(type(value), method, None)
         if isinstance(found, types.FunctionType):
@@ -146,6 +146,12 @@ def _wrt_of(function, positions, wrt, where):
     return sorted(layout, key=lambda entry: entry[1])
 
 
+def del_oldest(known, keep=16):
+    """Keep the `keep` most recent entries (a call site meets few functions)."""
+    while len(known) > keep:
+        del known[next(iter(known))]
+
+
 def _derivative(function, mode, wrt, count, options):
     from .cache import derivative
     return derivative(function, with_arity(mode, arity_of(function, count)), wrt, None, options)
@@ -158,14 +164,20 @@ class DynamicPart:
     def __init__(self, wrt, method=None, where="", vector=False, options=None):
         self.wrt, self.method, self.where = tuple(wrt), method, where
         self.vector, self.options = vector, options
+        self.known = {}   # (function, mode, ...) -> (layout, derivative), the last few
 
     def target(self, callee, args, kwargs, mode):
         """(function, arguments, keywords, positions, layout, the derivative of `mode`)."""
         function, arguments, keywords, positions = _resolved(callee, args, kwargs, self.method, self.where)
-        layout = _wrt_of(function, positions, self.wrt, self.where)
-        wrt = tuple(index for _, index, _ in layout)
-        return function, arguments, keywords, positions, layout, \
-            _derivative(function, mode, wrt, len(arguments), self.options)
+        key = (function, mode, len(arguments), tuple(p if isinstance(p, int) else None for p in positions),
+               tuple(sorted(keywords)))
+        found = self.known.get(key)
+        if found is None:   # once per function: generated code re-checks its own names
+            layout = _wrt_of(function, positions, self.wrt, self.where)
+            wrt = tuple(index for _, index, _ in layout)
+            found = self.known[key] = (layout, _derivative(function, mode, wrt, len(arguments), self.options))
+            del_oldest(self.known)
+        return (function, arguments, keywords, positions) + found
 
     def split_mode(self):
         return "split_batch" if self.vector else "split"
