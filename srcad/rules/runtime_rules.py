@@ -93,4 +93,5 @@ for _helper, _adjoint in ((dicts.values_cotangent, "values_tangent"), (dicts.val
     defjvp(_helper, "value, d", f"{_helper.__name__}(value_dot, d)", ZERO)
 defvjp(dicts.restricted, "value, a, b=()", "restricted(g, a, b)", ZERO, ZERO)
 defjvp(dicts.restricted, "value, a, b=()", "restricted(value_dot, a, b)", ZERO, ZERO)
-returns_sequence(dicts.values_tangent, dicts.items_tangent)
+returns_sequence(dicts.values_tangent, dicts.items_tangent, dicts.values_cotangent, dicts.items_cotangent,
+                 dicts.item_cotangent, dicts.restricted)

@@ -186,18 +186,22 @@ KEYS = {"a": 0.0, "b": 0.0}
 
 def dict_methods(x):   # dict methods and merges on a dict built from x
     d = {"a": x, "b": np.sin(x)}
-    pairs = dicts.dict_items(d)
+    total = 0.0
+    for key, value in dicts.dict_items(d):
+        total = total + value * len(key)
     merged = dicts.merged(d, {"b": x ** 2})
     return np.sum(dicts.dict_get(d, "a") * dicts.dict_get(d, "zz", 2.0 * x) * dicts.dict_values(d)[1]
-                  * pairs[1][1] * merged["b"] * merged["a"]) + len(dicts.dict_keys(d))
+                  * total * merged["b"] * merged["a"]) + len(dicts.dict_keys(d))
 
 
 def dict_derivative_pairs(x):   # the derivative helpers, each followed by its adjoint
     values = dicts.values_tangent(dicts.values_cotangent([x, 2.0 * x], KEYS), KEYS)
-    items = dicts.items_tangent(dicts.items_cotangent([(0.0, x), (0.0, x ** 2)], KEYS), KEYS)
+    product = 1.0
+    for _, value in dicts.items_tangent(dicts.items_cotangent([(0.0, x), (0.0, x ** 2)], KEYS), KEYS):
+        product = product * value
     item = dicts.item_tangent(dicts.item_cotangent(x, KEYS, "b"), KEYS, "b")
     kept = dicts.restricted({"a": x, "b": np.cos(x)}, KEYS, {"a": 0.0})
-    return np.sum(values[1] * items[1][1] * item * dicts.unless_present(x, KEYS, "zz") * kept["b"])
+    return np.sum(values[1] * product * item * dicts.unless_present(x, KEYS, "zz") * kept["b"])
 
 
 CASES += [   # dicts.py: dict methods and their derivative helpers
