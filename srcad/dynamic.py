@@ -113,18 +113,15 @@ def _resolved(callee, args, kwargs, method, where):
     not an argument of the function (its derivative cannot reach it)."""
     if isinstance(callee, DynamicPart):
         return callee.resolve(list(args), kwargs)
+    from .normalize_functions import is_user_function
     function, leading, keywords, own = unpack(callee, method, where)
     if own == "partial":   # a lambda's captured variables: keyword arguments
         own = tuple(keywords)
     keywords = {**keywords, **kwargs}
-    if not _is_plain_function(function) or _is_call_through(function):
+    if not is_user_function(function):   # np.tanh, np.linalg.norm, a builtin: through its rule
         function = call_through(function, len(leading) + len(args), list(keywords))
     positions = [own] + [len(leading) + i for i in range(len(args))]
     return function, leading + list(args), keywords, positions
-
-
-def _is_call_through(function):
-    return getattr(function, "__globals__", {}).get("__name__") == "__srcad_call_through__"
 
 
 def _wrt_of(function, positions, wrt, where):
@@ -146,7 +143,7 @@ def _wrt_of(function, positions, wrt, where):
     return sorted(layout, key=lambda entry: entry[1])
 
 
-def del_oldest(known, keep=16):
+def _del_oldest(known, keep=16):
     """Keep the `keep` most recent entries (a call site meets few functions)."""
     while len(known) > keep:
         del known[next(iter(known))]
@@ -176,7 +173,7 @@ class DynamicPart:
             layout = _wrt_of(function, positions, self.wrt, self.where)
             wrt = tuple(index for _, index, _ in layout)
             found = self.known[key] = (layout, _derivative(function, mode, wrt, len(arguments), self.options))
-            del_oldest(self.known)
+            _del_oldest(self.known)
         return (function, arguments, keywords, positions) + found
 
     def split_mode(self):
