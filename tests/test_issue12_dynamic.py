@@ -286,6 +286,8 @@ def test_gradients_with_respect_to_objects_have_their_type():
     grads = srcad.grad(layers_loss)(MODEL.layers, X)
     assert isinstance(grads, list) and all(type(g) is Dense for g in grads)
     check_object_grad(lambda layers, x: layers_loss(layers, x), MODEL.layers, X)
+    with pytest.raises(srcad.InputError, match="argument 0 is a Params"):   # matrices take arrays
+        srcad.hessian(params_loss)(Params(RNG.randn(3), 0.4), X)
 
 
 class Recorder:
