@@ -115,8 +115,9 @@ def in_place_example():
     gradient = srcad.grad(smooth_in_place, wrt=(0, 1))(signal, weight)
     assert np.array_equal(signal, before), "the derivative code must not write into the caller's array"
     eps = 1e-6
-    numeric = [np.array([(smooth_in_place(signal + eps * e, weight) - smooth_in_place(signal - eps * e, weight))
-                         / (2 * eps) for e in np.eye(len(signal))]),
+    numeric = [np.array([(smooth_in_place(signal + eps * e, weight)
+                          - smooth_in_place(signal - eps * e, weight)) / (2 * eps)
+                         for e in np.eye(len(signal))]),
                (smooth_in_place(signal.copy(), weight + eps)
                 - smooth_in_place(signal.copy(), weight - eps)) / (2 * eps)]
     print(f"in place: d/d signal srcad {gradient[0]}, finite differences {numeric[0]}")

@@ -107,8 +107,8 @@ def _add_plumbing(node, guards, checks, size_one, function_name):
         parameter = node.args.args[position].arg
         check = f"{HIDDEN_PREFIX}check_input({parameter}, {position}, {parameter!r}, {function_name!r})"
         if position not in sequence_args:   # an object (a dataclass, ...): derived again for it
-            check = f"if {HIDDEN_PREFIX}is_object({parameter}): return {HIDDEN_PREFIX}for_sequences({call})\n" \
-                    f"{check}"
+            check = f"if {HIDDEN_PREFIX}is_object({parameter}): " \
+                    f"return {HIDDEN_PREFIX}for_sequences({call})\n{check}"
         hidden.append(ast.parse(   # floats and float arrays pass without a call
             f"if type({parameter}) is not float and (type({parameter}) is not {HIDDEN_PREFIX}ndarray "
             f"or {parameter}.dtype.kind != 'f'):\n" + textwrap.indent(check, "    ")).body[0])

@@ -21,8 +21,8 @@ from .objects import read_attribute
 from .runtime import bind_captured, copy_of
 from .names import Namer
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
-from .normalize_functions import (LiftedFunction, is_dynamic_callable, NestedFunctions, _CallAliases, _PassCaptured,
-                                  _transformation_name, is_user_function)
+from .normalize_functions import (LiftedFunction, NestedFunctions, _CallAliases, _PassCaptured,
+                                  _transformation_name, is_dynamic_callable, is_user_function)
 from .normalize_syntax import FunctionValue, HANDLED, SyntaxSupport, is_generator, plain_args
 from .parse import MISSING
 from .restructure import restructure

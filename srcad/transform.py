@@ -49,8 +49,8 @@ RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of, derivativ
 RUNTIME_NAMES.update({n: getattr(runtime, n) for n in BATCH_RUNTIME_NAMES})
 RUNTIME_NAMES.update(bind_captured=runtime.bind_captured, as_structure_of=objects.as_structure_of,
                      field_of=objects.field_of, Fields=dynamic.Fields, merged=dicts.merged,
-                     **{helper.__name__: helper for helper in dicts.METHODS.values()}, dynamic_split=dynamic.dynamic_split,
-                     dynamic_jvp=dynamic.dynamic_jvp, **WRITTEN_OUT_NAMES)
+                     dynamic_split=dynamic.dynamic_split, dynamic_jvp=dynamic.dynamic_jvp,
+                     **{helper.__name__: helper for helper in dicts.METHODS.values()}, **WRITTEN_OUT_NAMES)
 
 _DOCS = {
     "jvp": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",

@@ -30,5 +30,6 @@ def reduce_from_first(function, values):
 
 
 # for each builtin, its Python version for 0, 1, 2, 3 positional arguments
-WRITTEN_OUT = {map: (None, None, map_values, map_pairs), functools.reduce: (None, None, reduce_from_first, reduce_values)}
+WRITTEN_OUT = {map: (None, None, map_values, map_pairs),
+               functools.reduce: (None, None, reduce_from_first, reduce_values)}
 NAMES = {f.__name__: f for versions in WRITTEN_OUT.values() for f in versions if f is not None}

@@ -362,7 +362,8 @@ def test_dict_methods_in_both_modes(function):
     assert sorted(gradient) == ["a", "b"]
     # vector-mode Hessians through a dict built in the function: its adjoint's items are
     # written one by one (``f_bar['b'] = ...``), the known limitation of vector mode there
-    check_matrices(function, (DICT, X), wrt=1, hessian=True if function is not dict_built else "per direction")
+    check_matrices(function, (DICT, X), wrt=1,
+                   hessian=True if function is not dict_built else "per direction")
 
 
 # -- 4. mutating an argument ----------------------------------------------------------------------
@@ -395,7 +396,8 @@ def test_mutated_arguments_are_differentiated_on_a_copy():
     kept = x.copy()
     gradients = srcad.grad(mutates, wrt=(0, 1, 2))(x, a, b)
     for i, gradient in enumerate(gradients):
-        np.testing.assert_allclose(gradient, _numeric_gradient(mutates, (kept, a, b), i), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(gradient, _numeric_gradient(mutates, (kept, a, b), i),
+                                   rtol=1e-6, atol=1e-7)
     tangent = np.array([0.1, -0.2, 0.3, 0.4])
     value, derivative = srcad.jvp(mutates)(x, a, b, tangent)
     np.testing.assert_allclose(derivative, gradients[0] @ tangent)

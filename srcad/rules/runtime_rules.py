@@ -6,7 +6,8 @@ call of a helper. (Parameter names here need not match the helpers' own.)
 from .. import dicts, objects, runtime
 from ..dicts import (item_cotangent, item_tangent, items_cotangent, items_tangent,  # noqa: F401
                      restricted, unless_present, values_cotangent, values_tangent)
-from ..objects import attribute_tangent, field_cotangent, field_of, fields_with  # noqa: F401  (the templates name them)
+from ..objects import (attribute_tangent, field_cotangent, field_of,  # noqa: F401  (templates name them)
+                       fields_with)
 from .registry import ZERO, defjvp, defvjp, nondifferentiable, returns_sequence
 
 defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)", ZERO)
@@ -62,7 +63,8 @@ defjvp(runtime.scatter_add, "like, index, values", ZERO, ZERO, "scatter_add(like
 defvjp(objects.read_attribute, "obj, name", "field_cotangent(g, obj, name)", ZERO)
 defjvp(objects.read_attribute, "obj, name", "attribute_tangent(obj_dot, obj, name)", ZERO)
 defvjp(objects.attribute_tangent, "obj_dot, obj, name", "field_cotangent(g, obj, name)", ZERO, ZERO)
-defjvp(objects.attribute_tangent, "obj_dot, obj, name", "attribute_tangent(obj_dot_dot, obj, name)", ZERO, ZERO)
+defjvp(objects.attribute_tangent, "obj_dot, obj, name", "attribute_tangent(obj_dot_dot, obj, name)",
+       ZERO, ZERO)
 defvjp(objects.field_cotangent, "g, obj, name", "attribute_tangent(g, obj, name)", ZERO, ZERO)
 defjvp(objects.field_cotangent, "g, obj, name", "field_cotangent(g_dot, obj, name)", ZERO, ZERO)
 defvjp(objects.field_of, "g, name", "fields_with(g, name)", ZERO)
@@ -87,8 +89,10 @@ for _helper, _adjoint in ((dicts.item_cotangent, "item_tangent"), (dicts.item_ta
                           (dicts.unless_present, "unless_present")):
     defvjp(_helper, "value, d, key", f"{_adjoint}(g, d, key)", ZERO, ZERO)
     defjvp(_helper, "value, d, key", f"{_helper.__name__}(value_dot, d, key)", ZERO, ZERO)
-for _helper, _adjoint in ((dicts.values_cotangent, "values_tangent"), (dicts.values_tangent, "values_cotangent"),
-                          (dicts.items_cotangent, "items_tangent"), (dicts.items_tangent, "items_cotangent")):
+for _helper, _adjoint in ((dicts.values_cotangent, "values_tangent"),
+                          (dicts.values_tangent, "values_cotangent"),
+                          (dicts.items_cotangent, "items_tangent"),
+                          (dicts.items_tangent, "items_cotangent")):
     defvjp(_helper, "value, d", f"{_adjoint}(g, d)", ZERO)
     defjvp(_helper, "value, d", f"{_helper.__name__}(value_dot, d)", ZERO)
 defvjp(dicts.restricted, "value, a, b=()", "restricted(g, a, b)", ZERO, ZERO)
