@@ -67,6 +67,14 @@ def _operands(stmt):
     return names
 
 
+def _only_called(target, statements):
+    """Whether the function value `target` only reaches calls of user functions (which
+    dynamic.py differentiates with respect to what it captures)."""
+    readers = [s for s in statements if target in _operands(s)]
+    return all(s.kind == "usercall" and target not in [v.id for v in s.kwargs.values()
+                                                       if isinstance(v, gast.Name)] for s in readers)
+
+
 def _is_varied(atom, varied):
     return isinstance(atom, gast.Name) and atom.id in varied
 
@@ -131,7 +139,8 @@ def analyze(fn, wrt_names):
                     useful |= new
                     changed = True
     for stmt in statements:
-        if isinstance(stmt.callee, FunctionValue) and stmt.target in varied and stmt.target in useful:
+        if isinstance(stmt.callee, FunctionValue) and stmt.target in varied and stmt.target in useful \
+                and not _only_called(stmt.target, statements):
             captured = [c for c, a in stmt.kwargs.items() if _is_varied(a, varied)]
             raise UnsupportedSyntax(
                 f"passing {stmt.callee.description} as a value when it reads the differentiated "

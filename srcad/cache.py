@@ -19,6 +19,7 @@ import numpy
 
 from . import __version__, diskcache, linking, loader
 from .arity import split_arity
+from .objects import is_object
 from .guards import code_digest, lookup_path, still_valid
 from .optimize import enabled as optimizer_enabled
 from .options import DEFAULT as DEFAULT_OPTIONS, resolve as resolve_options
@@ -186,6 +187,7 @@ def helpers():
                              f"{loader.HIDDEN_PREFIX}grad_of_size_one": runtime.grad_of_size_one,
                              f"{loader.HIDDEN_PREFIX}for_sequences": runtime.for_sequences,
                              f"{loader.HIDDEN_PREFIX}sequence_types": runtime.SEQUENCE_TYPES,
+                             f"{loader.HIDDEN_PREFIX}is_object": is_object,
                              f"{loader.HIDDEN_PREFIX}note_error": loader.note_error}
         _HELPERS["generation"] = _GENERATION[0]
     return _HELPERS["names"]

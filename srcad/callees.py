@@ -9,7 +9,7 @@ import weakref
 import gast
 
 from .errors import SrcadError
-from .normalize_functions import DerivativeOf, LiftedFunction
+from .normalize_functions import DerivativeOf, DynamicCallee, LiftedFunction
 from .trees import clone
 
 _KNOWN = weakref.WeakKeyDictionary()   # user function -> {parameters holding sequences: bool}
@@ -23,6 +23,8 @@ def returns_sequence(stmt, sequences):
     returns as it is keeps its kind)."""
     from .forward import callee_parameters
     callee = stmt.callee
+    if isinstance(callee, DynamicCallee):
+        return False   # known at run time only: an array, as the callee's derivative sees it
     try:
         parameters = callee_parameters(callee)
     except SrcadError:   # *args: not transformable, its derivative raises the error when used

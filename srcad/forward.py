@@ -11,7 +11,9 @@ from . import runtime
 from .contexts import marker
 from .derivatives import add_all, assign, bind, call, instantiate, name, rule_of, template_for
 from .errors import SrcadError, UnsupportedSyntax
-from .normalize_functions import DerivativeOf, LiftedFunction
+from .ir import keywords
+from .normalize_functions import DerivativeOf, DynamicCallee, LiftedFunction
+from .normalize_syntax import FunctionValue
 from .batching import align_tangents, batch_expression, transparent, transparent_call
 from .callees import returns_sequence
 from .ir import walk
@@ -228,6 +230,11 @@ class ForwardTransform(Transform):
             self.owned.discard(target)
 
     def tangent_call(self, stmt):
+        if isinstance(stmt.callee, FunctionValue):   # a lambda with what it captures
+            captured = {k: name(self.dot(a.id)) for k, a in stmt.kwargs.items() if self.has_tangent(a)}
+            self.emit(self.dot(stmt.target), gast.Call(func=name("Fields"), args=[],
+                                                       keywords=keywords(captured)), stmt)
+            return
         operation = list_operation(stmt, self.values)
         if operation:
             return self.tangent_list_operation(stmt, operation)
@@ -408,6 +415,8 @@ def callee_parameters(callee, arity=None):
     `arity` parameters of their own (``*0``, ``*1``, ...), as srcad specializes it."""
     if isinstance(callee, DerivativeOf):
         return callee.parameters(callee_parameters(callee.function))
+    if isinstance(callee, DynamicCallee):
+        return callee.parameters(arity)
     if isinstance(callee, LiftedFunction):
         args = callee.node.args
         values = [f"*{i}" for i in range(arity or 0)] if args.vararg else []
@@ -420,6 +429,8 @@ def callee_parameters(callee, arity=None):
 
 
 def takes_kwargs(callee):
+    if isinstance(callee, DynamicCallee):
+        return True
     if isinstance(callee, LiftedFunction):
         return callee.node.args.kwarg is not None
     if isinstance(callee, DerivativeOf):
@@ -430,6 +441,8 @@ def takes_kwargs(callee):
 def call_arity(stmt):
     """How many values a call passes to the callee's ``*args`` (None: it has none)."""
     callee = stmt.callee
+    if isinstance(callee, DynamicCallee):   # argument 0 is the called value
+        return len(stmt.args) - 1
     if isinstance(callee, LiftedFunction):
         args = callee.node.args
         named = len(args.posonlyargs) + len(args.args) if args.vararg else None

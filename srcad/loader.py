@@ -17,6 +17,7 @@ Compiled in, not shown in the file (the header comments describe them):
 """
 import ast
 import re
+import textwrap
 import types
 
 from .errors import SrcadError
@@ -107,10 +108,13 @@ def _add_plumbing(node, guards, checks, size_one, function_name):
         hidden.append(ast.parse(f"if {test}: return {HIDDEN_PREFIX}for_sequences({call})").body[0])
     for position in wrt:
         parameter = node.args.args[position].arg
+        check = f"{HIDDEN_PREFIX}check_input({parameter}, {position}, {parameter!r}, {function_name!r})"
+        if position not in sequence_args:   # an object (a dataclass, ...): derived again for it
+            check = f"if {HIDDEN_PREFIX}is_object({parameter}): " \
+                    f"return {HIDDEN_PREFIX}for_sequences({call})\n{check}"
         hidden.append(ast.parse(   # floats and float arrays pass without a call
             f"if type({parameter}) is not float and (type({parameter}) is not {HIDDEN_PREFIX}ndarray "
-            f"or {parameter}.dtype.kind != 'f'): "
-            f"{HIDDEN_PREFIX}check_input({parameter}, {position}, {parameter!r}, {function_name!r})").body[0])
+            f"or {parameter}.dtype.kind != 'f'):\n" + textwrap.indent(check, "    ")).body[0])
     if guards:
         test = " or ".join(f"{path} is not {expected}" for expected, path in guards)
         hidden.append(ast.parse(f"if {test}: return {HIDDEN_PREFIX}rederive({call})").body[0])

@@ -13,6 +13,7 @@ from .api import _normalize_wrt, _plain_function, bind_call, check_inputs, where
 from .arity import arity_of, has_varargs, with_arity
 from .cache import derivative as _derivative
 from .errors import InputError, SrcadError
+from .objects import is_object
 
 MODES = ("auto", "forward", "reverse")
 
@@ -119,14 +120,14 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None):
 
 def arrays_only(function, arguments, indices, what):
     """Derivative matrices are taken with respect to arrays and numbers; a list, tuple or
-    dict argument in `wrt` raises srcad.InputError."""
+    dict argument, or an object, in `wrt` raises srcad.InputError."""
     for i in indices:
-        if isinstance(arguments[i], (list, tuple, dict)):
+        if isinstance(arguments[i], (list, tuple, dict)) or is_object(arguments[i]):
             kind = type(arguments[i]).__name__
             raise InputError(
                 f"{function.__qualname__}: srcad.{what} differentiates with respect to arrays and "
                 f"numbers, but argument {i} is a {kind}; pass np.asarray(...) of it, or use "
-                "srcad.grad / vjp / jvp, which take lists, tuples and dicts")
+                "srcad.grad / vjp / jvp, which take lists, tuples, dicts and objects")
 
 
 def _as_tuple(value):

@@ -16,16 +16,20 @@ from .aliasing import check_views
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
+from .dicts import METHODS as DICT_METHODS, merged
+from .objects import read_attribute
+from .runtime import bind_captured, copy_of
 from .names import Namer
 from .namespaces import namespace_names, standard_function
 from .normalize_flow import ControlFlow, _reassigned_in_blocks
 from .normalize_functions import (LiftedFunction, NestedFunctions, _CallAliases, _PassCaptured,
-                                  _transformation_name, is_user_function)
-from .normalize_syntax import HANDLED, SyntaxSupport, is_generator, plain_args
+                                  _transformation_name, is_dynamic_callable, is_user_function)
+from .normalize_syntax import FunctionValue, HANDLED, SyntaxSupport, is_generator, plain_args
 from .parse import MISSING
 from .restructure import restructure
 from .rules import lookup
 from .trees import clone, walk as walk_tree
+from .written_out import WRITTEN_OUT
 
 BINARY_OPERATORS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -172,6 +176,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                              "differentiated")
         self.set_origin(fn)
         self.pack_varargs(values)
+        self.copy_written_arguments(body, args)
+        self.set_origin(fn)
         self.block(body[:-1])
         self.set_origin(body[-1])
         outputs, returns_tuple = self.returned(body[-1])
@@ -286,6 +292,10 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             self.unpack(target, value)
         elif isinstance(target, gast.Subscript):
             self.setitem(target, value)
+        elif isinstance(target, gast.Attribute):
+            self.unsupported(target, f"setting the attribute `{_written(target)}`",
+                             "srcad differentiates values, not objects that change: return the new "
+                             "value (or build a new object) instead of storing it in an attribute.")
         else:
             self.unsupported(target, f"assignment to {type(target).__name__.lower()}",
                              "Assign to a plain variable or an array item.")
@@ -310,6 +320,29 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             item = gast.Subscript(value=whole, slice=gast.Constant(value=i, kind=None),
                                   ctx=gast.Load())
             self.assign(element, item)
+
+    def copy_written_arguments(self, body, args):
+        """``x[0] = a * b`` into a parameter `x`: the derivative code takes a copy of `x` on
+        entry (``x_1 = copy_of(x)``), so that it never changes the caller's array; your
+        function itself, called as usual, still writes into it as NumPy does."""
+        parameters = {a.id for a in args.args + args.kwonlyargs}
+        written = {}
+        for stmt in body:
+            for node in walk_tree(stmt):
+                targets = node.targets if isinstance(node, gast.Assign) else \
+                    [node.target] if isinstance(node, gast.AugAssign) else []
+                for target in targets:
+                    for item in walk_tree(target):
+                        if isinstance(item, gast.Subscript) and isinstance(item.value, gast.Name) \
+                                and item.value.id in parameters:
+                            written.setdefault(item.value.id, stmt)
+        for parameter in sorted(written, key=lambda p: written[p].lineno):
+            self.set_origin(written[parameter])
+            atom = normalized(gast.Name(self.current[parameter], gast.Load(), None, None))
+            expr = gast.Call(func=gast.Name("copy_of", gast.Load(), None, None), args=[atom], keywords=[])
+            self.emit(parameter, self.call_op(copy_of, expr, [atom]), user_name=True)
+            copy = self.current[parameter]
+            self.array_of[copy] = f"{copy} (a copy)"   # not the caller's array any more
 
     def setitem(self, target, value):
         if not isinstance(target.value, gast.Name) or target.value.id not in self.local_names:
@@ -352,7 +385,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             new_value = gast.BinOp(left=read, op=stmt.op, right=stmt.value)
             store = gast.Subscript(value=target.value, slice=index, ctx=gast.Store())
             return self.setitem(store, new_value)
-        return self.unsupported(target, "augmented assignment to an attribute")
+        return self.unsupported(target, f"augmented assignment to the attribute `{_written(target)}`",
+                                "Compute the new value in a variable and return it.")
 
     def returned(self, stmt):
         value = stmt.value
@@ -473,13 +507,16 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             unknown = _Unknown(f"the attribute `{_written(node)}`")
             receiver = self.atom(node.value)
             descriptor = getattr(np.ndarray, node.attr, MISSING)
-            return self.call_op(descriptor if descriptor is not MISSING else unknown,
-                                gast.Attribute(value=receiver, attr=node.attr, ctx=gast.Load()),
-                                [receiver])
+            expr = gast.Attribute(value=receiver, attr=node.attr, ctx=gast.Load())
+            if descriptor is MISSING and node.attr not in CONTAINER_METHODS:   # a field: objects.py
+                return self.call_op(read_attribute, expr, [receiver, gast.Constant(node.attr, None)])
+            return self.call_op(descriptor if descriptor is not MISSING else unknown, expr, [receiver])
         if isinstance(node, (gast.Tuple, gast.List)):
             atoms = [self.atom(e) for e in node.elts]
             return {"kind": "pack", "expr": type(node)(elts=atoms, ctx=gast.Load()), "args": atoms}
         if isinstance(node, gast.Dict):
+            if any(k is None for k in node.keys):   # {**d, "b": y}
+                return self.merged_dict(node)
             if not all(isinstance(k, gast.Constant) for k in node.keys):
                 self.unsupported(node, "a dict with computed keys", "Use constant keys.")
             atoms = [self.atom(v) for v in node.values]
@@ -499,6 +536,37 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             expr = self.inert(node)
             return {"kind": "inert", "expr": expr, "args": self.value_operands(expr)}
         return self.unsupported(node)
+
+    def merged_dict(self, node):
+        """``{**a, "k": v, **b}`` as ``merged(merged(a, {"k": v}), b)`` (dicts.py)."""
+        parts, pending = [], ([], [])
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                if pending[0]:
+                    parts.append(self.atom(gast.Dict(keys=pending[0], values=pending[1])))
+                    pending = ([], [])
+                parts.append(self.atom(value))
+            else:
+                pending[0].append(key)
+                pending[1].append(value)
+        if pending[0]:
+            parts.append(self.atom(gast.Dict(keys=pending[0], values=pending[1])))
+        result = parts[0]
+        for part in parts[1:-1]:
+            result = self.atom_of(self.merge_op(result, part))
+        return self.merge_op(result, parts[-1]) if len(parts) > 1 else \
+            self.call_op(merged, gast.Call(func=gast.Name("merged", gast.Load(), None, None),
+                                           args=[result, gast.Dict(keys=[], values=[])], keywords=[]),
+                         [result, gast.Dict(keys=[], values=[])])
+
+    def merge_op(self, a, b):
+        return self.call_op(merged, gast.Call(func=gast.Name("merged", gast.Load(), None, None),
+                                              args=[a, b], keywords=[]), [a, b])
+
+    def atom_of(self, operation):
+        target = self.temp()
+        self.emit(target, operation)
+        return normalized(gast.Name(target, gast.Load(), None, None))
 
     def value_operands(self, node):
         """The local names read by the calls whose value ``a and b`` / ``a or b`` may return
@@ -563,6 +631,13 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             receiver = self.atom(func.value)
             args, kwargs = self.call_arguments(node)
             method = getattr(np.ndarray, func.attr, MISSING)
+            if method is MISSING and func.attr in DICT_METHODS:   # d.get(k), d.items(): dicts.py
+                helper = DICT_METHODS[func.attr]
+                expr = gast.Call(func=gast.Name(helper.__name__, gast.Load(), None, None),
+                                 args=[receiver] + args, keywords=keywords(kwargs))
+                return self.call_op(helper, expr, [receiver] + plain_args(args), kwargs)
+            if method is MISSING and func.attr not in CONTAINER_METHODS:   # an object's method
+                return self.dynamic_call(node, receiver, func.attr)
             callee = method if method is not MISSING else unknown
             expr = gast.Call(func=gast.Attribute(value=receiver, attr=func.attr, ctx=gast.Load()),
                              args=args, keywords=keywords(kwargs))
@@ -571,13 +646,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             return self.lifted_call(node)
         if isinstance(func, gast.Call) and _transformation_name(self.parsed.resolve(func.func)):
             return self.derivative_call(node)
-        if self.is_local(func):
-            self.unsupported(node, f"calling the function held in the variable `{func.id}`",
-                             "Call the function by its own name (module-level or nested `def`).")
-        if not isinstance(func, (gast.Name, gast.Attribute)):
-            self.unsupported(node, f"calling the value of `{_written(func)}`",
-                             "srcad calls functions by their names: call a module-level or nested "
-                             "`def` (or a lambda assigned to a name) directly.")
+        if self.is_local(func) or not isinstance(func, (gast.Name, gast.Attribute)):
+            return self.dynamic_call(node, self.atom(func))   # a function value, a call's result
         callee = self.parsed.resolve(func)
         if callee is MISSING:
             raise SrcadError(f"{self.where(node)}: cannot resolve the function `{_dotted(func)}`")
@@ -587,6 +657,25 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                              "it to a name and call that name.")
         if isinstance(callee, LazyDerivative):  # generated code calling generated code
             callee = callee.resolve()
+        if callee is dict and not node.args and all(k.arg for k in node.keywords):   # dict(a=x)
+            return self.operation(gast.Dict(keys=[gast.Constant(k.arg, None) for k in node.keywords],
+                                            values=[k.value for k in node.keywords]))
+        if callee is bind_captured and node.args and isinstance(node.args[0], gast.Name):
+            kwargs = {k.arg: self.atom(k.value) for k in node.keywords}   # generated code, again
+            expr = gast.Call(func=func, args=node.args, keywords=keywords(kwargs))
+            return {"kind": "call", "expr": expr, "args": [], "kwargs": kwargs,
+                    "callee": FunctionValue(node.args[0].id, list(kwargs), None)}
+        if is_dynamic_callable(callee):   # a global object's method, a partial: see dynamic.py
+            return self.dynamic_call(node, self.atom(func))
+        versions = WRITTEN_OUT.get(callee) if _hashable(callee) else None
+        if versions and len(node.args) < len(versions) and versions[len(node.args)] \
+                and not node.keywords and not any(isinstance(a, gast.Starred) for a in node.args):
+            args, kwargs = self.call_arguments(node)   # map, functools.reduce: written_out.py
+            written_out = versions[len(node.args)]
+            expr = gast.Call(func=gast.Name(written_out.__name__, gast.Load(), None, None), args=args,
+                             keywords=keywords(kwargs))
+            return {"kind": "usercall", "expr": expr, "callee": written_out, "args": plain_args(args),
+                    "kwargs": kwargs}
         args, kwargs = self.call_arguments(node)
         expr = gast.Call(func=func, args=args, keywords=keywords(kwargs))
         operation = self.call_op(callee, expr, plain_args(args), kwargs)
@@ -634,6 +723,9 @@ class _Unknown:
         return self.__name__
 
 
+# methods of lists, dicts, strings and sets, which srcad does not send to dynamic.py
+CONTAINER_METHODS = frozenset(name for kind in (list, dict, str, set, tuple) for name in dir(kind)
+                              if not name.startswith("_"))
 CONTAINERS = (np.ndarray, np.generic, collections.abc.Sequence, collections.abc.Mapping)
 
 
@@ -642,6 +734,14 @@ def _slice_call(node):
     bounds = [part if part is not None else gast.Constant(None, None)
               for part in (node.lower, node.upper, node.step)]
     return gast.Call(func=gast.Name("slice", gast.Load(), None, None), args=bounds, keywords=[])
+
+
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _root(node):

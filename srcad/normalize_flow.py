@@ -104,6 +104,15 @@ class ControlFlow:
                 self.unsupported(target, "this `enumerate` target", "Write `for i, x in enumerate(xs)`.")
             sequences, targets = self.iteration(iterable.args[0], target.elts[1])
             return [None] + sequences, [target.elts[0]] + targets
+        if _is_star_zip(iterable, target, self.parsed):   # for a, b in zip(*pairs): zip(pairs[0], pairs[1])
+            packed = iterable.args[0].value
+            iterable = gast.copy_location(gast.Call(func=iterable.func, args=[
+                gast.Subscript(value=packed, slice=gast.Constant(i, None), ctx=gast.Load())
+                for i in range(len(target.elts))], keywords=[]), iterable)
+            if not isinstance(packed, gast.Name):   # evaluate the packed value once
+                holder = self.atom(packed)
+                for item in iterable.args:
+                    item.value = holder
         if _is_call_to(iterable, zip, self.parsed):
             if not isinstance(target, gast.Tuple) or len(target.elts) != len(iterable.args):
                 self.unsupported(target, "this `zip` target", "Unpack one name per zipped sequence.")
@@ -212,8 +221,16 @@ def _breaks(body):
     return False
 
 
+def _is_star_zip(node, target, parsed):
+    """``zip(*v)`` unpacked into a tuple of names, one per sequence in `v`."""
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and len(node.args) == 1 \
+        and isinstance(node.args[0], gast.Starred) and not node.keywords \
+        and isinstance(target, gast.Tuple) and parsed.resolve(node.func) is zip
+
+
 def _is_call_to(node, function, parsed):
-    return isinstance(node, gast.Call) and parsed.resolve(node.func) is function \
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+        and parsed.resolve(node.func) is function \
         and not any(isinstance(a, gast.Starred) for a in node.args)
 
 

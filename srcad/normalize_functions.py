@@ -165,7 +165,20 @@ class NestedFunctions:
                 calls[alias] = (function, captured)
         return calls
 
-    # -- inert expressions -----------------------------------------------------------------
+    def dynamic_call(self, node, callee, method=None):
+        """A call of a function known only at run time (`callee`, an atom: a parameter, a
+        variable, an object; with `method`, the receiver of ``callee.method(...)``): a call of
+        a user function whose derivative generated code looks up when it runs (dynamic.py).
+        The called value is its argument 0."""
+        from .normalize_syntax import plain_args
+        args, kwargs = self.call_arguments(node)
+        func = gast.Attribute(value=callee, attr=method, ctx=gast.Load()) if method else callee
+        expr = gast.Call(func=func, args=args, keywords=keywords(kwargs))
+        label = method or (self.user_of.get(callee.id, callee.id) if isinstance(callee, gast.Name)
+                           else getattr(callee, "attr", "call"))
+        return {"kind": "usercall", "expr": expr, "args": [callee] + plain_args(args), "kwargs": kwargs,
+                "callee": DynamicCallee(label, method, self.where(node))}
+
 
 
 def _dotted_args(transform):
@@ -179,7 +192,7 @@ def is_user_function(callee):
     if lookup(callee) is not None or not inspect.isfunction(callee):
         return False
     module = getattr(callee, "__module__", "") or ""
-    return not module.split(".")[0] in ("numpy", "scipy", "srcad")
+    return module == "srcad.written_out" or not module.split(".")[0] in ("numpy", "scipy", "srcad")
 
 
 TRANSFORMATIONS = ("grad", "value_and_grad", "vjp", "jvp")
@@ -208,6 +221,37 @@ class DerivativeOf:
         positional = len(function.node.args.args) if isinstance(function, LiftedFunction) \
             else function.__code__.co_argcount
         return function_parameters[:positional] + extra + function_parameters[positional:]
+
+
+class DynamicCallee:
+    """The callee of a call srcad resolves at run time (see dynamic.py): `label` names its
+    derivative helpers, `method` the method called on the receiver (argument 0)."""
+
+    def __init__(self, label, method, where):
+        self.method, self.where = method, where
+        self.__name__ = self.__qualname__ = label if label.isidentifier() else "call"
+
+    def parameters(self, arity):
+        return ["callee"] + [f"*{i}" for i in range(arity or 0)]
+
+    def __repr__(self):
+        return f"<function known at run time, {self.__name__}>"
+
+
+def is_dynamic_callable(value):
+    """A value srcad calls through dynamic.py: a bound method of your class, an object
+    whose class defines ``__call__``, a ``functools.partial``, a derivative helper."""
+    import functools
+    import types
+    from .dynamic import DynamicPart
+    if isinstance(value, (functools.partial, DynamicPart)):
+        return True
+    if isinstance(value, types.MethodType):
+        return is_user_function(value.__func__)
+    if isinstance(value, type) or lookup(value) is not None:
+        return False
+    call = inspect.getattr_static(type(value), "__call__", None)
+    return isinstance(call, types.FunctionType) and is_user_function(call)
 
 
 class LiftedFunction:

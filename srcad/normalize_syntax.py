@@ -382,7 +382,8 @@ class SyntaxSupport:
         """A loop over ``zip(*pairs)`` (or another iterator a builtin returns, outside the
         loops srcad reads itself) runs over ``list(...)`` of it."""
         if isinstance(node, gast.Call) and (
-                self.parsed.resolve(node.func) in ITERATOR_BUILTINS
+                isinstance(node.func, gast.Name) and not self.is_local(node.func)
+                and self.parsed.resolve(node.func) in ITERATOR_BUILTINS
                 or isinstance(node.func, gast.Attribute) and node.func.attr in ("items", "keys", "values")
                 and self.is_local(node.func.value) and not node.args):   # d.items() of a local dict
             return _at(gast.Call(func=_name("list"), args=[node], keywords=[]), node)

@@ -20,6 +20,8 @@ from .bindings import assigned_in, integers, mark_bindings, mark_definite
 from .contexts import marker
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
 from .forward import Transform, primal_statement
+from .normalize_functions import DynamicCallee
+from .normalize_syntax import FunctionValue
 from .ir import walk
 from .optimize import simplified
 from .tape import shape_arguments
@@ -38,7 +40,8 @@ def needed_primal_values(fn, activity, shapes, values_only=False):
         if stmt.kind == "usercall" and stmt.target and activity.active(stmt.target) and not values_only:
             needed |= {a.id for a in stmt.args + list(stmt.kwargs.values())
                        if isinstance(a, gast.Name)} & fn.locals
-        if stmt.kind == "call" and stmt.target and activity.active(stmt.target):
+        if stmt.kind == "call" and stmt.target and activity.active(stmt.target) \
+                and not isinstance(stmt.callee, FunctionValue):   # its adjoint reads no value
             rule = rule_of(stmt)
             bound = bind(rule, stmt)
             for param, atom in bound.items():
@@ -384,6 +387,10 @@ class ReverseTransform(Transform):
 
     # -- one method per statement kind -------------------------------------------------------
     def adjoint_call(self, stmt):
+        if isinstance(stmt.callee, FunctionValue):   # a lambda's captured variables
+            g = name(self.bar(stmt.target))
+            return [(a.id, call("field_of", g, gast.Constant(k, None))) for k, a in stmt.kwargs.items()
+                    if self.activity.is_active_atom(a)]
         operation = list_operation(stmt, self.values)
         if operation:
             return self.adjoint_list_operation(stmt, operation)
@@ -444,6 +451,8 @@ class ReverseTransform(Transform):
         active = self.active_params(stmt)
         _, bwd = self.linker.split(stmt, active)
         pulled = call(bwd, name(self.saved[stmt.target]), name(self.bar(stmt.target)))
+        if isinstance(stmt.callee, DynamicCallee):   # found again from the called value
+            pulled.args.insert(0, stmt.args[0])
         if len(active) == 1:
             return [(active[0][1].id, pulled)]
         grads = self.namer.fresh(f"{self.rename.get(stmt.target, stmt.target)}_grads")

@@ -6,7 +6,9 @@ import sys
 import numpy as np
 
 from . import arrays
+from .dynamic import Fields
 from .errors import InputError, NotScalarOutput, UnsupportedSyntax
+from .objects import is_object, zero_fields
 
 
 _PY_SCALARS = (float, int)
@@ -117,10 +119,12 @@ def zeros_like(x):
         return np.zeros(x.shape, x.dtype)   # np.zeros_like costs 1 µs more
     if x is None:  # a variable not yet assigned (the tape saves it before a loop)
         return None
+    if is_object(x) and not isinstance(x, tuple):
+        return zero_fields(x, zeros_like)
     if isinstance(x, (list, tuple)):
         return Cotangents(zeros_like(v) for v in x)
-    if isinstance(x, dict):
-        return {k: zeros_like(v) for k, v in x.items()}
+    if isinstance(x, dict):   # a Fields, so that derivatives add with + and +=
+        return Fields((k, zeros_like(v)) for k, v in x.items())
     return arrays.namespace(x).zeros_like(x)
 
 
@@ -196,6 +200,8 @@ def add_each(a, b):
     None (the value of a variable not yet assigned) counts as zero."""
     if a is None or b is None:
         return b if a is None else a
+    if isinstance(a, Fields) or isinstance(b, Fields):
+        return a + b if isinstance(a, Fields) else b + a
     if isinstance(a, (list, tuple)):
         if isinstance(b, np.ndarray):
             return np.asarray(a) + b
@@ -228,7 +234,7 @@ def copy_of(x):
     if isinstance(x, (list, tuple)):
         return Cotangents(copy_of(v) for v in x) if isinstance(x, Cotangents) else [copy_of(v) for v in x]
     if isinstance(x, dict):
-        return {k: copy_of(v) for k, v in x.items()}
+        return type(x)((k, copy_of(v)) for k, v in x.items())
     if isinstance(x, np.ndarray | np.generic):
         return x.copy()
     return arrays.copy(x) if arrays.foreign(x) is not None else x
@@ -324,7 +330,7 @@ def for_sequences(generated, *args, **kwargs):
     from .cache import derivative
     function, mode, wrt, part, as_tuple = generated.__srcad_origin__
     options = generated.__srcad_options__
-    lists = {i for i, a in enumerate(args) if type(a) in SEQUENCE_TYPES}
+    lists = {i for i, a in enumerate(args) if type(a) in SEQUENCE_TYPES or is_object(a)}
     options = replace(options, sequence_args=tuple(sorted(lists | set(options.sequence_args))))
     fresh = derivative(function, mode, wrt, as_tuple, options)
     return (fresh[part] if isinstance(fresh, tuple) else fresh)(*args, **kwargs)
@@ -477,6 +483,8 @@ def batch_zeros(x, directions):
     """Zero derivatives of `x` for each of `directions` directions: shape (directions,) + x.shape."""
     if x is None:
         return None
+    if is_object(x) and not isinstance(x, tuple):
+        return zero_fields(x, lambda v: batch_zeros(v, directions))
     if isinstance(x, (list, tuple)):
         return Cotangents(batch_zeros(v, directions) for v in x)
     if isinstance(x, dict):
@@ -498,8 +506,8 @@ def batch_items(g, like):
 
 def directions_of(value):
     """How many directions a batched derivative value carries."""
-    while isinstance(value, (list, tuple)):
-        value = value[0]
+    while isinstance(value, (list, tuple, dict)):
+        value = next(iter(value.values())) if isinstance(value, dict) else value[0]
     return np.shape(value)[0]
 
 
@@ -610,7 +618,7 @@ def direction_of(value, d):
     if isinstance(value, (list, tuple)):
         return Cotangents(direction_of(v, d) for v in value)
     if isinstance(value, dict):
-        return {k: direction_of(v, d) for k, v in value.items()}
+        return type(value)((k, direction_of(v, d)) for k, v in value.items())
     return value[d]
 
 
@@ -622,7 +630,7 @@ def stack_directions(values):
     if isinstance(first, (list, tuple)):
         return Cotangents(stack_directions([v[i] for v in values]) for i in range(len(first)))
     if isinstance(first, dict):
-        return {k: stack_directions([v[k] for v in values]) for k in first}
+        return type(first)((k, stack_directions([v[k] for v in values])) for k in first)
     if type(first) is np.ndarray or arrays.foreign(*values) is None:
         return np.stack([np.asarray(v) for v in values])
     like = arrays.foreign(*values)

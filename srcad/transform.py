@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import gast
 
-from . import linking, runtime
+from . import dicts, dynamic, linking, objects, runtime
 from .activity import analyze
 from .arity import split_arity
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
@@ -27,7 +27,7 @@ from .forward import ForwardTransform, call_arity
 from .names import Namer
 from .ir import Renamer, loaded_names
 from .normalize import coalesce_setitems, normalize
-from .normalize_functions import LiftedFunction
+from .normalize_functions import DynamicCallee, LiftedFunction
 from .optimize import optimize
 from .options import DEFAULT as DEFAULT_OPTIONS
 from .parse import parse_function
@@ -36,6 +36,7 @@ from .rules.registry import all_free_names
 from .shapes import ShapeClasses
 from .emit import walk_nodes
 from .tape import prune_tape
+from .written_out import NAMES as WRITTEN_OUT_NAMES
 from .trees import deepest_statement, depth, in_nested_scopes, recursion_room, walk as walk_tree
 
 USER_MODES = ("grad", "value_and_grad", "vjp", "jvp")   # what users call; srcad calls the others
@@ -46,7 +47,10 @@ RUNTIME_NAMES = {n: getattr(runtime, n) for n in (
 RUNTIME_NAMES["debug_nans_check"] = debug_nans_check
 RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of, derivative_of=linking.derivative_of)
 RUNTIME_NAMES.update({n: getattr(runtime, n) for n in BATCH_RUNTIME_NAMES})
-RUNTIME_NAMES.update(bind_captured=runtime.bind_captured)
+RUNTIME_NAMES.update(bind_captured=runtime.bind_captured, as_structure_of=objects.as_structure_of,
+                     field_of=objects.field_of, Fields=dynamic.Fields, merged=dicts.merged,
+                     dynamic_split=dynamic.dynamic_split, dynamic_jvp=dynamic.dynamic_jvp,
+                     **{helper.__name__: helper for helper in dicts.METHODS.values()}, **WRITTEN_OUT_NAMES)
 
 _DOCS = {
     "jvp": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
@@ -100,6 +104,14 @@ class Linker:
             names = [self.namer.fresh(f"{base}_{suffix}") for suffix in suffixes]
             function = stmt.expr.func
             vector = ", vector=True" if self.vector else ""
+            if isinstance(stmt.callee, DynamicCallee):   # found at run time: dynamic.py
+                helper = "dynamic_" + mode
+                count = f", {arity}" if mode == "split" else ""
+                method = f", method={stmt.callee.method!r}" if stmt.callee.method else ""
+                line = f"{', '.join(names)} = {helper}({wrt!r}{count}{method}, " \
+                       f"where={stmt.callee.where!r}{vector}{self.options.keywords()})"
+                self.bindings[key] = (names, line)
+                return names
             vector += f", arity={arity}" if arity is not None else ""
             line = f"{', '.join(names)} = {helper}({_unparse(function)}, {wrt!r}{vector}" \
                    f"{self.options.keywords()})"
@@ -247,7 +259,11 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     if mode == "grad" and not activity.is_active_atom(fn.outputs[0]):
         transform.body.append(gast.Expr(value=seeds[0][1]))  # still check the output is scalar
     transform.adjoint_sweep()
-    adjoints = _pack(transform.wrt_adjoints(wrt_names), as_tuple)
+    adjoints = transform.wrt_adjoints(wrt_names)
+    if mode != "split":   # a list, dict or object argument: its derivative has its structure
+        adjoints = [call("as_structure_of", bar, name(w)) if i in options.sequence_args else bar
+                    for i, w, bar in zip(wrt, wrt_names, adjoints)]
+    adjoints = _pack(adjoints, as_tuple)
     adjoint = transform.body
     _renamed(primal, rename)
     _renamed(adjoint, rename)
@@ -414,7 +430,7 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
     for node in [node for node, _ in functions] + list(fn.lifted):
         used |= loaded_names(node) - _local_names(node)
     if bindings:
-        used |= {"split_of", "jvp_of", "derivative_of"} & {line.split("= ")[1].split("(")[0]
+        used |= {"split_of", "jvp_of", "derivative_of", "dynamic_split", "dynamic_jvp"} & {line.split("= ")[1].split("(")[0]
                                                            for line in bindings}
         used |= {n for line in bindings for n in loaded_names(gast.parse(line).body[0].value)}
     used -= {node.name for node in fn.lifted}

@@ -54,3 +54,15 @@ def test_dask_gradient_matches_numpy_on_the_same_data():
     for got, want in zip(result, expected):
         np.testing.assert_allclose(got, want, rtol=1e-10)
     assert report["chunks"] == 8 and len(report["worker_peak_mb"]) == 2
+
+
+import real_code  # noqa: E402
+
+
+def test_real_code_matches_finite_differences(capsys):
+    (model, model_numeric), (rates, rates_numeric), (in_place, in_place_numeric) = real_code.main()
+    np.testing.assert_allclose(model, model_numeric, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(rates, rates_numeric, rtol=1e-6, atol=1e-8)
+    for got, numeric in zip(in_place, in_place_numeric):
+        np.testing.assert_allclose(got, numeric, rtol=1e-6, atol=1e-8)
+    assert "step 4" in capsys.readouterr().out

@@ -3,7 +3,11 @@
 The helpers are linear or bilinear in their array arguments, so each rule is another
 call of a helper. (Parameter names here need not match the helpers' own.)
 """
-from .. import runtime
+from .. import dicts, objects, runtime
+from ..dicts import (item_cotangent, item_tangent, items_cotangent, items_tangent,  # noqa: F401
+                     restricted, unless_present, values_cotangent, values_tangent)
+from ..objects import (attribute_tangent, field_cotangent, field_of,  # noqa: F401  (templates name them)
+                       fields_with)
 from .registry import ZERO, defjvp, defvjp, nondifferentiable, returns_sequence
 
 defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)", ZERO)
@@ -54,3 +58,44 @@ defvjp(runtime.add_at, "target, index, values", "g", ZERO, "g[index]")
 defjvp(runtime.add_at, "target, index, values", "target_dot", ZERO, "scatter_add(target, index, values_dot)")
 defvjp(runtime.scatter_add, "like, index, values", ZERO, ZERO, "g[index]")
 defjvp(runtime.scatter_add, "like, index, values", ZERO, ZERO, "scatter_add(like, index, values_dot)")
+
+# An attribute of an object (objects.py): its derivative is the object's derivative's field.
+defvjp(objects.read_attribute, "obj, name", "field_cotangent(g, obj, name)", ZERO)
+defjvp(objects.read_attribute, "obj, name", "attribute_tangent(obj_dot, obj, name)", ZERO)
+defvjp(objects.attribute_tangent, "obj_dot, obj, name", "field_cotangent(g, obj, name)", ZERO, ZERO)
+defjvp(objects.attribute_tangent, "obj_dot, obj, name", "attribute_tangent(obj_dot_dot, obj, name)",
+       ZERO, ZERO)
+defvjp(objects.field_cotangent, "g, obj, name", "attribute_tangent(g, obj, name)", ZERO, ZERO)
+defjvp(objects.field_cotangent, "g, obj, name", "field_cotangent(g_dot, obj, name)", ZERO, ZERO)
+defvjp(objects.field_of, "g, name", "fields_with(g, name)", ZERO)
+defjvp(objects.field_of, "g, name", "field_of(g_dot, name)", ZERO)
+defvjp(objects.fields_with, "g, name", "field_of(g, name)", ZERO)
+defjvp(objects.fields_with, "g, name", "fields_with(g_dot, name)", ZERO)
+
+# Dict methods and merges (dicts.py): a dict's derivative is keyed as the dict. Each
+# derivative helper is linear in its first argument; they come in adjoint pairs.
+defvjp(dicts.dict_get, "d, key, default=None", "item_cotangent(g, d, key)", ZERO, "unless_present(g, d, key)")
+defjvp(dicts.dict_get, "d, key, default=None", "item_tangent(d_dot, d, key)", ZERO,
+       "unless_present(default_dot, d, key)")
+defvjp(dicts.dict_values, "d", "values_cotangent(g, d)")
+defjvp(dicts.dict_values, "d", "values_tangent(d_dot, d)")
+defvjp(dicts.dict_items, "d", "items_cotangent(g, d)")
+defjvp(dicts.dict_items, "d", "items_tangent(d_dot, d)")
+defvjp(dicts.merged, "a, b", "restricted(g, a, b)", "restricted(g, b)")
+defjvp(dicts.merged, "a, b", "restricted(a_dot, a, b)", "restricted(b_dot, b)")
+returns_sequence(dicts.dict_values, dicts.dict_items, dicts.merged)
+nondifferentiable(dicts.dict_keys)
+for _helper, _adjoint in ((dicts.item_cotangent, "item_tangent"), (dicts.item_tangent, "item_cotangent"),
+                          (dicts.unless_present, "unless_present")):
+    defvjp(_helper, "value, d, key", f"{_adjoint}(g, d, key)", ZERO, ZERO)
+    defjvp(_helper, "value, d, key", f"{_helper.__name__}(value_dot, d, key)", ZERO, ZERO)
+for _helper, _adjoint in ((dicts.values_cotangent, "values_tangent"),
+                          (dicts.values_tangent, "values_cotangent"),
+                          (dicts.items_cotangent, "items_tangent"),
+                          (dicts.items_tangent, "items_cotangent")):
+    defvjp(_helper, "value, d", f"{_adjoint}(g, d)", ZERO)
+    defjvp(_helper, "value, d", f"{_helper.__name__}(value_dot, d)", ZERO)
+defvjp(dicts.restricted, "value, a, b=()", "restricted(g, a, b)", ZERO, ZERO)
+defjvp(dicts.restricted, "value, a, b=()", "restricted(value_dot, a, b)", ZERO, ZERO)
+returns_sequence(dicts.values_tangent, dicts.items_tangent, dicts.values_cotangent, dicts.items_cotangent,
+                 dicts.item_cotangent, dicts.restricted)

@@ -6,7 +6,7 @@ calling the helpers directly.
 """
 import numpy as np
 
-from srcad import runtime
+from srcad import dicts, objects, runtime
 from srcad.rules import lookup
 from srcad.rules import elementwise_helpers as eh
 from srcad.rules import reduction_helpers as rh
@@ -161,6 +161,62 @@ CASES += [   # helpers of control flow, lists and index scatters
     RuleCase((runtime.repeated_like,), repeated_like_list, (0.5, uniform((3,), seed=36)),
              wrt=(0, 1), extra={"needs": "list"}),
     ]
+class _Box:
+    def __init__(self, w):
+        self.w = w
+
+
+BOX = _Box(np.ones(3))
+
+
+def eigenvalues_field(a):   # a NamedTuple's field: its derivative is a list's item
+    return np.sum(objects.read_attribute(np.linalg.eigh(a @ a.T), "eigenvalues") ** 2)
+
+
+def fields_round_trip(x):   # an object's derivative (a Fields) and its field
+    return np.sum(objects.attribute_tangent(objects.field_cotangent(x, BOX, "w"), BOX, "w") ** 3)
+
+
+def captured_round_trip(x):   # a lambda's derivative as a value (a Fields) and its variable
+    return np.sum(np.sin(objects.field_of(objects.fields_with(x, "k"), "k")))
+
+
+KEYS = {"a": 0.0, "b": 0.0}
+
+
+def dict_methods(x):   # dict methods and merges on a dict built from x
+    d = {"a": x, "b": np.sin(x)}
+    total = 0.0
+    for key, value in dicts.dict_items(d):
+        total = total + value * len(key)
+    merged = dicts.merged(d, {"b": x ** 2})
+    return np.sum(dicts.dict_get(d, "a") * dicts.dict_get(d, "zz", 2.0 * x) * dicts.dict_values(d)[1]
+                  * total * merged["b"] * merged["a"]) + len(dicts.dict_keys(d))
+
+
+def dict_derivative_pairs(x):   # the derivative helpers, each followed by its adjoint
+    values = dicts.values_tangent(dicts.values_cotangent([x, 2.0 * x], KEYS), KEYS)
+    product = 1.0
+    for _, value in dicts.items_tangent(dicts.items_cotangent([(0.0, x), (0.0, x ** 2)], KEYS), KEYS):
+        product = product * value
+    item = dicts.item_tangent(dicts.item_cotangent(x, KEYS, "b"), KEYS, "b")
+    kept = dicts.restricted({"a": x, "b": np.cos(x)}, KEYS, {"a": 0.0})
+    return np.sum(values[1] * product * item * dicts.unless_present(x, KEYS, "zz") * kept["b"])
+
+
+CASES += [   # dicts.py: dict methods and their derivative helpers
+    RuleCase((dicts.dict_get, dicts.dict_items, dicts.dict_values, dicts.merged, dicts.dict_keys),
+             dict_methods, (uniform((3,), seed=40),)),
+    RuleCase((dicts.values_tangent, dicts.values_cotangent, dicts.items_tangent, dicts.items_cotangent,
+              dicts.item_tangent, dicts.item_cotangent, dicts.restricted, dicts.unless_present),
+             dict_derivative_pairs, (uniform((3,), seed=41),)),
+]
+CASES += [   # objects.py: attributes of objects
+    RuleCase((objects.field_of, objects.fields_with), captured_round_trip, (uniform((3,), seed=39),)),
+    RuleCase((objects.read_attribute,), eigenvalues_field, (uniform((3, 3), seed=37),)),
+    RuleCase((objects.attribute_tangent, objects.field_cotangent), fields_round_trip,
+             (uniform((3,), seed=38),)),
+]
 CASES += [
     RuleCase((runtime.seed_cotangent,), seed_cotangent, (uniform((3,), seed=22),), differentiable=False),
     RuleCase((runtime.zeros_like,), zeros_like, (uniform((3,), seed=23),), differentiable=False),
