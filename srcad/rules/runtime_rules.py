@@ -3,7 +3,7 @@
 The helpers are linear or bilinear in their array arguments, so each rule is another
 call of a helper. (Parameter names here need not match the helpers' own.)
 """
-from .. import runtime
+from .. import checkpointing, runtime
 from .registry import ZERO, defjvp, defvjp, nondifferentiable, returns_sequence
 
 defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)", ZERO)
@@ -34,6 +34,8 @@ defjvp(runtime.dot_vjp_x, "cot, x, y", "dot_vjp_x(cot_dot, x, y)", ZERO, "dot_vj
 defvjp(runtime.dot_vjp_y, "cot, x, y", "np.dot(x, g)", "dot_vjp_x(cot, x, g)", ZERO)
 defjvp(runtime.dot_vjp_y, "cot, x, y", "dot_vjp_y(cot_dot, x, y)", "dot_vjp_y(cot, x_dot, y)", ZERO)
 
+# a checkpointed loop's schedule and snapshot count are ints (checkpointing.py)
+nondifferentiable(checkpointing.revolve, checkpointing.snapshots_within)
 nondifferentiable(runtime.seed_cotangent, runtime.zeros_like, runtime.stop_gradient,
                   runtime.invert_permutation, runtime.shape_of)
 

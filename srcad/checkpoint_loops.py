@@ -1,0 +1,176 @@
+"""Checkpointed loops in reverse mode (``srcad.grad(f, checkpoint=k)``; docs/checkpointing.md).
+
+A loop that is not inside another loop, and whose body computes derivatives, keeps no tape.
+The primal sweep runs it as written, after keeping a snapshot of its *state* (the variables
+the body reads before it assigns them and that the loop changes); the adjoint sweep follows
+`checkpointing.revolve`, the binomial schedule:
+
+    for action, start, end in revolve(len(range(n)), k):
+        if action == 'advance':      # the body as written, steps start .. end-1
+        elif action == 'snapshot':   snapshots.append((x, h))
+        elif action == 'restore':    x, h = snapshots[-1]
+        elif action == 'forget':     snapshots.pop()
+        else:                        # 'reverse': step `start` taped, then its adjoint
+
+Loops inside a checkpointed loop are taped as usual, within the step. A ``while`` loop or a
+loop that breaks counts its iterations in the primal sweep; the schedule starts when the
+adjoint sweep reaches the loop, from the snapshot taken before it.
+"""
+import gast
+
+from .derivatives import assign, call, name
+from .ir import Renamer, walk
+from .liveness import live_in
+from .trees import clone, walk as walk_tree
+
+# methods that change their receiver (a list the loop builds is part of its state)
+MUTATING = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault",
+            "sort", "reverse", "popitem"}
+
+
+class CheckpointedLoop:
+    """What the adjoint of a checkpointed loop needs from its primal sweep."""
+
+    def __init__(self, snapshots, state, mutated, recompute, taped):
+        self.snapshots = snapshots   # name of the snapshot stack
+        self.state = state           # the loop's state: the variables a snapshot holds
+        self.mutated = mutated       # state variables the body writes into (copied)
+        self.recompute = recompute   # the body without tape, for "advance"
+        self.taped = taped           # the body with its tape, for "reverse"
+
+
+class CheckpointedLoops:
+    """ReverseTransform's handling of checkpointed loops (a mixin: see reverse.py)."""
+
+    def checkpoints(self, stmt):
+        """True when `stmt`, a loop, is checkpointed: checkpointing is on, it is not inside
+        another loop, and something in it has a derivative."""
+        return self.checkpoint is not None and self.loop_depth == 0 and any(
+            s.target and self.activity.active(s.target) for s in walk(stmt.body))
+
+    def primal_checkpointed_loop(self, stmt):
+        self.loop_depth += 1
+        try:
+            plain = clone(_untaped(self.primal_block(stmt.body)))
+            taped = self.primal_block(stmt.body)
+        finally:
+            self.loop_depth -= 1
+        recompute = clone(plain)
+        state, mutated = self.loop_state(stmt, plain)
+        snapshots = self.namer.fresh("snapshots")
+        self.checkpointed[id(stmt)] = CheckpointedLoop(snapshots, state, mutated, recompute, taped)
+        nodes = self.loop_around(stmt, plain)
+        first = assign(snapshots, gast.List(elts=[self.snapshot(stmt)], ctx=gast.Load()), stmt.origin)
+        first.counter = snapshots   # dropped, with the schedule, if the loop has no adjoint
+        return nodes[:-1] + [first, nodes[-1]]
+
+    def loop_state(self, stmt, body):
+        """(state, mutated): the variables a snapshot must hold to run the loop again from
+        it: those the loop assigns that the body reads before assigning them or that were
+        bound before the loop (the adjoint of the code before the loop may read them)."""
+        renamed = clone(body)
+        Renamer(self.rename).visit(gast.Module(body=renamed, type_ignores=[]))
+        assigned, mutated = set(), set()
+        for node in walk_tree(gast.Module(body=renamed, type_ignores=[])):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                assigned.add(node.id)
+            elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+                mutated.add(_root(node))
+            elif isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+                    and node.func.attr in MUTATING:
+                mutated.add(_root(node.func))
+        mutated.discard(None)
+        target = {self.rename.get(stmt.target, stmt.target)} if stmt.kind == "for" else set()
+        before = {self.rename.get(n, n) for n in self.definite_at.get(id(stmt), ())}
+        saved = {s for target_name, s in self.saved.items() if target_name not in before}
+        changed = (assigned | mutated) - target - saved - set(self.counters.values())
+        state = sorted(changed & (live_in(renamed, target) | before))
+        return state, sorted(mutated & set(state))
+
+    def snapshot(self, stmt):
+        """``(x, copy_of(h))``: the loop's state (``x`` alone when it is one variable), a copy
+        of what the body writes into."""
+        loop = self.checkpointed[id(stmt)]
+        values = [call("copy_of", name(v)) if v in loop.mutated else name(v) for v in loop.state]
+        return values[0] if len(values) == 1 else gast.Tuple(elts=values, ctx=gast.Load())
+
+    def checkpointed_adjoint(self, stmt, adjoint, counter):
+        """The adjoint sweep of a checkpointed loop whose one-step adjoint is `adjoint`."""
+        loop = self.checkpointed[id(stmt)]
+        action, start, end = (self.namer.fresh(n) for n in ("action", "start", "end"))
+        steps = name(counter) if counter else call("len", clone(stmt.iter))
+        schedule = call("revolve", steps, self.snapshot_count(loop))
+        newest = gast.Subscript(value=name(loop.snapshots), slice=gast.Constant(-1, None), ctx=gast.Load())
+        restore = assign(_state_target(loop.state), newest, stmt.origin)
+        restore.restores = set(loop.state)
+        branches = [
+            ("advance", [self.steps(stmt, start, end, loop.recompute)]),
+            ("snapshot", [_method_call(loop.snapshots, "append", self.snapshot(stmt))]),
+            ("restore", [restore] + [assign(v, call("copy_of", name(v))) for v in loop.mutated]),
+            ("forget", [_method_call(loop.snapshots, "pop")]),
+        ]
+        chain = [self.steps(stmt, start, end, loop.taped)] + adjoint   # "reverse"
+        for kind, body in reversed(branches):
+            test = gast.Compare(left=name(action), ops=[gast.Eq()], comparators=[gast.Constant(kind, None)])
+            chain = [gast.If(test=test, body=body, orelse=chain)]
+            if kind == "forget":
+                reverse_step = chain[0]   # its `else` is the "reverse" branch (tape.py)
+        target = gast.Tuple(elts=[gast.Name(n, gast.Store(), None, None) for n in (action, start, end)],
+                            ctx=gast.Store())
+        node = gast.For(target=target, iter=schedule, body=chain, orelse=[], type_comment=None)
+        node.origin = stmt.origin
+        node.reverse_step = reverse_step
+        return node
+
+    def snapshot_count(self, loop):
+        if self.checkpoint[0] == "snapshots":
+            return gast.Constant(self.checkpoint[1], None)
+        first = gast.Subscript(value=name(loop.snapshots), slice=gast.Constant(0, None), ctx=gast.Load())
+        return call("snapshots_within", first, gast.Constant(self.checkpoint[1], None))
+
+    def steps(self, stmt, start, end, body):
+        """``for i in range(n)[start:end]: body`` (``for _ in range(start, end)`` for a
+        ``while`` loop): steps start .. end-1 of the loop; a ``break`` ends them."""
+        if stmt.kind == "for":
+            target = stmt.target
+            iterations = gast.Subscript(value=clone(stmt.iter), slice=gast.Slice(name(start), name(end), None),
+                                        ctx=gast.Load())
+        else:
+            target = self.namer.fresh("_")
+            iterations = call("range", name(start), name(end))
+        node = gast.For(target=gast.Name(target, gast.Store(), None, None), iter=iterations,
+                        body=clone(body) or [gast.Pass()], orelse=[], type_comment=None)
+        node.origin = stmt.origin
+        return node
+
+
+def _state_target(state):
+    """``x`` or ``x, h``: the target a snapshot is restored into."""
+    names = [gast.Name(v, gast.Store(), None, None) for v in state]
+    return names[0] if len(names) == 1 else gast.Tuple(elts=names, ctx=gast.Store())
+
+
+def _untaped(nodes):
+    """`nodes` without their tape pushes."""
+    result = []
+    for node in nodes:
+        if getattr(node, "tape", ("",))[0] == "push":
+            continue
+        for part in ("body", "orelse"):
+            if isinstance(getattr(node, part, None), list):
+                setattr(node, part, _untaped(getattr(node, part)) or
+                        ([gast.Pass()] if part == "body" else []))
+        result.append(node)
+    return result
+
+
+def _root(node):
+    """The variable a subscript or attribute chain starts from (None: not a variable)."""
+    while isinstance(node, (gast.Subscript, gast.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, gast.Name) else None
+
+
+def _method_call(receiver, method, *args):
+    return gast.Expr(value=gast.Call(func=gast.Attribute(value=name(receiver), attr=method, ctx=gast.Load()),
+                                     args=list(args), keywords=[]))

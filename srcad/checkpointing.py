@@ -1,0 +1,150 @@
+"""Binomial checkpointing (Griewank and Walther's *revolve*): the schedule a checkpointed
+loop's adjoint follows (docs/checkpointing.md).
+
+A loop of n steps is reversed holding at most k snapshots of its state: snapshot 0, the
+state at the loop's start, is taken by the primal sweep, which then runs the loop to its
+end; `revolve(n, k)` yields what the adjoint sweep does next, one ``(action, start, end)``
+at a time, starting with a restore of snapshot 0:
+
+    "advance"   run steps start .. end-1 again, from the current state, keeping nothing
+    "snapshot"  keep the current state (the state before step `start`) on the snapshot stack
+    "restore"   make the state the newest snapshot's (the state before step `start`)
+    "forget"    drop the newest snapshot
+    "reverse"   run step `start` once more, keeping what its adjoint reads, then its adjoint
+
+Steps are reversed exactly once each, last first; snapshots are used as a stack. The
+number of recomputed steps is the least any schedule with k snapshots achieves,
+``r n - C(k + r, r - 1)`` where r is the least integer with ``C(k + r, k) >= n``
+(`recomputations`): each step is run at most r + 1 times, r ~ log(n) / log(k) for large k.
+"""
+from functools import lru_cache
+from math import comb
+
+ACTIONS = ("advance", "snapshot", "restore", "forget", "reverse")
+
+
+def repetitions(steps, snapshots):
+    """The least r such that k snapshots reverse `steps` steps running none more than r
+    times beyond its reversal: ``C(k + r, k) >= steps``."""
+    if snapshots == 1:
+        return max(steps - 1, 0)
+    low, high = 0, 1
+    while comb(snapshots + high, snapshots) < steps:
+        low, high = high, 2 * high
+    while low < high:   # binary search: C(k + r, k) grows with r
+        middle = (low + high) // 2
+        low, high = (middle + 1, high) if comb(snapshots + middle, snapshots) < steps else (low, middle)
+    return low
+
+
+@lru_cache(maxsize=4096)
+def recomputations(steps, snapshots):
+    """The least number of steps advanced (run without taping) to reverse `steps` steps
+    from the state before the first one, holding at most `snapshots` snapshots."""
+    if steps <= 1:
+        return 0
+    if snapshots == 1:
+        return steps * (steps - 1) // 2
+    r = repetitions(steps, snapshots)
+    return r * steps - comb(snapshots + r, r - 1)
+
+
+def split(steps, snapshots):
+    """Where to take the next snapshot: after how many of `steps` steps (>= 2), with
+    `snapshots` (>= 2, the one holding the start included) to spend. The cost of a split
+    m is m advances + reversing the m steps before it (same snapshots) + the steps after
+    it (one fewer); it is convex in m, so a binary search finds its least value."""
+    def cost(m):
+        return m + recomputations(m, snapshots) + recomputations(steps - m, snapshots - 1)
+    low, high = 1, steps - 1
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (middle + 1, high) if cost(middle + 1) < cost(middle) else (low, middle)
+    return low
+
+
+class revolve:
+    """The schedule reversing `steps` steps with at most `snapshots` snapshots alive (the
+    one the primal sweep took at the start included): iterate it for the actions. A
+    sequence for srcad too: differentiating code that runs it iterates it `reversed`."""
+
+    def __init__(self, steps, snapshots):
+        if snapshots < 1:
+            raise ValueError(f"checkpointing needs at least one snapshot, not {snapshots}")
+        self.steps, self.snapshots = steps, snapshots
+
+    def __iter__(self):
+        # what is left to do, last first: ("segment", start, end, free) reverses steps
+        # start .. end-1 from the newest snapshot (the state before `start`), with `free`
+        # more snapshots to spend; actions are yielded as they are
+        todo = [("segment", 0, self.steps, self.snapshots - 1)] if self.steps > 0 else []
+        position = None    # the step the current state is before (None: not known)
+        while todo:
+            item = todo.pop()
+            if item[0] != "segment":
+                yield item
+                continue
+            _, start, end, free = item
+            if free == 0:   # no snapshot to spend: each step from the start, last first
+                for step in reversed(range(start, end)):
+                    if position != start:
+                        yield ("restore", start, start)
+                    if step > start:
+                        yield ("advance", start, step)
+                    yield ("reverse", step, step + 1)
+                    position = None
+                continue
+            if position != start:
+                yield ("restore", start, start)
+            if end - start == 1:
+                yield ("reverse", start, end)
+                position = None
+                continue
+            middle = start + split(end - start, free + 1)
+            yield ("advance", start, middle)
+            yield ("snapshot", middle, middle)
+            position = middle
+            todo.append(("segment", start, middle, free))
+            todo.append(("forget", middle, middle))
+            todo.append(("segment", middle, end, free - 1))
+
+    def __reversed__(self):
+        return reversed(list(self))
+
+    def __repr__(self):
+        return f"revolve({self.steps}, {self.snapshots})"
+
+
+def snapshots_within(state, budget):
+    """``checkpoint="auto"``: as many snapshots of `state` (a tuple of arrays) as `budget`
+    bytes hold, at least one."""
+    size = sum(getattr(value, "nbytes", 8) for value in _leaves(state))
+    return max(1, budget // max(size, 1))
+
+
+def _leaves(value):
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _leaves(item)
+    else:
+        yield value
+
+
+def parse_bytes(size):
+    """``"256MB"`` -> 268435456 (B, KB, MB, GB: powers of 1024); an int is bytes already."""
+    if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+        return size
+    units = {"GB": 1 << 30, "MB": 1 << 20, "KB": 1 << 10, "B": 1}
+    text = str(size).strip().upper()
+    for unit, scale in units.items():
+        if text.endswith(unit):
+            try:
+                value = float(text[:-len(unit)])
+            except ValueError:
+                break
+            if value > 0:
+                return int(value * scale)
+    raise ValueError(f"checkpoint_memory must be a size such as '256MB' or a number of bytes, not {size!r}")
