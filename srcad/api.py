@@ -330,14 +330,14 @@ class Differentiable:
     def __call__(self, *args, **kwargs):
         return self.function(*args, **kwargs)
 
-    def grad(self, wrt=0):
-        return grad(self.function, wrt)
+    def grad(self, wrt=0, **options):
+        return grad(self.function, wrt, **options)
 
-    def value_and_grad(self, wrt=0):
-        return value_and_grad(self.function, wrt)
+    def value_and_grad(self, wrt=0, **options):
+        return value_and_grad(self.function, wrt, **options)
 
-    def vjp(self, wrt=0):
-        return vjp(self.function, wrt)
+    def vjp(self, wrt=0, **options):
+        return vjp(self.function, wrt, **options)
 
     def jvp(self, wrt=0):
         return jvp(self.function, wrt)

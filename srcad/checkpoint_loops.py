@@ -59,10 +59,14 @@ class CheckpointedLoops:
         state, mutated = self.loop_state(stmt, plain)
         snapshots = self.namer.fresh("snapshots")
         self.checkpointed[id(stmt)] = CheckpointedLoop(snapshots, state, mutated, recompute, taped)
-        nodes = self.loop_around(stmt, plain)
+        *before, loop = self.loop_around(stmt, plain)
+        # a state variable the loop may be the first to assign is None in snapshot 0
+        bound = {self.rename.get(n, n) for n in self.bound_at[id(stmt)]}
+        before = [n for n in before if getattr(n, "tape", ("", ""))[1] not in state] + \
+            [assign(v, gast.Constant(None, None)) for v in state if v not in bound]
         first = assign(snapshots, gast.List(elts=[self.snapshot(stmt)], ctx=gast.Load()), stmt.origin)
         first.counter = snapshots   # dropped, with the schedule, if the loop has no adjoint
-        return nodes[:-1] + [first, nodes[-1]]
+        return before + [first, loop]
 
     def loop_state(self, stmt, body):
         """(state, mutated): the variables a snapshot must hold to run the loop again from

@@ -38,10 +38,19 @@ def live_in(nodes, assigned):
         else:
             value = node.value if isinstance(node, (gast.Assign, gast.AugAssign, gast.Expr)) else node
             live |= loaded_names(value) - assigned
-            if isinstance(node, gast.AugAssign) or isinstance(node, gast.Assign) and not all(
-                    isinstance(t, gast.Name) for t in node.targets):
-                live |= {n.id for t in ([node.target] if isinstance(node, gast.AugAssign) else node.targets)
-                         for n in walk_tree(t) if isinstance(n, gast.Name)} - assigned
+            if isinstance(node, gast.AugAssign):
+                live |= {n.id for n in walk_tree(node.target) if isinstance(n, gast.Name)} - assigned
+            elif isinstance(node, gast.Assign):   # y[i] = v reads y (a, b = v reads neither)
+                live |= {n.id for t in node.targets for part in _unpacked(t)
+                         if not isinstance(part, gast.Name)
+                         for n in walk_tree(part) if isinstance(n, gast.Name)} - assigned
             assigned = assigned | {n.id for n in walk_tree(node) if isinstance(n, gast.Name)
                                    and isinstance(n.ctx, gast.Store)}
     return live
+
+
+def _unpacked(target):
+    """The parts of an assignment target: ``a, (b, y[i])`` -> a, b, y[i]."""
+    if isinstance(target, (gast.Tuple, gast.List)):
+        return [part for element in target.elts for part in _unpacked(element)]
+    return [target]

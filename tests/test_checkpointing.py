@@ -1,0 +1,139 @@
+"""Checkpointed loops (``srcad.grad(f, checkpoint=k)``): the revolve schedule itself, and
+gradients equal to the taped ones bit for bit on every loop of the control-flow suite, to
+first and second order."""
+import inspect
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+import srcad
+from srcad.checkpointing import recomputations, revolve, snapshots_within
+from srcad.testing import check_grads
+
+from test_control_flow import CASES, HARDER
+
+SNAPSHOTS = (1, 2, 3, 1000)
+
+
+# -- the schedule ---------------------------------------------------------------------------
+
+def run_schedule(steps, snapshots):
+    """Play `revolve` on a model of the state: (steps reversed in order, advances, most
+    snapshots alive), checking that each action is possible where it comes."""
+    stack, position, reversed_steps, advances, most = [0], None, [], 0, 1
+    for action, start, end in revolve(steps, snapshots):
+        if action == "advance":
+            assert position == start < end
+            advances += end - start
+            position = end
+        elif action == "snapshot":
+            assert position == start
+            stack.append(start)
+            most = max(most, len(stack))
+        elif action == "restore":
+            assert stack[-1] == start
+            position = start
+        elif action == "forget":
+            assert stack[-1] == start and len(stack) > 1
+            stack.pop()
+        else:
+            assert action == "reverse" and position == start and end == start + 1
+            reversed_steps.append(start)
+            position = None   # the adjoint leaves the state undefined
+    assert stack == [0]
+    return reversed_steps, advances, most
+
+
+@lru_cache(maxsize=None)
+def fewest_advances(steps, snapshots):
+    """The optimum by exhaustive dynamic programming over the first snapshot's place."""
+    if steps <= 1:
+        return 0
+    if snapshots == 1:
+        return sum(range(steps))
+    return min(m + fewest_advances(m, snapshots) + fewest_advances(steps - m, snapshots - 1)
+               for m in range(1, steps))
+
+
+@pytest.mark.parametrize("snapshots", [1, 2, 3, 4, 6])
+def test_schedule_reverses_each_step_once_within_the_snapshots_optimally(snapshots):
+    for steps in range(0, 41):
+        reversed_steps, advances, most = run_schedule(steps, snapshots)
+        assert reversed_steps == list(range(steps))[::-1]
+        assert most <= snapshots
+        assert advances == fewest_advances(steps, snapshots) == recomputations(steps, snapshots)
+
+
+def test_closed_form_for_a_long_loop():
+    # r = 4 for 10**5 steps and 50 snapshots: C(54, 4) = 316251 >= 10**5 > C(53, 3)
+    assert recomputations(10 ** 5, 50) == 4 * 10 ** 5 - 24804
+    assert run_schedule(2000, 10)[1] == recomputations(2000, 10)
+
+
+def test_schedule_is_a_reversible_sequence():
+    assert list(reversed(revolve(5, 2))) == list(revolve(5, 2))[::-1]
+
+
+def test_auto_snapshots_fill_the_budget():
+    state = (np.zeros(1000), np.zeros((10, 10)))
+    assert snapshots_within(state, 10 * 8800) == 10
+    assert snapshots_within(state, 10) == 1
+
+
+# -- bit for bit on the control-flow suite --------------------------------------------------
+
+def has_loop(function):
+    source = inspect.getsource(function)
+    return " for " in source or "while " in source or "\n    for " in source
+
+
+LOOPS = [(f, args) for f, args in CASES + HARDER if has_loop(f)]
+
+
+def exactly_equal(a, b):
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(exactly_equal, a, b))
+    return np.asarray(a).dtype == np.asarray(b).dtype and np.array_equal(a, b)
+
+
+def pulled_back(function, args, wrt, **options):
+    """(value, cotangents) by reverse mode, with the cotangent ones like the output."""
+    out = function(*args)
+    cotangent = tuple(np.ones_like(o) * 1.0 for o in out) if isinstance(out, tuple) \
+        else np.ones_like(out) * 1.0
+    return srcad.vjp(function, wrt=wrt, **options)(*args, cotangent)
+
+
+@pytest.mark.parametrize("function, args", LOOPS,
+                         ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(LOOPS)])
+def test_checkpointed_gradient_equals_the_taped_one_bit_for_bit(function, args):
+    wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
+    taped = pulled_back(function, args, wrt)
+    for k in SNAPSHOTS:
+        checkpointed = pulled_back(function, args, wrt, checkpoint=k)
+        assert exactly_equal(checkpointed, taped), (k, checkpointed, taped)
+    assert "revolve(" in srcad.source(srcad.vjp(function, wrt=wrt, checkpoint=2))
+
+
+def test_value_and_grad_and_auto():
+    f, args = next((f, a) for f, a in LOOPS if f.__name__ == "scalar_loop")
+    taped = srcad.value_and_grad(f)(*args)
+    assert exactly_equal(srcad.value_and_grad(f, checkpoint="auto")(*args), taped)
+    assert exactly_equal(srcad.value_and_grad(f, checkpoint="auto", checkpoint_memory="1KB")(*args), taped)
+    assert exactly_equal(srcad.grad(f, checkpoint=2)(*args), taped[1])
+
+
+def test_default_code_is_unchanged():
+    f, _ = next((f, a) for f, a in LOOPS if f.__name__ == "scalar_loop")
+    assert "revolve" not in srcad.source(srcad.grad(f))
+    assert srcad.source(srcad.grad(f, checkpoint=None)) == srcad.source(srcad.grad(f))
+
+
+def test_bad_checkpoint_values_are_errors():
+    f, _ = LOOPS[0]
+    for bad in (0, -1, "many", 2.5, True):
+        with pytest.raises(srcad.SrcadError, match="checkpoint"):
+            srcad.grad(f, checkpoint=bad)
+    with pytest.raises(srcad.SrcadError, match="checkpoint_memory"):
+        srcad.grad(f, checkpoint="auto", checkpoint_memory="lots")
