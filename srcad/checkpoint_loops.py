@@ -113,7 +113,11 @@ class CheckpointedLoops:
             ("restore", [restore] + [assign(v, call("copy_of", name(v))) for v in loop.mutated]),
             ("forget", [_method_call(loop.snapshots, "pop")]),
         ]
-        chain = [self.steps(stmt, start, end, loop.taped)] + adjoint   # "reverse"
+        # "reverse": the step taped, then its adjoint (in a loop of its own that sets the
+        # loop variable again, as the taped adjoint does: code differentiating this code
+        # reads the variable where the loop sets it)
+        chain = [self.steps(stmt, start, end, loop.taped)]
+        chain += [self.steps(stmt, start, end, adjoint, one_step=True)] if stmt.kind == "for" else adjoint
         for kind, body in reversed(branches):
             test = gast.Compare(left=name(action), ops=[gast.Eq()], comparators=[gast.Constant(kind, None)])
             chain = [gast.If(test=test, body=body, orelse=chain)]
@@ -132,7 +136,7 @@ class CheckpointedLoops:
         first = gast.Subscript(value=name(loop.snapshots), slice=gast.Constant(0, None), ctx=gast.Load())
         return call("snapshots_within", first, gast.Constant(self.checkpoint[1], None))
 
-    def steps(self, stmt, start, end, body):
+    def steps(self, stmt, start, end, body, one_step=False):
         """``for i in range(n)[start:end]: body`` (``for _ in range(start, end)`` for a
         ``while`` loop): steps start .. end-1 of the loop; a ``break`` ends them."""
         if stmt.kind == "for":
@@ -145,6 +149,7 @@ class CheckpointedLoops:
         node = gast.For(target=gast.Name(target, gast.Store(), None, None), iter=iterations,
                         body=clone(body) or [gast.Pass()], orelse=[], type_comment=None)
         node.origin = stmt.origin
+        node.one_step = one_step   # (tape.py reads its body as straight-line code)
         return node
 
 

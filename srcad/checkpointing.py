@@ -65,13 +65,14 @@ def split(steps, snapshots):
 
 class revolve:
     """The schedule reversing `steps` steps with at most `snapshots` snapshots alive (the
-    one the primal sweep took at the start included): iterate it for the actions. A
-    sequence for srcad too: differentiating code that runs it iterates it `reversed`."""
+    one the primal sweep took at the start included): iterate it for the actions. It is
+    a sequence too, for srcad's derivatives of code that runs it."""
 
     def __init__(self, steps, snapshots):
         if snapshots < 1:
             raise ValueError(f"checkpointing needs at least one snapshot, not {snapshots}")
         self.steps, self.snapshots = steps, snapshots
+        self._actions = None
 
     def __iter__(self):
         # what is left to do, last first: ("segment", start, end, free) reverses steps
@@ -108,8 +109,21 @@ class revolve:
             todo.append(("forget", middle, middle))
             todo.append(("segment", middle, end, free - 1))
 
+    def actions(self):
+        """All the actions, as a list (made once): what code differentiating generated
+        code reads by index; running the schedule makes them one at a time instead."""
+        if self._actions is None:
+            self._actions = list(iter(self))   # (list(self) would ask len(self))
+        return self._actions
+
+    def __len__(self):
+        return len(self.actions())
+
+    def __getitem__(self, index):
+        return self.actions()[index]
+
     def __reversed__(self):
-        return reversed(list(self))
+        return reversed(self.actions())
 
     def __repr__(self):
         return f"revolve({self.steps}, {self.snapshots})"

@@ -104,6 +104,11 @@ def _needed(adjoint, rewound=frozenset()):
             needed |= _needed(reverse.orelse, rewound)[0]
             rewound |= set(_restores([node]))
             continue
+        if getattr(node, "one_step", False):   # a loop of one iteration: its body, in order
+            needed |= _reads([gast.Expr(value=node.iter)]) & rewound
+            body_needed, rewound = _needed(node.body, rewound)
+            needed |= body_needed
+            continue
         if isinstance(node, gast.If) and not getattr(node, "tape", None):
             needed |= loaded_names(node.test) & rewound
             body_needed, body_rewound = _needed(node.body, rewound)

@@ -137,3 +137,45 @@ def test_bad_checkpoint_values_are_errors():
             srcad.grad(f, checkpoint=bad)
     with pytest.raises(srcad.SrcadError, match="checkpoint_memory"):
         srcad.grad(f, checkpoint="auto", checkpoint_memory="lots")
+
+
+# -- higher order ---------------------------------------------------------------------------
+
+def damped_steps(y, w, steps):
+    """An explicit integrator: the loop checkpointing is for."""
+    for _ in range(steps):
+        y = y + 0.1 * np.tanh(w * y) - 0.05 * y
+    return np.sum(y ** 2)
+
+
+Y0 = np.array([0.3, -0.5, 0.8])
+W = np.array([1.2, 0.7, -0.4])
+SECOND_ORDER = [(damped_steps, (Y0, W, 9))] + [
+    (f, args) for f, args in LOOPS if f.__name__ in (
+        "scalar_loop", "while_loop", "with_break", "nested_loops", "item_writes_in_loop",
+        "calls_in_loop")
+    and np.ndim(f(*args)) == 0]
+
+
+@pytest.mark.parametrize("function, args", SECOND_ORDER,
+                         ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(SECOND_ORDER)])
+def test_checkpointed_gradient_is_differentiable_again(function, args):
+    """Forward-over-reverse and reverse-over-reverse of the checkpointed gradient code
+    against finite differences (check_grads), and its Hessian against the taped one."""
+    wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
+    check_grads(srcad.grad(function, wrt=wrt, checkpoint=2), args, wrt=wrt, rtol=1e-4, atol=1e-6)
+    taped = srcad.hessian(function, wrt=wrt)(*args)
+    for k in (1, 2, 3):
+        assert exactly_equal(srcad.hessian(function, wrt=wrt, checkpoint=k)(*args), taped)
+
+
+def test_hvp_and_grad_of_grad_through_a_checkpointed_loop():
+    v = np.array([0.2, -1.0, 0.5])
+    hessian = srcad.hessian(damped_steps)(Y0, W, 9)
+    product = srcad.hvp(damped_steps, checkpoint=2)(Y0, W, 9, v)
+    assert exactly_equal(product, srcad.hvp(damped_steps)(Y0, W, 9, v))
+    np.testing.assert_allclose(product, hessian @ v, rtol=1e-12)
+
+    def directional(y, w, steps):
+        return np.sum(srcad.grad(damped_steps, checkpoint=2)(y, w, steps) * v)
+    np.testing.assert_allclose(srcad.grad(directional)(Y0, W, 9), hessian @ v, rtol=1e-10)
