@@ -17,10 +17,30 @@ number of recomputed steps is the least any schedule with k snapshots achieves,
 ``r n - C(k + r, r - 1)`` where r is the least integer with ``C(k + r, k) >= n``
 (`recomputations`): each step is run at most r + 1 times, r ~ log(n) / log(k) for large k.
 """
+from contextlib import contextmanager
 from functools import lru_cache
 from math import comb
 
 ACTIONS = ("advance", "snapshot", "restore", "forget", "reverse")
+_runs = None   # the schedules run inside `recorded()`
+
+
+@contextmanager
+def recorded():
+    """A list of the `revolve` schedules that run inside the ``with`` block (compare.py)."""
+    global _runs
+    outer, _runs = _runs, []
+    try:
+        yield _runs
+    finally:
+        _runs = outer
+
+
+def steps_run(schedules):
+    """(loop steps, steps run forward) by the adjoint sweeps of `schedules`: each step
+    once taped, plus the advances."""
+    steps = sum(s.steps for s in schedules)
+    return steps, steps + sum(recomputations(s.steps, s.snapshots) for s in schedules)
 
 
 def repetitions(steps, snapshots):
@@ -75,6 +95,8 @@ class revolve:
         self._actions = None
 
     def __iter__(self):
+        if _runs is not None:
+            _runs.append(self)
         # what is left to do, last first: ("segment", start, end, free) reverses steps
         # start .. end-1 from the newest snapshot (the state before `start`), with `free`
         # more snapshots to spend; actions are yielded as they are

@@ -179,3 +179,11 @@ def test_hvp_and_grad_of_grad_through_a_checkpointed_loop():
     def directional(y, w, steps):
         return np.sum(srcad.grad(damped_steps, checkpoint=2)(y, w, steps) * v)
     np.testing.assert_allclose(srcad.grad(directional)(Y0, W, 9), hessian @ v, rtol=1e-10)
+
+
+def test_compare_modes_reports_memory_and_recomputation():
+    report = srcad.compare_modes(damped_steps, Y0, W, 12, budget=0.0001, checkpoint=3)
+    label = "checkpoint=3"
+    assert report.recomputation == {"taped": 1.0, label: 2.0 + recomputations(12, 3) / 12}
+    assert 0 < report.memory[label] < report.memory["taped"]
+    assert f"one VJP, {label}" in report.times and "peak memory" in str(report)
