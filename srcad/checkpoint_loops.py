@@ -19,7 +19,7 @@ adjoint sweep reaches the loop, from the snapshot taken before it.
 import gast
 
 from .derivatives import assign, call, name
-from .ir import Renamer, walk
+from .ir import Renamer, loaded_names, walk
 from .liveness import live_in
 from .trees import clone, walk as walk_tree
 
@@ -57,6 +57,8 @@ class CheckpointedLoops:
             self.loop_depth -= 1
         recompute = clone(plain)
         state, mutated = self.loop_state(stmt, plain)
+        for copy in (plain, recompute):   # (so that the optimizer fuses them as it does taped)
+            self.own_temporaries(stmt, copy, keep=set(state))
         snapshots = self.namer.fresh("snapshots")
         self.checkpointed[id(stmt)] = CheckpointedLoop(snapshots, state, mutated, recompute, taped)
         *before, loop = self.loop_around(stmt, plain)
@@ -67,6 +69,27 @@ class CheckpointedLoops:
         first = assign(snapshots, gast.List(elts=[self.snapshot(stmt)], ctx=gast.Load()), stmt.origin)
         first.counter = snapshots   # dropped, with the schedule, if the loop has no adjoint
         return before + [first, loop]
+
+    def own_temporaries(self, stmt, body, keep):
+        """Give the temporaries that `body`, a copy of the loop's body, assigns and alone
+        reads names of their own (t1 -> t1_1): each copy's are then read once, as in taped code."""
+        inside = {id(s) for s in walk(stmt.body)}
+        read_elsewhere = set(keep)
+        for s in walk(self.fn.body):
+            if id(s) not in inside:
+                read_elsewhere |= loaded_names([p for p in (s.expr, s.test, s.iter) if p is not None])
+                read_elsewhere |= {a.id for a in s.args if isinstance(a, gast.Name)}
+        module = gast.Module(body=body, type_ignores=[])
+        assigned = {n.id for n in walk_tree(module) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+        own = sorted((assigned & self.fn.temporaries) - read_elsewhere - live_in(body, set())
+                     - set(self.rename) - set(self.rename.values()))
+        mapping = {t: self.namer.fresh(t) for t in own}
+        Renamer(mapping).visit(module)
+        for node in walk_tree(module):
+            tape = getattr(node, "tape", None)
+            if tape and tape[1] in mapping:
+                node.tape = (tape[0], mapping[tape[1]])
+        self.fn.temporaries |= set(mapping.values())
 
     def loop_state(self, stmt, body):
         """(state, mutated): the variables a snapshot must hold to run the loop again from
@@ -105,7 +128,7 @@ class CheckpointedLoops:
         steps = name(counter) if counter else call("len", clone(stmt.iter))
         schedule = call("revolve", steps, self.snapshot_count(loop))
         newest = gast.Subscript(value=name(loop.snapshots), slice=gast.Constant(-1, None), ctx=gast.Load())
-        restore = assign(_state_target(loop.state), newest, stmt.origin)
+        restore = assign(_state_target(loop.state), newest)
         restore.restores = set(loop.state)
         branches = [
             ("advance", [self.steps(stmt, start, end, loop.recompute)]),
@@ -129,6 +152,13 @@ class CheckpointedLoops:
         node.origin = stmt.origin
         node.reverse_step = reverse_step
         return node
+
+    def checkpoint_note(self):
+        """The header line of code with checkpointed loops."""
+        kind, amount = self.checkpoint
+        count = f"{amount} snapshots" if kind == "snapshots" else f"as many snapshots as {amount} bytes hold"
+        return f"srcad checkpoint: loops reversed on the binomial schedule, {count} each " \
+               "(srcad/checkpointing.py)"
 
     def snapshot_count(self, loop):
         if self.checkpoint[0] == "snapshots":

@@ -271,7 +271,8 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     mode = mode + "_batch" if vector else mode
     function = _function(fn, parsed, mode, wrt, primal + adjoint, returned, params, namer,
                          keep_defaults=mode in ("grad", "value_and_grad"), options=options)
-    return _module(fn, parsed, mode, wrt, [function], linker)
+    notes = [transform.checkpoint_note()] if transform.checkpointed else []
+    return _module(fn, parsed, mode, wrt, [function], linker, notes=notes)
 
 
 def _capture(outputs, restored, primal, namer):
@@ -365,8 +366,9 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     return node, comments
 
 
-def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
-    """The generated file: header, imports, nested functions, bindings, then the functions."""
+def _module(fn, parsed, mode, wrt, functions, linker, trailer=(), notes=()):
+    """The generated file: header (with `notes`, lines of text), imports, nested functions,
+    bindings, then the functions."""
     namespace = _namespace(parsed)
     lifted = [to_source(node, []) for node in fn.lifted]
     texts = [to_source(node, comments) for node, comments in functions]
@@ -391,6 +393,7 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
     if vararg is not None:
         values = fn.params[len(parsed.node.args.args):]
         header.append(f"# for {len(values)} values in *{vararg.id}: {', '.join(values) or 'none'}")
+    header += [f"# {note}" for note in notes]
     if resolved:
         header.append(f"# srcad names: {json.dumps(resolved)}")
     if guards:
