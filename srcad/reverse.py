@@ -197,7 +197,8 @@ class ReverseTransform(CheckpointedLoops, Transform):
         """The loop of `stmt` with primal `body`, after the ``v = None`` of variables it
         may be the first to assign and its iteration counter (``while`` and ``break``)."""
         assigned = assigned_in(stmt.body)
-        assigned |= {self.counters[id(s)] for s in walk(stmt.body) if id(s) in self.counters}
+        if self.loop_depth == 0:   # (inside another loop, a counter may hold a value to save)
+            assigned |= {self.counters[id(s)] for s in walk(stmt.body) if id(s) in self.counters}
         nodes = [_marker(assign(variable, gast.Constant(None, None)), "init", variable)
                  for variable in sorted(assigned - self.bound_at[id(stmt)])]
         if stmt.kind == "while" or stmt.has_break:
