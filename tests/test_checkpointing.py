@@ -2,6 +2,8 @@
 gradients equal to the taped ones bit for bit on every loop of the control-flow suite, to
 first and second order."""
 import inspect
+import pathlib
+import sys
 from functools import lru_cache
 
 import numpy as np
@@ -214,3 +216,11 @@ def test_hessian_at_a_python_float_is_computed_in_float64():
     f, _ = next((f, a) for f, a in LOOPS if f.__name__ == "while_in_for")
     along = srcad.jvp(srcad.grad(f))(0.5, 1.0)[1]
     assert srcad.hessian(f)(0.5) == pytest.approx(along, rel=1e-14)
+
+
+def test_checkpointed_ode_example_runs():
+    sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "examples"))
+    import checkpointed_ode
+    _, rows = checkpointed_ode.measure(steps=12, dim=8, snapshot_counts=[2])
+    (_, _, taped_peak, _, _, _), (_, k, peak, _, runs, exact) = rows
+    assert k == 2 and exact and runs == 2 + recomputations(12, 2) / 12
