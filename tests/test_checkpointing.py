@@ -224,3 +224,15 @@ def test_checkpointed_ode_example_runs():
     _, rows = checkpointed_ode.measure(steps=12, dim=8, snapshot_counts=[2])
     (_, _, taped_peak, _, _, _), (_, k, peak, _, runs, exact) = rows
     assert k == 2 and exact and runs == 2 + recomputations(12, 2) / 12
+
+
+def trajectory(x, steps):
+    for _ in range(steps):
+        x = np.sin(x) + 0.5 * x
+    return x * 2.0
+
+
+def test_reverse_jacobian_vector_mode():
+    taped = srcad.jacobian(trajectory, mode="reverse")(Y0, 6)
+    assert exactly_equal(srcad.jacobian(trajectory, mode="reverse", checkpoint=2)(Y0, 6), taped)
+    np.testing.assert_allclose(taped, srcad.jacobian(trajectory, mode="forward")(Y0, 6), rtol=1e-12)
