@@ -17,7 +17,7 @@ import tracemalloc
 import numpy as np
 
 import srcad
-from srcad.checkpointing import recomputations
+from srcad.checkpointing import revolve
 
 
 def field(y, W):
@@ -81,7 +81,7 @@ def measure(steps, dim, snapshot_counts, h=0.01):
             reference = value
             rows.append(("taped", None, peak, ratio, 1.0, True))
             continue
-        runs = 2.0 + recomputations(steps, k) / steps   # primal sweep + taped step + advances
+        runs = 2.0 + revolve(steps, k, taken_forward=True).advances() / steps   # primal, taped, advances
         rows.append((f"k = {k}", k, peak, ratio, runs, np.array_equal(value, reference)))
     return primal, rows
 

@@ -37,6 +37,7 @@ class CheckpointedLoop:
         self.mutated = mutated       # state variables the body writes into (copied)
         self.recompute = recompute   # the body without tape, for "advance"
         self.taped = taped           # the body with its tape, for "reverse"
+        self.schedule = None         # name of the schedule the primal sweep made, if it did
 
 
 class CheckpointedLoops:
@@ -60,15 +61,24 @@ class CheckpointedLoops:
         for copy in (plain, recompute):   # (so that the optimizer fuses them as it does taped)
             self.own_temporaries(stmt, copy, keep=set(state))
         snapshots = self.namer.fresh("snapshots")
-        self.checkpointed[id(stmt)] = CheckpointedLoop(snapshots, state, mutated, recompute, taped)
-        *before, loop = self.loop_around(stmt, plain)
+        loop = CheckpointedLoop(snapshots, state, mutated, recompute, taped)
+        self.checkpointed[id(stmt)] = loop
+        *before, primal = self.loop_around(stmt, plain)
         # a state variable the loop may be the first to assign is None in snapshot 0
         bound = {self.rename.get(n, n) for n in self.bound_at[id(stmt)]}
         before = [n for n in before if getattr(n, "tape", ("", ""))[1] not in state] + \
             [assign(v, gast.Constant(None, None)) for v in state if v not in bound]
-        first = assign(snapshots, gast.List(elts=[self.snapshot(stmt)], ctx=gast.Load()), stmt.origin)
-        first.counter = snapshots   # dropped, with the schedule, if the loop has no adjoint
-        return before + [first, loop]
+        before.append(assign(snapshots, gast.List(elts=[self.snapshot(stmt)], ctx=gast.Load()), stmt.origin))
+        if stmt.kind == "for" and not stmt.has_break:
+            # the trip count is known: this sweep takes the snapshots of the schedule's first
+            # sweep as it goes (the state before each step in schedule.forward_snapshots)
+            loop.schedule = self.namer.fresh("schedule")
+            before.append(assign(loop.schedule, self.schedule(stmt, loop, clone(stmt.iter), taken_forward=True)))
+            due = gast.Compare(left=name(stmt.target), ops=[gast.In()], comparators=[gast.Attribute(
+                value=name(loop.schedule), attr="forward_snapshots", ctx=gast.Load())])
+            primal.body.insert(0, gast.If(test=due, body=[_method_call(snapshots, "append", self.snapshot(stmt))],
+                                          orelse=[]))
+        return before + [primal]
 
     def own_temporaries(self, stmt, body, keep):
         """Give the temporaries that `body`, a copy of the loop's body, assigns and alone
@@ -125,8 +135,7 @@ class CheckpointedLoops:
         """The adjoint sweep of a checkpointed loop whose one-step adjoint is `adjoint`."""
         loop = self.checkpointed[id(stmt)]
         action, start, end = (self.namer.fresh(n) for n in ("action", "start", "end"))
-        steps = name(counter) if counter else call("len", clone(stmt.iter))
-        schedule = call("revolve", steps, self.snapshot_count(loop))
+        schedule = name(loop.schedule) if loop.schedule else self.schedule(stmt, loop, name(counter))
         newest = gast.Subscript(value=name(loop.snapshots), slice=gast.Constant(-1, None), ctx=gast.Load())
         restore = assign(_state_target(loop.state), newest)
         restore.restores = set(loop.state)
@@ -160,11 +169,18 @@ class CheckpointedLoops:
         return f"srcad checkpoint: loops reversed on the binomial schedule, {count} each " \
                "(srcad/checkpointing.py)"
 
-    def snapshot_count(self, loop):
+    def schedule(self, stmt, loop, steps, taken_forward=False):
+        """``revolve(steps, k)``; k = ``snapshots_within(snapshots[0], budget)`` for
+        checkpoint="auto"."""
         if self.checkpoint[0] == "snapshots":
-            return gast.Constant(self.checkpoint[1], None)
-        first = gast.Subscript(value=name(loop.snapshots), slice=gast.Constant(0, None), ctx=gast.Load())
-        return call("snapshots_within", first, gast.Constant(self.checkpoint[1], None))
+            count = gast.Constant(self.checkpoint[1], None)
+        else:
+            first = gast.Subscript(value=name(loop.snapshots), slice=gast.Constant(0, None), ctx=gast.Load())
+            count = call("snapshots_within", first, gast.Constant(self.checkpoint[1], None))
+        node = call("revolve", steps, count)
+        if taken_forward:
+            node.keywords = [gast.keyword(arg="taken_forward", value=gast.Constant(True, None))]
+        return node
 
     def steps(self, stmt, start, end, body, one_step=False):
         """``for i in range(n)[start:end]: body`` (``for _ in range(start, end)`` for a

@@ -40,7 +40,7 @@ def steps_run(schedules):
     """(loop steps, steps run forward) by the adjoint sweeps of `schedules`: each step
     once taped, plus the advances."""
     steps = sum(s.steps for s in schedules)
-    return steps, steps + sum(recomputations(s.steps, s.snapshots) for s in schedules)
+    return steps, steps + sum(s.advances() for s in schedules)
 
 
 def repetitions(steps, snapshots):
@@ -84,15 +84,38 @@ def split(steps, snapshots):
 
 
 class revolve:
-    """The schedule reversing `steps` steps with at most `snapshots` snapshots alive (the
-    one the primal sweep took at the start included): iterate it for the actions. It is
-    a sequence too, for srcad's derivatives of code that runs it."""
+    """The schedule reversing `steps` steps (a number, or the range a ``for`` loop runs
+    over) with at most `snapshots` snapshots alive, the one of the state before the first
+    step included: iterate it for the actions.
 
-    def __init__(self, steps, snapshots):
+    `taken_forward`: the forward sweep has already taken the snapshots of revolve's first
+    sweep (before each step in `forward_snapshots`, values of the range) and run to the
+    end; the actions are what is left. Otherwise the state before the first step is the
+    only snapshot, and the actions include the first sweep. It is a sequence too, for
+    srcad's derivatives of code that runs it."""
+
+    def __init__(self, steps, snapshots, taken_forward=False):
         if snapshots < 1:
             raise ValueError(f"checkpointing needs at least one snapshot, not {snapshots}")
-        self.steps, self.snapshots = steps, snapshots
+        sequence = steps if isinstance(steps, range) else range(steps)
+        self.steps, self.snapshots, self.taken_forward = len(sequence), snapshots, taken_forward
+        self.forward_snapshots = frozenset(sequence[m] for m in self._first_sweep()[0]) \
+            if taken_forward else frozenset()
         self._actions = None
+
+    def _first_sweep(self):
+        """(steps before which revolve's first sweep takes a snapshot, what is left to do
+        after it, last first): each split of the last segment, until none is left to spend."""
+        todo, positions = [], []
+        start, end, free = 0, self.steps, self.snapshots - 1
+        while free > 0 and end - start > 1:
+            middle = start + split(end - start, free + 1)
+            todo += [("segment", start, middle, free), ("forget", middle, middle)]
+            positions.append(middle)
+            start, free = middle, free - 1
+        if end > start:
+            todo.append(("segment", start, end, free))
+        return positions, todo
 
     def __iter__(self):
         if _runs is not None:
@@ -100,7 +123,10 @@ class revolve:
         # what is left to do, last first: ("segment", start, end, free) reverses steps
         # start .. end-1 from the newest snapshot (the state before `start`), with `free`
         # more snapshots to spend; actions are yielded as they are
-        todo = [("segment", 0, self.steps, self.snapshots - 1)] if self.steps > 0 else []
+        if self.taken_forward:
+            todo = self._first_sweep()[1]
+        else:
+            todo = [("segment", 0, self.steps, self.snapshots - 1)] if self.steps > 0 else []
         position = None    # the step the current state is before (None: not known)
         while todo:
             item = todo.pop()
@@ -147,8 +173,13 @@ class revolve:
     def __reversed__(self):
         return reversed(self.actions())
 
+    def advances(self):
+        """How many steps the actions run again (without taping)."""
+        fewest = recomputations(self.steps, self.snapshots)
+        return fewest - max(self._first_sweep()[0], default=0) if self.taken_forward else fewest
+
     def __repr__(self):
-        return f"revolve({self.steps}, {self.snapshots})"
+        return f"revolve({self.steps}, {self.snapshots}, taken_forward={self.taken_forward})"
 
 
 def snapshots_within(state, budget):
