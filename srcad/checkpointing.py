@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from math import comb
 
-ACTIONS = ("advance", "snapshot", "restore", "forget", "reverse")
 _runs = None   # the schedules run inside `recorded()`
 
 
