@@ -20,6 +20,7 @@ from .runtime import check_input
 P = ParamSpec("P")
 R = TypeVar("R")
 Wrt = Union[int, tuple[int, ...]]
+Checkpoint = Union[int, str, None]   # snapshots per loop, "auto", or None: a tape
 
 
 def _is_index(value):
@@ -60,6 +61,17 @@ def _transform(mode, f, wrt, **options):
     return generated
 
 
+def _checkpointing(checkpoint, checkpoint_memory):
+    """The checkpointing options that differ from the defaults (so that the others keep
+    the cache keys of the ordinary code)."""
+    options = {}
+    if checkpoint is not None:
+        options["checkpoint"] = checkpoint
+    if checkpoint_memory != "256MB":
+        options["checkpoint_memory"] = checkpoint_memory
+    return options
+
+
 def _vararg_calls(mode, function, indices, as_tuple, options):
     """A function with ``*args`` is transformed for the number of values its ``*args``
     holds at each call (one generated function per number, cached). `wrt` counts the
@@ -89,13 +101,14 @@ def _vararg_calls(mode, function, indices, as_tuple, options):
 
 
 @overload
-def grad(f: Callable[P, Any], wrt: Wrt = 0, *, debug_nans: bool = False) -> Callable[P, Any]: ...
+def grad(f: Callable[P, Any], wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
+         checkpoint_memory: int | str = "256MB") -> Callable[P, Any]: ...
 @overload
-def grad(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False
-         ) -> Callable[[Callable[P, Any]], Callable[P, Any]]: ...
+def grad(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
+         checkpoint_memory: int | str = "256MB") -> Callable[[Callable[P, Any]], Callable[P, Any]]: ...
 
 
-def grad(f=None, wrt=0, *, debug_nans=False):
+def grad(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB"):
     """Gradient of a scalar function: ``grad(f, wrt=0)(*args)`` is df/d args[wrt], shaped
     like that argument (a tuple of gradients for a tuple `wrt`). Raises
     srcad.NotScalarOutput if f's result is not a scalar (an output of one element, such as
@@ -103,37 +116,46 @@ def grad(f=None, wrt=0, *, debug_nans=False):
 
     ``debug_nans=True`` (for every derivative: ``SRCAD_DEBUG_NANS=1``) checks each derivative
     statement and raises srcad.NonFiniteDerivative at the first that is not finite, naming
-    your line (as the other transformations do)."""
-    return _transform("grad", f, wrt, debug_nans=debug_nans)
+    your line (as the other transformations do).
+
+    ``checkpoint=k`` reverses each loop that is not inside another loop keeping at most k
+    snapshots of its state instead of a tape entry per iteration, recomputing the rest on
+    the binomial (revolve) schedule: same gradient, bit for bit, in bounded memory;
+    ``checkpoint="auto"`` takes as many snapshots as ``checkpoint_memory`` ("256MB") holds
+    (docs/checkpointing.md). `value_and_grad`, `vjp` and `jacobian(mode="reverse")` take
+    the same keywords."""
+    return _transform("grad", f, wrt, debug_nans=debug_nans, **_checkpointing(checkpoint, checkpoint_memory))
 
 
 @overload
-def value_and_grad(f: Callable[P, R], wrt: Wrt = 0, *, debug_nans: bool = False
+def value_and_grad(f: Callable[P, R], wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
+                   checkpoint_memory: int | str = "256MB"
                    ) -> Callable[P, tuple[R, Any]]: ...
 @overload
-def value_and_grad(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False
-                   ) -> Callable[[Callable[P, R]], Callable[P, tuple[R, Any]]]: ...
+def value_and_grad(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
+                   checkpoint_memory: int | str = "256MB") -> Callable[[Callable[P, R]], Callable[P, tuple[R, Any]]]: ...
 
 
-def value_and_grad(f=None, wrt=0, *, debug_nans=False):
+def value_and_grad(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB"):
     """``value_and_grad(f, wrt=0)(*args)`` returns ``(f(*args), grad)`` from one pass."""
-    return _transform("value_and_grad", f, wrt, debug_nans=debug_nans)
+    return _transform("value_and_grad", f, wrt, debug_nans=debug_nans, **_checkpointing(checkpoint, checkpoint_memory))
 
 
 @overload
-def vjp(f: Callable[..., R], wrt: Wrt = 0, *, debug_nans: bool = False
+def vjp(f: Callable[..., R], wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
+        checkpoint_memory: int | str = "256MB"
         ) -> Callable[..., tuple[R, Any]]: ...
 @overload
-def vjp(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False
-        ) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
+def vjp(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
+        checkpoint_memory: int | str = "256MB") -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
 
 
-def vjp(f=None, wrt=0, *, debug_nans=False):
+def vjp(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB"):
     """Reverse mode: ``vjp(f, wrt=0)(*args, cotangent, **kwargs)`` returns ``(f(*args), vᵀJ)``,
     the cotangent pulled back to args[wrt] (PyTorch's ``y.backward(gradient=v)``). Pass f's
     arguments as for f itself (defaults apply, keywords allowed), then the cotangent, shaped
     like f's output (a tuple if f returns a tuple)."""
-    return _transform("vjp", f, wrt, debug_nans=debug_nans)
+    return _transform("vjp", f, wrt, debug_nans=debug_nans, **_checkpointing(checkpoint, checkpoint_memory))
 
 
 @overload
@@ -308,14 +330,14 @@ class Differentiable:
     def __call__(self, *args, **kwargs):
         return self.function(*args, **kwargs)
 
-    def grad(self, wrt=0):
-        return grad(self.function, wrt)
+    def grad(self, wrt=0, **options):
+        return grad(self.function, wrt, **options)
 
-    def value_and_grad(self, wrt=0):
-        return value_and_grad(self.function, wrt)
+    def value_and_grad(self, wrt=0, **options):
+        return value_and_grad(self.function, wrt, **options)
 
-    def vjp(self, wrt=0):
-        return vjp(self.function, wrt)
+    def vjp(self, wrt=0, **options):
+        return vjp(self.function, wrt, **options)
 
     def jvp(self, wrt=0):
         return jvp(self.function, wrt)

@@ -3,11 +3,14 @@
 ``compare_modes(f, *args, wrt=0)`` times the primal, one JVP, one VJP and the full
 Jacobian by each mode (vector mode: one sweep each), counts the operations of the
 generated forward and reverse code and the values the reverse mode saves on its tape, and
-recommends the faster mode. For f: R^n -> R^m a Jacobian costs n directions forward or m
+recommends the faster mode. With ``checkpoint=k`` (or "auto") it also measures the VJP
+with checkpointed loops: its time, the peak memory of one VJP either way (tracemalloc),
+and the recomputation factor (loop steps run forward per step of the loop). For f: R^n -> R^m a Jacobian costs n directions forward or m
 reverse; this report shows what that means on your machine, for your function.
 """
 import ast
 import timeit
+import tracemalloc
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +18,9 @@ import numpy as np
 from .api import _normalize_wrt, _plain_function
 from .cache import derivative
 from .api import bind_call
+from .checkpointing import recorded, steps_run
 from .matrices import arrays_only, forward_jacobian, reverse_jacobian
+from .options import make as make_options
 
 OPERATIONS = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare)
 
@@ -69,6 +74,8 @@ class ModeReport:
     operations: dict = field(default_factory=dict)  # "forward"/"reverse" -> count
     tape: int = 0
     recommended: str = ""
+    memory: dict = field(default_factory=dict)      # "taped"/"checkpointed" -> peak bytes of one VJP
+    recomputation: dict = field(default_factory=dict)   # the same -> loop steps run forward per step
 
     def ratio(self, label):
         return self.times[label] / self.times["primal"]
@@ -96,6 +103,9 @@ class ModeReport:
                   + (f", reverse {self.vector_speedup('reverse'):.1f}x faster"
                      if self.vector_speedup("reverse") else ""),
                   f"recommended for the full Jacobian: {self.recommended} mode"]
+        for label, peak in self.memory.items():
+            lines.append(f"one VJP, {label}: peak memory {peak / 2 ** 20:.3g} MB, "
+                         f"{self.recomputation[label]:.2f} forward runs of each loop step")
         return "\n".join(lines)
 
     def plot(self, path):
@@ -122,8 +132,39 @@ def _format_time(seconds):
     return f"{seconds * 1e9:.3g} ns"
 
 
-def compare_modes(f, *args, wrt=0, budget=0.05):
-    """Measure forward and reverse mode on `f(*args)`; returns a `ModeReport`."""
+def peak_memory(call):
+    """The most memory (bytes, tracemalloc) `call()` holds at once beyond what it starts with."""
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start = tracemalloc.get_traced_memory()[0]
+        call()
+        return tracemalloc.get_traced_memory()[1] - start
+    finally:
+        if not tracing:
+            tracemalloc.stop()
+
+
+def _checkpointing(report, function, indices, arguments, cotangent, checkpoint, budget):
+    """Time, peak memory and recomputation of one VJP taped and with checkpointed loops."""
+    taped = derivative(function, "vjp", indices, True)
+    checkpointed = derivative(function, "vjp", indices, True, make_options(checkpoint=checkpoint))
+    report.times[f"one VJP, checkpoint={checkpoint!r}"] = median_seconds(
+        lambda: checkpointed(*arguments, cotangent), budget)
+    report.memory["taped"] = peak_memory(lambda: taped(*arguments, cotangent))
+    report.recomputation["taped"] = 1.0
+    with recorded() as schedules:
+        report.memory[f"checkpoint={checkpoint!r}"] = peak_memory(lambda: checkpointed(*arguments, cotangent))
+    steps, run = steps_run(schedules)
+    # the primal sweep runs each step once, the adjoint sweep `run` steps more
+    report.recomputation[f"checkpoint={checkpoint!r}"] = 1.0 + run / steps if steps else 1.0
+
+
+def compare_modes(f, *args, wrt=0, budget=0.05, checkpoint=None):
+    """Measure forward and reverse mode on `f(*args)`; returns a `ModeReport`. With
+    `checkpoint` (snapshots per loop, or "auto"), also the VJP with checkpointed loops."""
     indices, _ = _normalize_wrt(wrt)
     function = _plain_function(f)
     arguments, _ = bind_call(function, args)
@@ -151,6 +192,8 @@ def compare_modes(f, *args, wrt=0, budget=0.05):
     if not isinstance(value, tuple):
         report.times[f"Jacobian, {m} separate VJP calls"] = median_seconds(
             lambda: reverse_jacobian(function, indices, arguments, vector=False), budget)
+    if checkpoint is not None:
+        _checkpointing(report, function, indices, arguments, cotangent, checkpoint, budget)
     report.operations = {"forward": operation_count(tangent_code), "reverse": operation_count(cotangent_code)}
     report.tape = tape_length(function, indices, arguments)
     jacobians = {k: v for k, v in report.times.items() if k.startswith("Jacobian, forward (")

@@ -9,19 +9,26 @@ transform of the generated gradient code, nothing else.
 import numpy as np
 
 from . import arrays
-from .api import _normalize_wrt, _plain_function, bind_call, check_inputs, where
+from .api import _checkpointing, _normalize_wrt, _plain_function, bind_call, check_inputs, where
 from .arity import arity_of, has_varargs, with_arity
 from .cache import derivative as _derivative
 from .errors import InputError, SrcadError
 from .objects import is_object
+from .options import make as make_options
 
 MODES = ("auto", "forward", "reverse")
 
 
-def derivative(function, mode, indices, as_tuple, args=()):
+def derivative(function, mode, indices, as_tuple, args=(), options=None):
     """The generated `mode` function (for a function with ``*args``: for as many values
     as `args` gives it)."""
-    return _derivative(function, with_arity(mode, arity_of(function, len(args))), indices, as_tuple)
+    return _derivative(function, with_arity(mode, arity_of(function, len(args))), indices, as_tuple,
+                       options)
+
+
+def _reverse_options(checkpoint, checkpoint_memory):
+    """The options of the reverse-mode code a matrix is built from (checkpointing)."""
+    return make_options(**_checkpointing(checkpoint, checkpoint_memory))
 
 
 def _size(value):
@@ -55,7 +62,7 @@ def _basis(values):
 
 def _dtype(value):
     """The dtype of derivatives of `value` (at least float32)."""
-    return np.result_type(value, np.float32) if arrays.foreign(value) is None \
+    return np.result_type(np.asarray(value), np.float32) if arrays.foreign(value) is None \
         else arrays.float_dtype(value)
 
 
@@ -93,7 +100,7 @@ def forward_jacobian(function, indices, args, vector=True, keywords=None):
     return value, result
 
 
-def reverse_jacobian(function, indices, args, vector=True, keywords=None):
+def reverse_jacobian(function, indices, args, vector=True, keywords=None, options=None):
     """d outputs / d args[indices] from VJPs, one output at a time."""
     keywords = keywords or {}
     value = function(*args, **keywords)
@@ -108,10 +115,10 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None):
     if arrays.foreign(out) is not None:
         seeds = arrays.asarray_like(seeds, out)
     if vector:
-        pull = derivative(function, "vjp_batch", indices, True, args)
+        pull = derivative(function, "vjp_batch", indices, True, args, options)
         _, rows = pull(*args, seeds, **keywords)   # each (m,) + arg.shape
     else:
-        pull = derivative(function, "vjp", indices, True, args)
+        pull = derivative(function, "vjp", indices, True, args, options)
         pulled = [pull(*args, seeds[k], **keywords)[1] for k in range(m)]
         rows = [_stack([p[j] for p in pulled]) for j in range(len(indices))]
     blocks = tuple(_as_array(r).reshape(np.shape(out) + np.shape(a)) for r, a in zip(rows, inputs))
@@ -141,46 +148,52 @@ def choose_mode(function, indices, args, keywords=None):
     return "forward" if n <= m else "reverse"
 
 
-def jacobian(f, wrt=0, mode="auto", vector=True):
+def jacobian(f, wrt=0, mode="auto", vector=True, *, checkpoint=None, checkpoint_memory="256MB"):
     """``jacobian(f, wrt=0, mode="auto")(*args)``: J with shape ``out.shape + arg.shape``
     (a tuple of those for a tuple `wrt`; per output for a function returning a tuple).
 
     mode "forward" pushes every input direction through one vector-mode sweep of the JVP
     code (jacfwd), "reverse" pulls every output direction through one sweep of the VJP
     code (jacrev), "auto" picks forward when the inputs are fewer than the outputs.
-    `vector=False` makes one JVP/VJP call per direction instead (to compare)."""
+    `vector=False` makes one JVP/VJP call per direction instead (to compare).
+    `checkpoint`, `checkpoint_memory`: the reverse mode's loops, as for `srcad.grad`."""
     if mode not in MODES:
         raise SrcadError(f"mode must be one of {MODES}, not {mode!r}")
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
+    options = _reverse_options(checkpoint, checkpoint_memory)
 
     def jacobian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
         check_inputs(function, arguments, indices)
         arrays_only(function, arguments, indices, "jacobian")
         chosen = choose_mode(function, indices, arguments, keywords) if mode == "auto" else mode
-        build = forward_jacobian if chosen == "forward" else reverse_jacobian
-        value, blocks = build(function, indices, arguments, vector, keywords)
+        if chosen == "forward":
+            value, blocks = forward_jacobian(function, indices, arguments, vector, keywords)
+        else:
+            value, blocks = reverse_jacobian(function, indices, arguments, vector, keywords, options)
         per_output = [b if as_tuple else b[0] for b in blocks]
         return tuple(per_output) if isinstance(value, tuple) else per_output[0]
     jacobian_function.__name__ = f"jacobian_of_{function.__name__}"
     return jacobian_function
 
 
-def hessian(f, wrt=0, vector=True):
+def hessian(f, wrt=0, vector=True, *, checkpoint=None, checkpoint_memory="256MB"):
     """``hessian(f, wrt=0)(*args)``: H with shape ``arg.shape + arg.shape``; for a tuple
     `wrt`, nested tuples ``H[i][j]`` of shape ``arg_i.shape + arg_j.shape``.
 
-    Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code."""
+    Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code (made with
+    `checkpoint`, `checkpoint_memory` as for `srcad.grad`)."""
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
-    gradient = None if has_varargs(function) else derivative(function, "grad", indices, True)
+    options = _reverse_options(checkpoint, checkpoint_memory)
+    gradient = None if has_varargs(function) else derivative(function, "grad", indices, True, (), options)
 
     def hessian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
         check_inputs(function, arguments, indices)
         arrays_only(function, arguments, indices, "hessian")
-        gradient_code = gradient or derivative(function, "grad", indices, True, arguments)
+        gradient_code = gradient or derivative(function, "grad", indices, True, arguments, options)
         _, blocks = forward_jacobian(gradient_code, indices, arguments, vector, keywords)
         if as_tuple:
             return tuple(tuple(row) for row in blocks)
@@ -189,14 +202,16 @@ def hessian(f, wrt=0, vector=True):
     return hessian_function
 
 
-def hvp(f, wrt=0):
+def hvp(f, wrt=0, *, checkpoint=None, checkpoint_memory="256MB"):
     """``hvp(f, wrt=0)(*args, v)``: the Hessian-vector product H·v, shaped like the
     argument (a tuple for a tuple `wrt`, with `v` a tuple), without forming H: one JVP of
-    the generated gradient code."""
+    the generated gradient code (made with `checkpoint`, `checkpoint_memory` as for
+    `srcad.grad`)."""
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
+    options = _reverse_options(checkpoint, checkpoint_memory)
     tangent_of_gradient = None if has_varargs(function) else \
-        derivative(derivative(function, "grad", indices, True), "jvp", indices, False)
+        derivative(derivative(function, "grad", indices, True, (), options), "jvp", indices, False)
 
     def hvp_function(*args, **kwargs):
         *primal, v = args
@@ -204,7 +219,7 @@ def hvp(f, wrt=0):
         check_inputs(function, arguments, indices)
         arrays_only(function, arguments, indices, "hvp")
         tangent_code = tangent_of_gradient or derivative(
-            derivative(function, "grad", indices, True, arguments), "jvp", indices, False)
+            derivative(function, "grad", indices, True, arguments, options), "jvp", indices, False)
         vectors = v if as_tuple else (v,)
         _, products = tangent_code(*arguments, *vectors, **keywords)
         return tuple(products) if as_tuple else products[0]

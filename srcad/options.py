@@ -12,6 +12,11 @@ generated code is exactly the ordinary code.
                  or dict (set by srcad itself: see `runtime.for_sequences`); a derivative
                  srcad gives you is made for arrays and numbers, and derives itself again
                  when such an argument arrives. Not passed on to the functions it calls.
+    checkpoint   None (loops keep a tape), an int k (each loop not inside another loop keeps
+                 at most k snapshots of its state and recomputes the rest on the binomial
+                 schedule, checkpoint_loops.py) or "auto" (k from `checkpoint_memory`); reverse
+                 mode only, not passed on to the functions it calls.
+    checkpoint_memory  the snapshots' budget for checkpoint="auto": "256MB", "1GB" or bytes.
 
 A new option is a new field here (with its default off), a keyword of the transformations
 in api.py, and whatever stage reads it.
@@ -28,6 +33,17 @@ class Options:
 
     debug_nans: bool = False
     sequence_args: tuple = field(default=(), metadata={"inherited": False})
+    checkpoint: int | str | None = field(default=None, metadata={"inherited": False})
+    checkpoint_memory: int | str = field(default="256MB", metadata={"inherited": False})
+
+    def checkpoint_plan(self):
+        """None, ("snapshots", k) or ("memory", bytes): what the reverse transform reads."""
+        from .checkpointing import parse_bytes
+        if self.checkpoint is None:
+            return None
+        if self.checkpoint == "auto":
+            return ("memory", parse_bytes(self.checkpoint_memory))
+        return ("snapshots", self.checkpoint)
 
     def keywords(self, inherited_only=True):
         """The options that differ from the defaults, as ``name=value`` source text (for
@@ -60,4 +76,17 @@ def make(**settings):
         from .errors import SrcadError
         raise SrcadError(f"unknown derivative option(s) {', '.join(unknown)}; srcad knows "
                          f"{', '.join(sorted(known))}")
+    checkpoint = settings.get("checkpoint")
+    if not (checkpoint is None or checkpoint == "auto" or isinstance(checkpoint, int)
+            and not isinstance(checkpoint, bool) and checkpoint >= 1):
+        from .errors import SrcadError
+        raise SrcadError(f"checkpoint must be None, a number of snapshots >= 1 or 'auto', "
+                         f"not {checkpoint!r}")
+    if "checkpoint_memory" in settings:
+        from .checkpointing import parse_bytes
+        from .errors import SrcadError
+        try:
+            parse_bytes(settings["checkpoint_memory"])
+        except ValueError as error:
+            raise SrcadError(str(error)) from None
     return Options(**settings)

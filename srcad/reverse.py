@@ -16,6 +16,7 @@ import gast
 import numpy as np
 
 from .aliasing import copies
+from .checkpoint_loops import CheckpointedLoops
 from .bindings import assigned_in, integers, mark_bindings, mark_definite
 from .contexts import marker
 from .derivatives import assign, bind, call, instantiate, name, rule_of, store, template_for
@@ -75,15 +76,20 @@ def _expr(value, origin=None):
     return node
 
 
-class ReverseTransform(Transform):
+class ReverseTransform(CheckpointedLoops, Transform):
     """Builds the body of a VJP function from a normalized function.
 
     `state` maps each adjoint name that currently holds a value to "set" (it may be shared
     with another array) or "owned" (created here, safe to write into); an absent name is zero.
+    `checkpoint`: None (loops keep a tape), ("snapshots", k) or ("memory", bytes): outer
+    loops are checkpointed (checkpoint_loops.py).
     """
 
-    def __init__(self, fn, activity, namer, rename, linker, shapes=None):
+    def __init__(self, fn, activity, namer, rename, linker, shapes=None, checkpoint=None):
         super().__init__(fn, activity, namer, rename, shapes)
+        self.checkpoint = checkpoint
+        self.loop_depth = 0
+        self.checkpointed = {}  # id(loop stmt) -> CheckpointedLoop
         self.linker = linker
         self.tape = namer.fresh("tape")   # tape_1 when differentiating code that has a tape
         self.state = {}
@@ -181,9 +187,21 @@ class ReverseTransform(Transform):
         return names
 
     def primal_loop(self, stmt):
-        body = self.primal_block(stmt.body)
+        if self.checkpoints(stmt):
+            return self.primal_checkpointed_loop(stmt)
+        self.loop_depth += 1
+        try:
+            body = self.primal_block(stmt.body)
+        finally:
+            self.loop_depth -= 1
+        return self.loop_around(stmt, body)
+
+    def loop_around(self, stmt, body):
+        """The loop of `stmt` with primal `body`, after the ``v = None`` of variables it
+        may be the first to assign and its iteration counter (``while`` and ``break``)."""
         assigned = assigned_in(stmt.body)
-        assigned |= {self.counters[id(s)] for s in walk(stmt.body) if id(s) in self.counters}
+        if self.loop_depth == 0:   # (inside another loop, a counter may hold a value to save)
+            assigned |= {self.counters[id(s)] for s in walk(stmt.body) if id(s) in self.counters}
         nodes = [_marker(assign(variable, gast.Constant(None, None)), "init", variable)
                  for variable in sorted(assigned - self.bound_at[id(stmt)])]
         if stmt.kind == "while" or stmt.has_break:
@@ -303,9 +321,12 @@ class ReverseTransform(Transform):
             # restored it by now), which need not be the shape of the later one
             body.append(assign(adjoint, self.zeros(name(self.primal_of[adjoint])), stmt.origin))
         self.state = entry
+        counter = self.counters.get(id(stmt))
+        if id(stmt) in self.checkpointed:
+            self.body.append(self.checkpointed_adjoint(stmt, body, counter))
+            return
         if not body:
             body = [gast.Pass()]
-        counter = self.counters.get(id(stmt))
         if stmt.kind == "while":
             loop = gast.For(target=gast.Name(self.namer.fresh("_"), gast.Store(), None, None),
                             iter=call("range", name(counter)), body=body, orelse=[], type_comment=None)

@@ -53,6 +53,8 @@ def _restores(nodes):
     rewind: a value popped back, a list's append undone, slots of an array written back."""
     restores = {n.tape[1]: n.tape[0] for n in walk_nodes(nodes)
                 if getattr(n, "tape", None) and n.tape[0] in ("pop", "undo")}
+    restores.update((variable, "pop") for n in walk_nodes(nodes)   # a checkpointed loop's
+                    for variable in getattr(n, "restores", ()))     # state, from a snapshot
     restores.update((variable, "slots") for variable in _slots_restored(nodes))
     return restores
 
@@ -93,6 +95,20 @@ def _needed(adjoint, rewound=frozenset()):
     needed = set()
     rewound = set(rewound)
     for node in adjoint:
+        reverse = getattr(node, "reverse_step", None)
+        if reverse is not None:
+            # a checkpointed loop (checkpoint_loops.py): each step is taped and reversed at
+            # once, from a restored state, so a save within it matters only to the reads
+            # of its own adjoint, or, the last time, to the code after the loop
+            needed |= _reads([node]) & rewound
+            needed |= _needed(reverse.orelse, rewound)[0]
+            rewound |= set(_restores([node]))
+            continue
+        if getattr(node, "one_step", False):   # a loop of one iteration: its body, in order
+            needed |= _reads([gast.Expr(value=node.iter)]) & rewound
+            body_needed, rewound = _needed(node.body, rewound)
+            needed |= body_needed
+            continue
         if isinstance(node, gast.If) and not getattr(node, "tape", None):
             needed |= loaded_names(node.test) & rewound
             body_needed, body_rewound = _needed(node.body, rewound)

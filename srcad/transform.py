@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import gast
 
-from . import dicts, dynamic, linking, objects, runtime
+from . import checkpointing, dicts, dynamic, linking, objects, runtime
 from .activity import analyze
 from .arity import split_arity
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
@@ -35,6 +35,7 @@ from .reverse import ReverseTransform, needed_primal_values
 from .rules.registry import all_free_names
 from .shapes import ShapeClasses
 from .emit import walk_nodes
+from .liveness import assigned_on_every_path, live_in
 from .tape import prune_tape
 from .written_out import NAMES as WRITTEN_OUT_NAMES
 from .trees import deepest_statement, depth, in_nested_scopes, recursion_room, walk as walk_tree
@@ -51,6 +52,7 @@ RUNTIME_NAMES.update(bind_captured=runtime.bind_captured, as_structure_of=object
                      field_of=objects.field_of, Fields=dynamic.Fields, merged=dicts.merged,
                      dynamic_split=dynamic.dynamic_split, dynamic_jvp=dynamic.dynamic_jvp,
                      **{helper.__name__: helper for helper in dicts.METHODS.values()}, **WRITTEN_OUT_NAMES)
+RUNTIME_NAMES.update(revolve=checkpointing.revolve, snapshots_within=checkpointing.snapshots_within)
 
 _DOCS = {
     "jvp": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
@@ -226,7 +228,8 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     rename = coalesce_setitems(fn, keep=needed_primal_values(fn, activity, shapes))
     namer = _namer(fn)
     linker = Linker(namer, vector, options)
-    transform = ReverseTransform(fn, activity, namer, rename, linker, shapes)
+    transform = ReverseTransform(fn, activity, namer, rename, linker, shapes,
+                                 checkpoint=options.checkpoint_plan())
     transform.namespace = _namespace(parsed)
     if vector:
         transform.vector_mode(namer.fresh("directions"), _namespace(parsed))
@@ -270,7 +273,7 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     primal, adjoint, restored = prune_tape(primal, adjoint, read_after=loaded_names(adjoints))
     outputs = _renamed(_pack(list(fn.outputs), fn.returns_tuple), rename)
     outputs = _capture(outputs, restored, primal, namer)
-    if any(getattr(node, "tape", None) for node in walk_nodes(primal)):
+    if any(getattr(node, "tape", None) for node in walk_nodes(primal + adjoint)):
         primal.insert(0, assign(transform.tape, gast.List(elts=[], ctx=gast.Load())))
     for node in adjoint:
         node.sweep = "adjoint"
@@ -284,7 +287,8 @@ def _reverse(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     mode = mode + "_batch" if vector else mode
     function = _function(fn, parsed, mode, wrt, primal + adjoint, returned, params, namer,
                          keep_defaults=mode in ("grad", "value_and_grad"), options=options)
-    return _module(fn, parsed, mode, wrt, [function], linker)
+    notes = [transform.checkpoint_note()] if transform.checkpointed else []
+    return _module(fn, parsed, mode, wrt, [function], linker, notes=notes)
 
 
 def _capture(outputs, restored, primal, namer):
@@ -313,9 +317,9 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
     adjoint = optimize(adjoint, loaded_names(adjoints), temporaries, namespace, namer.fresh)
     primal_written = {n.id for node in primal for n in walk_tree(node)
                       if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
-    residuals = sorted(_live_in(adjoint + [gast.Expr(value=adjoints)], set())
+    residuals = sorted(live_in(adjoint + [gast.Expr(value=adjoints)], set())
                        & (primal_written | set(fn.params) | set(fn.kwonly)))
-    unbound = [r for r in residuals if r not in _assigned_on_every_path(primal, set(fn.params) | set(fn.kwonly))]
+    unbound = [r for r in residuals if r not in assigned_on_every_path(primal, set(fn.params) | set(fn.kwonly))]
     primal = [assign(r, gast.Constant(None, None)) for r in unbound] + primal  # not set on every path
     saved = namer.fresh("saved")
     saved_tuple = gast.Tuple(elts=[name(r) for r in residuals], ctx=gast.Load())
@@ -330,47 +334,6 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
                          [saved, cotangent], namer, optimized=True, options=options)
     names = f"{forward[0].name}.saved_names = {tuple(residuals)!r}  # what `saved` holds, in order"
     return _module(fn, parsed, "split", wrt, [forward, backward], linker, trailer=[names])
-
-
-def _assigned_on_every_path(nodes, assigned):
-    """Names certainly bound after `nodes` run."""
-    assigned = set(assigned)
-    for node in nodes:
-        if isinstance(node, gast.If):
-            assigned |= _assigned_on_every_path(node.body, assigned) & _assigned_on_every_path(
-                node.orelse, assigned)
-        elif not isinstance(node, (gast.For, gast.While)):
-            assigned |= {n.id for n in walk_tree(node) if isinstance(n, gast.Name)
-                         and isinstance(n.ctx, gast.Store)}
-    return assigned
-
-
-def _live_in(nodes, assigned):
-    """Names `nodes` may read before assigning them."""
-    live = set()
-    for node in nodes:
-        if isinstance(node, gast.If):
-            live |= loaded_names(node.test) - assigned
-            live |= _live_in(node.body, assigned) | _live_in(node.orelse, assigned)
-            assigned = assigned | (_assigned_on_every_path(node.body, assigned)
-                                   & _assigned_on_every_path(node.orelse, assigned))
-        elif isinstance(node, (gast.For, gast.While)):
-            header = node.iter if isinstance(node, gast.For) else node.test
-            live |= loaded_names(header) - assigned
-            inner = set(assigned)
-            if isinstance(node, gast.For):
-                inner |= {n.id for n in walk_tree(node.target) if isinstance(n, gast.Name)}
-            live |= _live_in(node.body, inner)
-        else:
-            value = node.value if isinstance(node, (gast.Assign, gast.AugAssign, gast.Expr)) else node
-            live |= loaded_names(value) - assigned
-            if isinstance(node, gast.AugAssign) or isinstance(node, gast.Assign) and not all(
-                    isinstance(t, gast.Name) for t in node.targets):
-                live |= {n.id for t in ([node.target] if isinstance(node, gast.AugAssign) else node.targets)
-                         for n in walk_tree(t) if isinstance(n, gast.Name)} - assigned
-            assigned = assigned | {n.id for n in walk_tree(node) if isinstance(n, gast.Name)
-                                   and isinstance(n.ctx, gast.Store)}
-    return live
 
 
 def _renamed(nodes, rename):
@@ -419,8 +382,9 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     return node, comments
 
 
-def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
-    """The generated file: header, imports, nested functions, bindings, then the functions."""
+def _module(fn, parsed, mode, wrt, functions, linker, trailer=(), notes=()):
+    """The generated file: header (with `notes`, lines of text), imports, nested functions,
+    bindings, then the functions."""
     namespace = _namespace(parsed)
     lifted = [to_source(node, []) for node in fn.lifted]
     texts = [to_source(node, comments) for node, comments in functions]
@@ -445,6 +409,7 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=()):
     if vararg is not None:
         values = fn.params[len(parsed.node.args.args):]
         header.append(f"# for {len(values)} values in *{vararg.id}: {', '.join(values) or 'none'}")
+    header += [f"# {note}" for note in notes]
     if resolved:
         header.append(f"# srcad names: {json.dumps(resolved)}")
     if guards:

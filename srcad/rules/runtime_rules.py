@@ -3,7 +3,7 @@
 The helpers are linear or bilinear in their array arguments, so each rule is another
 call of a helper. (Parameter names here need not match the helpers' own.)
 """
-from .. import dicts, objects, runtime
+from .. import checkpointing, dicts, objects, runtime
 from ..dicts import (item_cotangent, item_tangent, items_cotangent, items_tangent,  # noqa: F401
                      restricted, unless_present, values_cotangent, values_tangent)
 from ..objects import (attribute_tangent, field_cotangent, field_of,  # noqa: F401  (templates name them)
@@ -38,6 +38,8 @@ defjvp(runtime.dot_vjp_x, "cot, x, y", "dot_vjp_x(cot_dot, x, y)", ZERO, "dot_vj
 defvjp(runtime.dot_vjp_y, "cot, x, y", "np.dot(x, g)", "dot_vjp_x(cot, x, g)", ZERO)
 defjvp(runtime.dot_vjp_y, "cot, x, y", "dot_vjp_y(cot_dot, x, y)", "dot_vjp_y(cot, x_dot, y)", ZERO)
 
+# a checkpointed loop's schedule and snapshot count are ints (checkpointing.py)
+nondifferentiable(checkpointing.revolve, checkpointing.snapshots_within)
 nondifferentiable(runtime.seed_cotangent, runtime.zeros_like, runtime.stop_gradient,
                   runtime.invert_permutation, runtime.shape_of)
 

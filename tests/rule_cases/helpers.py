@@ -6,7 +6,7 @@ calling the helpers directly.
 """
 import numpy as np
 
-from srcad import dicts, objects, runtime
+from srcad import checkpointing, dicts, objects, runtime
 from srcad.rules import lookup
 from srcad.rules import elementwise_helpers as eh
 from srcad.rules import reduction_helpers as rh
@@ -105,6 +105,16 @@ def shape_of(x):
     """unbroadcast sums to the shape the tape saved; the saved shape carries no derivative."""
     return runtime.unbroadcast(x * np.ones((2, 1, 1)), runtime.shape_of(x)) \
         + runtime.expand_reduced(np.sum(x), runtime.shape_of(x))
+
+
+def snapshots_within(x):
+    """checkpoint="auto": how many snapshots of the state fit the budget (an int)."""
+    return x * 0.0 + checkpointing.snapshots_within((x, x), 100)
+
+
+def revolve(x):
+    """A checkpointed loop's schedule, made from the loop's range: ints only."""
+    return x * 0.0 + len(checkpointing.revolve(range(len(x)), 2))
 
 
 def invert_permutation(x):
@@ -223,6 +233,9 @@ CASES += [
     RuleCase((runtime.stop_gradient,), stop_gradient, (uniform((3,), seed=24),), differentiable=False),
     RuleCase((runtime.invert_permutation,), invert_permutation, (uniform(CUBE, seed=26),)),
     RuleCase((runtime.shape_of,), shape_of, (uniform((3, 4), seed=27),)),
+    RuleCase((checkpointing.snapshots_within,), snapshots_within, (uniform((3,), seed=28),),
+             differentiable=False),
+    RuleCase((checkpointing.revolve,), revolve, (uniform((3,), seed=29),), differentiable=False),
 ]
 
 
