@@ -116,14 +116,23 @@ def choose_mode(function, indices, args, keywords=None):
     return "forward" if n <= m else "reverse"
 
 
-def jacobian(f, wrt=0, mode="auto", vector=True):
+def jacobian(f, wrt=0, mode="auto", vector=True, sparse=False, sparsity=None, check=False,
+             order=None):
     """``jacobian(f, wrt=0, mode="auto")(*args)``: J with shape ``out.shape + arg.shape``
     (a tuple of those for a tuple `wrt`; per output for a function returning a tuple).
 
     mode "forward" pushes every input direction through one vector-mode sweep of the JVP
     code (jacfwd), "reverse" pulls every output direction through one sweep of the VJP
     code (jacrev), "auto" picks forward when the inputs are fewer than the outputs.
-    `vector=False` makes one JVP/VJP call per direction instead (to compare)."""
+    `vector=False` makes one JVP/VJP call per direction instead (to compare).
+
+    `sparse=True` returns a ``scipy.sparse.csr_array`` of shape (output size, input size)
+    from one sweep with a direction per color of its sparsity pattern (see docs/sparse.md):
+    the pattern is detected (or `sparsity`, checked on one dense probe with `check=True`),
+    colored by `order` ("largest_first" or "smallest_last"), and cached per input shape."""
+    if sparse or sparsity is not None:
+        from .sparse import SparseDerivative
+        return SparseDerivative(f, wrt, "jacobian", mode, sparsity, check, order)
     if mode not in MODES:
         raise SrcadError(f"mode must be one of {MODES}, not {mode!r}")
     indices, as_tuple = _normalize_wrt(wrt)
@@ -142,11 +151,17 @@ def jacobian(f, wrt=0, mode="auto", vector=True):
     return jacobian_function
 
 
-def hessian(f, wrt=0, vector=True):
+def hessian(f, wrt=0, vector=True, sparse=False, sparsity=None, check=False, coloring="star",
+            order=None):
     """``hessian(f, wrt=0)(*args)``: H with shape ``arg.shape + arg.shape``; for a tuple
     `wrt`, nested tuples ``H[i][j]`` of shape ``arg_i.shape + arg_j.shape``.
 
-    Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code."""
+    Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code.
+    `sparse=True`: a ``scipy.sparse.csr_array`` (n, n) from one such sweep with a direction
+    per color of a star `coloring` of its pattern ("column": distance-2), see `jacobian`."""
+    if sparse or sparsity is not None:
+        from .sparse import SparseDerivative
+        return SparseDerivative(f, wrt, "hessian", coloring, sparsity, check, order)
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
     gradient = None if has_varargs(function) else derivative(function, "grad", indices, True)
