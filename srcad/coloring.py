@@ -82,13 +82,20 @@ def greedy_coloring(neighbors, order="saturation"):
 def saturation_coloring(neighbors):
     """DSATUR: color next the uncolored vertex with the most distinct colors around it
     (ties: the larger degree, then the smaller index), with the smallest free color."""
-    colors = [-1] * len(neighbors)
+    n = len(neighbors)
+    degrees = [len(around) for around in neighbors]
+    span = max(degrees, default=0) + 1
+
+    def key(v, saturation):   # one int per queue entry: compared faster than tuples
+        return -(saturation * span + degrees[v]) * n + v
+    colors = [-1] * n
     seen = [set() for _ in neighbors]   # colors around each vertex
-    queue = [(0, -len(around), v) for v, around in enumerate(neighbors)]
+    queue = [key(v, 0) for v in range(n)]
     heapq.heapify(queue)
     while queue:
-        saturation, degree, v = heapq.heappop(queue)
-        if colors[v] >= 0 or -saturation != len(seen[v]):
+        entry = heapq.heappop(queue)
+        v = entry % n
+        if colors[v] >= 0 or entry != key(v, len(seen[v])):
             continue   # colored already, or an outdated entry
         c = 0
         while c in seen[v]:
@@ -97,7 +104,7 @@ def saturation_coloring(neighbors):
         for w in neighbors[v]:
             if colors[w] < 0 and c not in seen[w]:
                 seen[w].add(c)
-                heapq.heappush(queue, (-len(seen[w]), -len(neighbors[w]), w))
+                heapq.heappush(queue, key(w, len(seen[w])))
     return np.array(colors, dtype=np.int64)
 
 

@@ -114,13 +114,15 @@ class Plan:
 
 def jacobian_plan(pattern, mode="auto", order="saturation"):
     """Column coloring for forward mode, row coloring for reverse, or the one with fewer
-    colors ("auto", forward on a tie)."""
-    options = []
+    colors ("auto", forward on a tie; rows are not colored when they cannot need fewer
+    colors than the columns have: a column's entries all need different row colors)."""
     if mode in ("auto", "forward"):
-        options.append(Plan(pattern, "forward", coloring.column_coloring(pattern, order)))
-    if mode in ("auto", "reverse"):
-        options.append(Plan(pattern, "reverse", coloring.row_coloring(pattern, order)))
-    return min(options, key=lambda plan: plan.count)
+        forward = Plan(pattern, "forward", coloring.column_coloring(pattern, order))
+        column_entries = np.bincount(pattern.indices, minlength=pattern.shape[1])
+        if mode == "forward" or forward.count <= column_entries.max(initial=0):
+            return forward
+    reverse = Plan(pattern, "reverse", coloring.row_coloring(pattern, order))
+    return reverse if mode == "reverse" or reverse.count < forward.count else forward
 
 
 def hessian_plan(pattern, method="star", order="smallest_last"):

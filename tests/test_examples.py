@@ -45,3 +45,12 @@ def test_kmeans_newton_step_is_lloyds_update():
 def test_forward_vs_reverse_times_both_modes():
     forward, reverse = forward_vs_reverse.jacobian_times(5, 3)
     assert forward > 0 and reverse > 0
+
+
+import sparse_newton  # noqa: E402
+
+
+def test_sparse_newton_converges_quadratically():
+    norms = sparse_newton.main(side=20, show=False)
+    assert norms[-1] < 1e-11 and len(norms) <= 6
+    assert norms[-1] < norms[-2] ** 1.5   # quadratic: the Jacobian is exact
