@@ -15,7 +15,8 @@ import numpy as np
 from .api import _normalize_wrt, _plain_function
 from .cache import derivative
 from .api import bind_call
-from .matrices import arrays_only, forward_jacobian, reverse_jacobian
+from .errors import SrcadError
+from .matrices import arrays_only, forward_jacobian, jacobian, reverse_jacobian
 
 OPERATIONS = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare)
 
@@ -69,6 +70,7 @@ class ModeReport:
     operations: dict = field(default_factory=dict)  # "forward"/"reverse" -> count
     tape: int = 0
     recommended: str = ""
+    sparsity: dict = field(default_factory=dict)   # when the Jacobian is sparse: its pattern's figures
 
     def ratio(self, label):
         return self.times[label] / self.times["primal"]
@@ -96,6 +98,11 @@ class ModeReport:
                   + (f", reverse {self.vector_speedup('reverse'):.1f}x faster"
                      if self.vector_speedup("reverse") else ""),
                   f"recommended for the full Jacobian: {self.recommended} mode"]
+        if self.sparsity:
+            s = self.sparsity
+            lines.append(f"sparse Jacobian: {s['nonzeros']} of {self.m * self.n} entries, {s['colors']} colors: "
+                         f"{s['colors']} {s['mode']} directions instead of {min(self.n, self.m)} "
+                         f"(srcad.jacobian(f, sparse=True))")
         return "\n".join(lines)
 
     def plot(self, path):
@@ -157,4 +164,23 @@ def compare_modes(f, *args, wrt=0, budget=0.05):
                  or k.startswith("Jacobian, reverse (")}
     report.recommended = "forward" if min(jacobians, key=jacobians.get).startswith("Jacobian, forward") \
         else "reverse"
+    if not isinstance(value, tuple):
+        _measure_sparse(report, f, function, indices, arguments, wrt, budget)
     return report
+
+
+def _measure_sparse(report, f, function, indices, arguments, wrt, budget):
+    """When the Jacobian's pattern (dependency mode) needs fewer colors than the dense
+    Jacobian needs directions, time the colored Jacobian too (pattern cached)."""
+    try:
+        from .sparse import dependency_pattern, jacobian_plan
+        plan = jacobian_plan(dependency_pattern(function, indices, arguments))
+    except (ImportError, SrcadError):   # no SciPy, or code the dependency mode cannot run
+        return
+    if plan.count >= min(report.n, report.m):
+        return
+    report.sparsity = {"nonzeros": int(plan.pattern.nnz), "colors": plan.count, "mode": plan.method}
+    colored = jacobian(f, wrt, sparse=True)
+    colored(*arguments)
+    report.times[f"Jacobian, sparse ({plan.count} colors)"] = median_seconds(
+        lambda: colored(*arguments), budget)

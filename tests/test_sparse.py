@@ -273,3 +273,25 @@ def test_saturation_coloring_finds_five_colors_for_the_five_point_stencil():
     pattern = sparse.csr_array(expected_rd_pattern(20))
     colors = coloring.column_coloring(pattern)
     assert colors.max() + 1 == 5 and coloring.is_column_coloring(pattern, colors)
+
+
+def test_the_example_in_docs_sparse_md_runs_as_shown(capsys, tmp_path):
+    import importlib.util
+    import pathlib
+    import re
+    text = (pathlib.Path(__file__).parent.parent / "docs" / "sparse.md").read_text()
+    code, shown = re.search(r"```python\n(.*?)```\n\n```text\n(.*?)```", text, re.S).groups()
+    path = tmp_path / "sparse_doc.py"   # srcad reads the functions' source from a file
+    path.write_text(code)
+    spec = importlib.util.spec_from_file_location("sparse_doc", path)
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    assert capsys.readouterr().out == shown
+
+
+def test_compare_modes_reports_colors_when_the_jacobian_is_sparse():
+    report = srcad.compare_modes(reaction_diffusion, RNG.uniform(size=(10, 10)), budget=0.001)
+    assert report.sparsity == {"nonzeros": 500, "colors": 5, "mode": "forward"}
+    assert "Jacobian, sparse (5 colors)" in report.times
+    assert "5 forward directions instead of 100" in str(report)
+    dense = srcad.compare_modes(dense_part, RNG.uniform(size=4), np.ones((4, 4)), budget=0.001)
+    assert not dense.sparsity
