@@ -49,7 +49,9 @@ class DependencyTransform(ForwardTransform):
         structure = structure_of(stmt.callee, rule)
         varied = [(p, a) for p, a in data if self.has_tangent(a)]
         ans = name(stmt.target)
-        if structure == "elementwise":
+        if not varied:   # derivatives flow through none of its arguments (zero templates)
+            value = self.zeros(ans)
+        elif structure == "elementwise":
             value = call("elementwise_deps", ans, *[name(self.dot(a.id)) for _, a in varied])
         elif structure == "moves":
             value = self.moved(stmt, data)

@@ -29,7 +29,7 @@ def _basis(values):
     total = sum(sizes)
     directions, start = [], 0
     for value, size in zip(values, sizes):
-        block = np.zeros((total, size), dtype=np.result_type(value, np.float32))
+        block = np.zeros((total, size), dtype=np.result_type(np.asarray(value), np.float32))
         block[start:start + size] = np.eye(size, dtype=block.dtype)
         directions.append(block.reshape((total,) + np.shape(value)))
         start += size
@@ -81,7 +81,7 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None):
     out = outputs[0]
     m = int(np.size(out))
     inputs = [args[i] for i in indices]
-    seeds = np.eye(m, dtype=np.result_type(out, np.float32)).reshape((m,) + np.shape(out))
+    seeds = np.eye(m, dtype=np.result_type(np.asarray(out), np.float32)).reshape((m,) + np.shape(out))
     if vector:
         pull = derivative(function, "vjp_batch", indices, True, args)
         _, rows = pull(*args, seeds, **keywords)   # each (m,) + arg.shape

@@ -29,8 +29,7 @@ MATMUL = {"x": "matmul_deps(x_dep, x, y, ans, 'x')", "y": "matmul_deps(y_dep, x,
 
 ELEMENTWISE = (
     np.where, np.clip, np.ndarray.clip, np.nan_to_num, np.sinc, np.real, np.imag, np.absolute,
-    np.negative, np.positive, np.conjugate, np.copy, np.ndarray.copy, np.ndarray.astype,
-    np.asarray, np.asanyarray, np.ascontiguousarray, np.asfortranarray, float, pow,
+    np.negative, np.positive, np.conjugate, np.ndarray.copy, np.ndarray.astype, float, pow,
     operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
     operator.pos, operator.mod, abs, runtime.copy_of, runtime.broadcast_as,
 )
@@ -42,7 +41,8 @@ MOVES = (
     np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit, np.tile, np.repeat,
     np.ndarray.repeat, np.flip, np.fliplr, np.flipud, np.rot90, np.roll, np.pad, np.delete,
     np.insert, np.append, np.diag, np.diagflat, np.diagonal, np.ndarray.diagonal, np.tril,
-    np.triu, np.take, np.ndarray.take, np.take_along_axis, np.array, runtime.expand_reduced,
+    np.triu, np.take, np.ndarray.take, np.take_along_axis, np.array, np.asarray, np.asanyarray,
+    np.ascontiguousarray, np.asfortranarray, np.copy, runtime.expand_reduced,
     shape_helpers.expand_to_shape, shape_helpers.concatenate_vjp,
     shape_helpers.stack_vjp,
 )
