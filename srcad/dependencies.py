@@ -133,7 +133,7 @@ def moved_deps(operation, *deps):
     `Deps` gives a list of ids) tells where each element of its result comes from. Anything
     else than ids of its inputs (it computed with them) makes the result depend on all
     of them."""
-    flat, first, arguments = list(_flat(deps)), [1], []
+    flat, first = list(_flat(deps)), [1]
 
     def ids_of(value):
         if isinstance(value, (list, tuple)):
@@ -141,8 +141,7 @@ def moved_deps(operation, *deps):
         ids = value.ids(first[0])
         first[0] += value.size
         return ids
-    arguments = [ids_of(d) for d in deps]
-    moved = operation(*arguments)
+    moved = operation(*[ids_of(d) for d in deps])
     outputs = moved if isinstance(moved, (list, tuple)) else [moved]
     if not all(_are_ids(o, first[0]) for o in outputs):
         return dense_deps(moved, *flat)

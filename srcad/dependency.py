@@ -17,7 +17,7 @@ from .rules.structure import structure_of
 from .sequences import list_operation
 from .templates import parse_expression
 
-_TEMPLATES = {}   # template text -> parsed template
+_TEMPLATES: dict = {}   # template text -> parsed template
 
 
 def _template(text):

@@ -269,9 +269,12 @@ class SparseDerivative:
         function, indices = self.function, self.indices
         n = sum(_sizes(arguments, indices))
         if self.kind == "jacobian":
+            value = function(*arguments, **keywords)
+            if isinstance(value, tuple):
+                raise SrcadError(f"srcad.jacobian(sparse=True) of {function.__qualname__}, which "
+                                 "returns a tuple: differentiate one output at a time")
             if self.sparsity is not None:
-                m = sum(int(np.size(o)) for o in _as_tuple(function(*arguments, **keywords)))
-                pattern = user_pattern(self.sparsity, (m, n), function, "jacobian")
+                pattern = user_pattern(self.sparsity, (int(np.size(value)), n), function, "jacobian")
             else:
                 pattern = dependency_pattern(function, indices, arguments, keywords)
             plan = jacobian_plan(pattern, self.mode, self.order or "saturation")
@@ -288,9 +291,6 @@ class SparseDerivative:
 
     def __call__(self, *args, **kwargs):
         arguments, keywords = _prepared(self.function, args, kwargs, self.indices, self.kind)
-        if self.kind == "jacobian" and isinstance(self.function(*arguments, **keywords), tuple):
-            raise SrcadError(f"srcad.jacobian(sparse=True) of {self.function.__qualname__}, which "
-                             "returns a tuple: differentiate one output at a time")
         plan = self.plan(arguments, keywords)
         build = colored_jacobian if self.kind == "jacobian" else colored_hessian
         matrix = build(self.function, self.indices, arguments, keywords, plan)

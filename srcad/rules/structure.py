@@ -46,7 +46,7 @@ MOVES = (
     shape_helpers.expand_to_shape, shape_helpers.concatenate_vjp,
     shape_helpers.stack_vjp,
 )
-TEMPLATES = {
+TEMPLATES: dict = {
     **{f: REDUCTION for f in (np.sum, np.ndarray.sum, np.mean, np.ndarray.mean, np.prod,
                               np.ndarray.prod, np.max, np.ndarray.max, np.amax, np.min,
                               np.ndarray.min, np.amin, np.ptp, np.var, np.ndarray.var, np.std,
