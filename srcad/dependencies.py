@@ -207,6 +207,22 @@ def diagonal_deps(deps, offset=0, axis1=0, axis2=1):
     return moved_deps(lambda ids: np.diagonal(ids, offset, axis1, axis2), deps)
 
 
+def diff_deps(n, axis, a, prepend=None, append=None):
+    """``np.diff(a, n, axis, prepend, append)``: element k depends on elements k ... k + n of
+    the joined array along `axis` (each of `a`, `prepend`, `append` a `Deps` or a value
+    without dependencies)."""
+    a = a if isinstance(a, Deps) else no_deps(a)
+    axis = int(axis) % len(a.shape)
+    edge = a.shape[:axis] + (1,) + a.shape[axis + 1:]   # where numpy puts a scalar prepend/append
+    parts = [p if isinstance(p, Deps) else no_deps(p) for p in (prepend, a, append) if p is not None]
+    joined = moved_deps(lambda *ids: np.concatenate(
+        [np.broadcast_to(i, edge) if np.ndim(i) == 0 else i for i in ids], axis), *parts)
+    before = (slice(None),) * axis
+    for _ in range(int(n)):
+        joined = union_deps(joined[before + (slice(1, None),)], joined[before + (slice(None, -1),)])
+    return joined
+
+
 def unbroadcast_deps(deps, like):
     """`unbroadcast(value, like)`: sums over the axes broadcasting added to `like`'s shape."""
     shape = np.shape(like)
@@ -239,5 +255,5 @@ def pattern_of(deps, columns):
 
 
 RUNTIME_NAMES = ("no_deps", "union_deps", "broadcast_deps", "elementwise_deps", "moved_deps",
-                 "dense_deps", "reduce_deps", "cumulative_deps", "diagonal_deps",
+                 "dense_deps", "reduce_deps", "cumulative_deps", "diagonal_deps", "diff_deps",
                  "unbroadcast_deps", "matmul_deps")

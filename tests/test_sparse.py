@@ -57,6 +57,15 @@ def branchy(x):
     return np.exp(x[1:])
 
 
+def second_differences(x):
+    return np.diff(x, 2) + np.diff(x ** 2, prepend=0.0)[1:-1]
+
+
+def boundary_values(x):
+    padded = np.r_[0.0, x, 1.0]
+    return padded[2:] - 2 * padded[1:-1] + np.sin(padded[:-2])
+
+
 def twice_stencil(x):
     return difference(difference(x)) + x[1:-1] ** 2
 
@@ -103,6 +112,8 @@ EXACT = [
     (block_diagonal, (RNG.uniform(0.1, 0.9, 12),)),
     (gather_transpose, (RNG.uniform(0.1, 0.9, 12),)),
     (twice_stencil, (RNG.uniform(0.1, 0.9, 9),)),
+    (second_differences, (RNG.uniform(0.1, 0.9, 9),)),
+    (boundary_values, (RNG.uniform(0.1, 0.9, 9),)),
 ]
 
 

@@ -42,7 +42,7 @@ MOVES = (
     np.ndarray.repeat, np.flip, np.fliplr, np.flipud, np.rot90, np.roll, np.pad, np.delete,
     np.insert, np.append, np.diag, np.diagflat, np.diagonal, np.ndarray.diagonal, np.tril,
     np.triu, np.take, np.ndarray.take, np.take_along_axis, np.array, np.asarray, np.asanyarray,
-    np.ascontiguousarray, np.asfortranarray, np.copy, runtime.expand_reduced,
+    np.ascontiguousarray, np.asfortranarray, np.copy, np.r_, np.c_, runtime.expand_reduced,
     shape_helpers.expand_to_shape, shape_helpers.concatenate_vjp,
     shape_helpers.stack_vjp,
 )
@@ -59,6 +59,9 @@ TEMPLATES: dict = {
     np.ndarray.trace: {"x": "reduce_deps(diagonal_deps(x_dep, offset, axis1, axis2), -1, False)"},
     np.matmul: MATMUL, operator.matmul: MATMUL, runtime.matmul_any: MATMUL,
     runtime.unbroadcast: {"value": "unbroadcast_deps(value_dep, like)"},
+    np.diff: {"a": "diff_deps(n, axis, a_dep, prepend, append)",
+              "prepend": "diff_deps(n, axis, a, prepend_dep, append)",
+              "append": "diff_deps(n, axis, a, prepend, append_dep)"},
     shape_helpers.sum_to_shape: {"cot": "unbroadcast_deps(cot_dep, like)"},
 }
 
