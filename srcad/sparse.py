@@ -48,6 +48,12 @@ def dependency_pattern(function, indices, args, keywords=None):
     return pattern_of(list(out) if isinstance(out, tuple) else out, columns)
 
 
+def dependency_code(f, wrt=0):
+    """The generated dependency-mode function of `f` (``srcad show --mode deps``)."""
+    indices, _ = _normalize_wrt(wrt)
+    return _derivative(_plain_function(f), "deps", indices, False, ())
+
+
 def _gradient(function, indices, args):
     return _derivative(function, "grad", indices, True, args)
 
