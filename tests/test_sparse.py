@@ -336,3 +336,11 @@ def test_compare_modes_reports_colors_when_the_jacobian_is_sparse():
     assert "5 forward directions instead of 100" in str(report)
     dense = srcad.compare_modes(dense_part, RNG.uniform(size=4), np.ones((4, 4)), budget=0.001)
     assert not dense.sparsity
+
+
+def test_srcad_show_prints_the_dependency_mode(capsys):
+    import pathlib
+    from srcad.cli import main
+    example = pathlib.Path(__file__).parent.parent / "examples" / "sparse_newton.py"
+    main(["show", f"{example}:residual", "--mode", "deps"])
+    assert "def residual_deps(u, source, d, u_dep):" in capsys.readouterr().out
