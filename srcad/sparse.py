@@ -240,15 +240,29 @@ def plan_key(args, keywords, indices):
         return None
 
 
-def has_branches(function):
-    """Whether `function`'s own code has branches or `while` loops, whose pattern may
-    change with the values of its inputs (such a pattern is not cached)."""
+def has_branches(function, seen=None):
+    """Whether `function`'s code, or that of a function of yours it calls by name, has
+    branches or `while` loops, whose pattern may change with the values of the inputs
+    (such a pattern is not cached)."""
+    seen = set() if seen is None else seen
+    seen.add(function)
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError):
         return True
-    return any(isinstance(node, (ast.If, ast.IfExp, ast.While, ast.BoolOp, ast.Match))
-               for node in ast.walk(tree))
+    if any(isinstance(node, (ast.If, ast.IfExp, ast.While, ast.BoolOp, ast.Match))
+           for node in ast.walk(tree)):
+        return True
+    names = {**function.__globals__, **dict(zip(function.__code__.co_freevars,
+                                                 [c.cell_contents for c in function.__closure__ or ()]))}
+    called = {names.get(node.func.id) for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    return any(has_branches(callee, seen) for callee in called
+               if inspect.isfunction(callee) and callee not in seen and not _library(callee))
+
+
+def _library(function):
+    return (function.__module__ or "").split(".")[0] in ("numpy", "scipy", "srcad")
 
 
 class SparseDerivative:

@@ -224,11 +224,17 @@ def test_a_pattern_of_the_wrong_shape_is_an_error():
         srcad.jacobian(tuple_output, sparse=True)(np.ones(4))
 
 
-def test_branches_are_detected_again_for_each_input():
-    jacobian = srcad.jacobian(branchy, sparse=True)
+def calls_branchy(x):
+    return branchy(x) * 2
+
+
+@pytest.mark.parametrize("f", [branchy, calls_branchy])
+def test_branches_are_detected_again_for_each_input(f):
+    jacobian = srcad.jacobian(f, sparse=True)
     for x in (np.array([1.0, 2.0, 3.0]), np.array([-1.0, 2.0, 3.0])):
-        np.testing.assert_allclose(jacobian(x).toarray(), srcad.jacobian(branchy)(x), atol=1e-12)
+        np.testing.assert_allclose(jacobian(x).toarray(), srcad.jacobian(f)(x), atol=1e-12)
     assert not jacobian.plans
+    assert srcad.jacobian(twice_stencil, sparse=True).cached   # calls difference: no branches
 
 
 def test_dependency_mode_is_generated_code():
