@@ -6,9 +6,6 @@ colors (or reverse sweeps as its rows have), whatever its size. The pattern come
 ``srcad.jacobian_sparsity`` (dependency mode, dependency.py) or from the user
 (``sparsity=``); patterns and colorings are cached per input shape (see `plan_key`).
 """
-import ast
-import inspect
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,7 +108,6 @@ class Plan:
     pattern: object
     method: str
     colors: np.ndarray
-    checked: bool = False
 
     @property
     def count(self):
@@ -151,38 +147,60 @@ def _flat_rows(values, count):
     return np.concatenate([np.asarray(v).reshape(count, -1) for v in values], axis=1)
 
 
-def colored_jacobian(function, indices, args, keywords, plan):
-    """The Jacobian on `plan`'s pattern from one vector-mode sweep with a direction per color."""
+def dense_direction(size, seed=0):
+    """A direction with every component away from zero (random sizes and signs)."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0.5, 1.5, size) * rng.choice([-1.0, 1.0], size)
+
+
+def _with_probe(seeds, probe):
+    return seeds if probe is None else np.vstack([seeds, probe[None, :]])
+
+
+def colored_jacobian(function, indices, args, keywords, plan, probe=None):
+    """The Jacobian on `plan`'s pattern from one vector-mode sweep with a direction per
+    color, and, with a `probe` direction, that direction's exact product in the same
+    sweep (J @ probe forward, probe @ J reverse): (matrix, product or None)."""
     sparse = _sparse()
     m, n = plan.pattern.shape
-    if plan.count == 0:
-        return sparse.csr_array((m, n))
-    seeds = coloring.seeds(plan.colors)
+    if plan.count == 0 and probe is None:
+        return sparse.csr_array((m, n)), None
+    seeds = _with_probe(coloring.seeds(plan.colors, plan.count), probe)
     if plan.method == "forward":
         code = _derivative(function, "jvp_batch", indices, False, args)
         _, tangent = code(*args, *_split_directions(seeds, args, indices), **keywords)
-        compressed = np.asarray(tangent).reshape(plan.count, m)
-        return coloring.decompress_columns(plan.pattern, plan.colors, compressed)
-    value = function(*args, **keywords)
-    code = _derivative(function, "vjp_batch", indices, True, args)
-    _, cotangents = code(*args, seeds.reshape((plan.count,) + np.shape(value)), **keywords)
-    compressed = _flat_rows(cotangents, plan.count)
-    return coloring.decompress_rows(plan.pattern, plan.colors, compressed)
+        compressed = np.asarray(tangent).reshape(len(seeds), m)
+        matrix = coloring.decompress_columns(plan.pattern, plan.colors, compressed)
+    else:
+        value = function(*args, **keywords)
+        code = _derivative(function, "vjp_batch", indices, True, args)
+        _, cotangents = code(*args, seeds.reshape((len(seeds),) + np.shape(value)), **keywords)
+        compressed = _flat_rows(cotangents, len(seeds))
+        matrix = coloring.decompress_rows(plan.pattern, plan.colors, compressed)
+    return matrix, None if probe is None else compressed[-1]
 
 
-def colored_hessian(function, indices, args, keywords, plan):
-    """The Hessian on `plan`'s pattern: one vector-mode JVP of the gradient code."""
+def colored_hessian(function, indices, args, keywords, plan, probe=None):
+    """The Hessian on `plan`'s pattern: one vector-mode JVP of the gradient code (with a
+    `probe` direction, also H @ probe): (matrix, product or None)."""
     sparse = _sparse()
     n = plan.pattern.shape[0]
-    if plan.count == 0:
-        return sparse.csr_array((n, n))
+    if plan.count == 0 and probe is None:
+        return sparse.csr_array((n, n)), None
     code = _derivative(_gradient(function, indices, args), "jvp_batch", indices, False, args)
-    seeds = coloring.seeds(plan.colors)
+    seeds = _with_probe(coloring.seeds(plan.colors, plan.count), probe)
     _, tangents = code(*args, *_split_directions(seeds, args, indices), **keywords)
-    compressed = _flat_rows(tangents, plan.count)
-    if plan.method == "star":
-        return coloring.star_decompress(plan.pattern, plan.colors, compressed)
-    return coloring.decompress_columns(plan.pattern, plan.colors, compressed)
+    compressed = _flat_rows(tangents, len(seeds))
+    decompress = coloring.star_decompress if plan.method == "star" else coloring.decompress_columns
+    return decompress(plan.pattern, plan.colors, compressed), None if probe is None else compressed[-1]
+
+
+def missed(matrix, probe, product, reverse=False):
+    """Where `matrix` times `probe` differs from the exact `product` (the rows, for J @ v;
+    the columns, for v @ J): the entries a pattern left out (beyond rounding)."""
+    colored = matrix.T @ probe if reverse else matrix @ probe
+    size = abs(matrix.T if reverse else matrix) @ np.abs(probe) + np.abs(product)
+    return np.nonzero(np.abs(colored - product) > 1e-8 * size + 1e-300)[0]
 
 
 def user_pattern(sparsity, shape, function, what):
@@ -197,29 +215,15 @@ def user_pattern(sparsity, shape, function, what):
     return pattern
 
 
-def probe(function, indices, args, keywords, matrix, hessian=False):
-    """Check `matrix` (from a pattern the user gave) against one JVP (Hessian: one HVP)
-    along a dense random direction; InputError if they differ."""
-    rng = np.random.default_rng(0)
-    n = matrix.shape[1]
-    direction = rng.uniform(0.5, 1.5, n) * rng.choice([-1.0, 1.0], n)
-    pieces = [p[0] for p in _split_directions(direction[None, :], args, indices)]
-    target = _gradient(function, indices, args) if hessian else function
-    code = _derivative(target, "jvp", indices, False, args)
-    _, tangent = code(*args, *pieces, **keywords)
-    exact = np.concatenate([np.ravel(t) for t in _as_tuple(tangent)]) if hessian \
-        else np.ravel(np.asarray(tangent))
-    colored = matrix @ direction
-    scale = max(float(np.max(np.abs(exact), initial=0.0)), 1.0)
-    wrong = np.nonzero(np.abs(colored - exact) > 1e-8 * scale)[0]
-    if wrong.size:
-        what = "hessian" if hessian else "jacobian"
-        rows = ", ".join(str(int(r)) for r in wrong[:8]) + (", ..." if wrong.size > 8 else "")
-        raise InputError(
-            f"{function.__qualname__}: the sparsity pattern passed to srcad.{what}(..., sparsity=...) "
-            f"misses nonzero entries of the {what} at these inputs: rows {rows} differ from a "
-            f"dense probe by up to {float(np.max(np.abs(colored - exact))):.3g}. Pass a pattern "
-            "that includes them, or leave `sparsity` out so srcad detects it.")
+def too_small(function, what, where, reverse):
+    """The error for a pattern the user gave that misses entries."""
+    kind = "columns" if reverse else "rows"
+    shown = ", ".join(str(int(i)) for i in where[:8]) + (", ..." if where.size > 8 else "")
+    return InputError(
+        f"{function.__qualname__}: the sparsity pattern passed to srcad.{what}(..., sparsity=...) "
+        f"misses nonzero entries of the {what} at these inputs: {kind} {shown} differ from a "
+        "dense probe. Pass a pattern that includes them, or leave `sparsity` out so srcad "
+        "detects it.")
 
 
 def _hashable(value):
@@ -240,31 +244,6 @@ def plan_key(args, keywords, indices):
         return None
 
 
-def has_branches(function, seen=None):
-    """Whether `function`'s code, or that of a function of yours it calls by name, has
-    branches or `while` loops, whose pattern may change with the values of the inputs
-    (such a pattern is not cached)."""
-    seen = set() if seen is None else seen
-    seen.add(function)
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):
-        return True
-    if any(isinstance(node, (ast.If, ast.IfExp, ast.While, ast.BoolOp, ast.Match))
-           for node in ast.walk(tree)):
-        return True
-    names = {**function.__globals__, **dict(zip(function.__code__.co_freevars,
-                                                 [c.cell_contents for c in function.__closure__ or ()]))}
-    called = {names.get(node.func.id) for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
-    return any(has_branches(callee, seen) for callee in called
-               if inspect.isfunction(callee) and callee not in seen and not _library(callee))
-
-
-def _library(function):
-    return (function.__module__ or "").split(".")[0] in ("numpy", "scipy", "srcad")
-
-
 class SparseDerivative:
     """``jacobian(f, sparse=True)`` / ``hessian(f, sparse=True)``: plans cached per
     `plan_key`, matrices from one colored sweep."""
@@ -278,14 +257,14 @@ class SparseDerivative:
             raise SrcadError(f"srcad.{kind}(sparse=True): {'mode' if kind == 'jacobian' else 'coloring'} "
                              f"must be one of {allowed}, not {mode!r}")
         self.plans = {}
-        self.cached = sparsity is not None or not has_branches(self.function)
         self.__name__ = f"sparse_{kind}_of_{self.function.__name__}"
 
-    def plan(self, arguments, keywords):
-        """The pattern and coloring for these inputs (cached, see `plan_key`)."""
-        key = plan_key(arguments, keywords, self.indices) if self.cached else None
-        if key is not None and key in self.plans:
-            return self.plans[key]
+    def plan(self, arguments, keywords, again=False):
+        """The pattern and coloring for these inputs (cached, see `plan_key`; `again`:
+        detected again) and whether it was made for these very inputs."""
+        key = plan_key(arguments, keywords, self.indices)
+        if key is not None and key in self.plans and not again:
+            return self.plans[key], False
         function, indices = self.function, self.indices
         n = sum(_sizes(arguments, indices))
         if self.kind == "jacobian":
@@ -307,17 +286,33 @@ class SparseDerivative:
             plan = hessian_plan(pattern, self.mode, self.order or "smallest_last")
         if key is not None:
             self.plans[key] = plan
-        return plan
+        return plan, True
 
     def __call__(self, *args, **kwargs):
+        """The matrix at `args`. A pattern srcad detected at other inputs is verified by one
+        more direction in the same sweep (a dense probe) and detected again here if it
+        misses entries (branches, indices computed from the values); a pattern you gave is
+        verified so with `check=True`, and a missed entry is an InputError."""
         arguments, keywords = _prepared(self.function, args, kwargs, self.indices, self.kind)
-        plan = self.plan(arguments, keywords)
-        build = colored_jacobian if self.kind == "jacobian" else colored_hessian
-        matrix = build(self.function, self.indices, arguments, keywords, plan)
-        if self.check and self.sparsity is not None and not plan.checked:
-            probe(self.function, self.indices, arguments, keywords, matrix, self.kind == "hessian")
-            plan.checked = True
+        plan, fresh = self.plan(arguments, keywords)
+        given = self.sparsity is not None
+        verify = self.check if given else not fresh
+        matrix, where = self.evaluate(plan, arguments, keywords, verify)
+        if where is not None and where.size:
+            if given:
+                raise too_small(self.function, self.kind, where, plan.method == "reverse")
+            plan, _ = self.plan(arguments, keywords, again=True)
+            matrix, _ = self.evaluate(plan, arguments, keywords, False)
         return self.blocks(matrix, arguments)
+
+    def evaluate(self, plan, arguments, keywords, verify):
+        """(matrix, where a probe found it wrong, or None without a probe)."""
+        reverse = plan.method == "reverse"
+        probe = dense_direction(plan.pattern.shape[0] if reverse else plan.pattern.shape[1]) \
+            if verify else None
+        build = colored_jacobian if self.kind == "jacobian" else colored_hessian
+        matrix, product = build(self.function, self.indices, arguments, keywords, plan, probe)
+        return matrix, None if probe is None else missed(matrix, probe, product, reverse)
 
     def blocks(self, matrix, arguments):
         """One block per `wrt` argument (Hessian: per pair) when `wrt` is a tuple."""
