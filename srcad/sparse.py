@@ -4,7 +4,8 @@ compressed vector-mode sweep, decompression into ``scipy.sparse.csr_array``.
 A Jacobian with a few entries per row costs as many forward sweeps as its columns have
 colors (or reverse sweeps as its rows have), whatever its size. The pattern comes from
 ``srcad.jacobian_sparsity`` (dependency mode, dependency.py) or from the user
-(``sparsity=``); patterns and colorings are cached per input shape (see `plan_key`).
+(``sparsity=``); patterns and colorings are cached per input shape (see `plan_key`)
+and verified at each reuse by one more direction in the same sweep.
 """
 from dataclasses import dataclass
 
@@ -226,20 +227,22 @@ def too_small(function, what, where, reverse):
         "detects it.")
 
 
-def _hashable(value):
+def _key_of(value):
+    """Arrays by shape and dtype, other values by value."""
     if isinstance(value, np.ndarray):
-        return ("array", value.shape, value.dtype.str, hash(value.tobytes()))
+        return ("array", value.shape, value.dtype.str)
     hash(value)
     return value
 
 
 def plan_key(args, keywords, indices):
-    """Inputs of the same shapes and dtypes, and equal other arguments, share a pattern;
+    """Inputs whose arrays have the same shapes and dtypes, and whose other arguments are
+    equal, share a plan (it is verified at each reuse, see `SparseDerivative.__call__`);
     None (no caching) when an argument cannot be compared."""
     try:
-        return tuple(("wrt", np.shape(a), np.result_type(a).str) if i in indices else _hashable(a)
+        return tuple(("wrt", np.shape(a), np.result_type(a).str) if i in indices else _key_of(a)
                      for i, a in enumerate(args)) + tuple(sorted(
-                         (k, _hashable(v)) for k, v in keywords.items()))
+                         (k, _key_of(v)) for k, v in keywords.items()))
     except TypeError:
         return None
 
