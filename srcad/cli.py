@@ -6,11 +6,11 @@ import importlib.util
 import pathlib
 import sys
 
-from . import api
+from . import api, sparse
 from .errors import SrcadError
 
 _MODES = {"reverse": api.vjp, "vjp": api.vjp, "forward": api.jvp, "jvp": api.jvp,
-          "grad": api.grad, "value_and_grad": api.value_and_grad}
+          "grad": api.grad, "value_and_grad": api.value_and_grad, "deps": sparse.dependency_code}
 
 
 def load_function(spec):

@@ -19,7 +19,8 @@ from .api import _normalize_wrt, _plain_function
 from .cache import derivative
 from .api import bind_call
 from .checkpointing import recorded, steps_run
-from .matrices import arrays_only, forward_jacobian, reverse_jacobian
+from .errors import SrcadError
+from .matrices import arrays_only, forward_jacobian, jacobian, reverse_jacobian
 from .options import make as make_options
 
 OPERATIONS = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript, ast.Compare)
@@ -76,6 +77,7 @@ class ModeReport:
     recommended: str = ""
     memory: dict = field(default_factory=dict)      # "taped"/"checkpointed" -> peak bytes of one VJP
     recomputation: dict = field(default_factory=dict)   # the same -> loop steps run forward per step
+    sparsity: dict = field(default_factory=dict)   # when the Jacobian is sparse: its pattern's figures
 
     def ratio(self, label):
         return self.times[label] / self.times["primal"]
@@ -106,6 +108,11 @@ class ModeReport:
         for label, peak in self.memory.items():
             lines.append(f"one VJP, {label}: peak memory {peak / 2 ** 20:.3g} MB, "
                          f"{self.recomputation[label]:.2f} forward runs of each loop step")
+        if self.sparsity:
+            s = self.sparsity
+            lines.append(f"sparse Jacobian: {s['nonzeros']} of {self.m * self.n} entries, {s['colors']} colors: "
+                         f"{s['colors']} {s['mode']} directions instead of {min(self.n, self.m)} "
+                         f"(srcad.jacobian(f, sparse=True))")
         return "\n".join(lines)
 
     def plot(self, path):
@@ -200,4 +207,23 @@ def compare_modes(f, *args, wrt=0, budget=0.05, checkpoint=None):
                  or k.startswith("Jacobian, reverse (")}
     report.recommended = "forward" if min(jacobians, key=jacobians.get).startswith("Jacobian, forward") \
         else "reverse"
+    if not isinstance(value, tuple):
+        _measure_sparse(report, f, function, indices, arguments, wrt, budget)
     return report
+
+
+def _measure_sparse(report, f, function, indices, arguments, wrt, budget):
+    """When the Jacobian's pattern (dependency mode) needs fewer colors than the dense
+    Jacobian needs directions, time the colored Jacobian too (pattern cached)."""
+    try:
+        from .sparse import dependency_pattern, jacobian_plan
+        plan = jacobian_plan(dependency_pattern(function, indices, arguments))
+    except (ImportError, SrcadError):   # no SciPy, or code the dependency mode cannot run
+        return
+    if plan.count >= min(report.n, report.m):
+        return
+    report.sparsity = {"nonzeros": int(plan.pattern.nnz), "colors": plan.count, "mode": plan.method}
+    colored = jacobian(f, wrt, sparse=True)
+    colored(*arguments)
+    report.times[f"Jacobian, sparse ({plan.count} colors)"] = median_seconds(
+        lambda: colored(*arguments), budget)

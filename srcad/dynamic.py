@@ -244,19 +244,24 @@ def _single_positions(layout, where):
 class DynamicJvp(DynamicPart):
     """``value, tangent = rhs_jvp(tangents, rhs, *args)``."""
 
+    def __init__(self, wrt, dependency=False, **kwargs):
+        super().__init__(wrt, **kwargs)
+        self.dependency = dependency   # the dependency mode (sparsity patterns)
+
     def __call__(self, tangents, callee, *args, **kwargs):
         function, arguments, keywords, positions = _resolved(callee, args, kwargs, self.method, self.where)
         given = dict(zip(self.wrt, tangents))
         if isinstance(callee, DynamicPart):   # the called value of a derivative part: its
             given = {i: t for i, t in given.items() if positions[i] is not None}   # derivative is saved
         if not given:
+            from .dependencies import no_deps
             from .runtime import zeros_like
             value = function(*arguments, **keywords)
-            return value, zeros_like(value)
+            return value, no_deps(value) if self.dependency else zeros_like(value)
         layout = _wrt_of(function, positions, tuple(given), self.where)
         kept = tuple(given[i] if keyword is None else _captured_tangent(given[i], keyword, keywords)
                      for i, _, keyword in layout)
-        mode = "jvp_batch_call" if self.vector else "jvp_call"
+        mode = "deps_call" if self.dependency else "jvp_batch_call" if self.vector else "jvp_call"
         jvp = _derivative(function, mode, tuple(index for _, index, _ in layout), len(arguments),
                           self.options)
         return jvp(kept, *arguments, **keywords)
@@ -269,7 +274,8 @@ def dynamic_split(wrt, count, method=None, where="", vector=False, **options):
     return DynamicForward(wrt, **shared), DynamicBackward(wrt, count, **shared)
 
 
-def dynamic_jvp(wrt, method=None, where="", vector=False, **options):
-    """The forward mode of a call site whose function is known at run time."""
+def dynamic_jvp(wrt, method=None, where="", vector=False, dependency=False, **options):
+    """The forward mode of a call site whose function is known at run time (`dependency`:
+    its dependency mode)."""
     options = make_options(**options) if options else None
-    return DynamicJvp(wrt, method=method, where=where, vector=vector, options=options)
+    return DynamicJvp(wrt, dependency, method=method, where=where, vector=vector, options=options)

@@ -60,11 +60,12 @@ def split_of(function, wrt, vector=False, arity=None, **options):
         LazyDerivative(function, mode, wrt, 1, options=options)
 
 
-def jvp_of(function, wrt, vector=False, arity=None, **options):
-    """`function`'s forward mode, called as ``f_jvp(tangents, *args, **kwargs)``."""
+def jvp_of(function, wrt, vector=False, arity=None, dependency=False, **options):
+    """`function`'s forward mode, called as ``f_jvp(tangents, *args, **kwargs)``
+    (`dependency`: its dependency mode, called the same way)."""
     options = make_options(**options) if options else None
-    return LazyDerivative(function, with_arity("jvp_batch_call" if vector else "jvp_call", arity), wrt,
-                          options=options)
+    mode = "deps_call" if dependency else "jvp_batch_call" if vector else "jvp_call"
+    return LazyDerivative(function, with_arity(mode, arity), wrt, options=options)
 
 
 def derivative_of(function, mode, wrt, as_tuple):

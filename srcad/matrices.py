@@ -148,7 +148,8 @@ def choose_mode(function, indices, args, keywords=None):
     return "forward" if n <= m else "reverse"
 
 
-def jacobian(f, wrt=0, mode="auto", vector=True, *, checkpoint=None, checkpoint_memory="256MB"):
+def jacobian(f, wrt=0, mode="auto", vector=True, sparse=False, sparsity=None, check=False,
+             order=None, *, checkpoint=None, checkpoint_memory="256MB"):
     """``jacobian(f, wrt=0, mode="auto")(*args)``: J with shape ``out.shape + arg.shape``
     (a tuple of those for a tuple `wrt`; per output for a function returning a tuple).
 
@@ -156,7 +157,15 @@ def jacobian(f, wrt=0, mode="auto", vector=True, *, checkpoint=None, checkpoint_
     code (jacfwd), "reverse" pulls every output direction through one sweep of the VJP
     code (jacrev), "auto" picks forward when the inputs are fewer than the outputs.
     `vector=False` makes one JVP/VJP call per direction instead (to compare).
+
+    `sparse=True` returns a ``scipy.sparse.csr_array`` of shape (output size, input size)
+    from one sweep with a direction per color of its sparsity pattern (see docs/sparse.md):
+    the pattern is detected (or `sparsity`, checked on one dense probe with `check=True`),
+    colored by `order` ("largest_first" or "smallest_last"), and cached per input shape.
     `checkpoint`, `checkpoint_memory`: the reverse mode's loops, as for `srcad.grad`."""
+    if sparse or sparsity is not None:
+        from .sparse import SparseDerivative
+        return SparseDerivative(f, wrt, "jacobian", mode, sparsity, check, order)
     if mode not in MODES:
         raise SrcadError(f"mode must be one of {MODES}, not {mode!r}")
     indices, as_tuple = _normalize_wrt(wrt)
@@ -178,12 +187,18 @@ def jacobian(f, wrt=0, mode="auto", vector=True, *, checkpoint=None, checkpoint_
     return jacobian_function
 
 
-def hessian(f, wrt=0, vector=True, *, checkpoint=None, checkpoint_memory="256MB"):
+def hessian(f, wrt=0, vector=True, sparse=False, sparsity=None, check=False, coloring="star",
+            order=None, *, checkpoint=None, checkpoint_memory="256MB"):
     """``hessian(f, wrt=0)(*args)``: H with shape ``arg.shape + arg.shape``; for a tuple
     `wrt`, nested tuples ``H[i][j]`` of shape ``arg_i.shape + arg_j.shape``.
 
     Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code (made with
-    `checkpoint`, `checkpoint_memory` as for `srcad.grad`)."""
+    `checkpoint`, `checkpoint_memory` as for `srcad.grad`).
+    `sparse=True`: a ``scipy.sparse.csr_array`` (n, n) from one such sweep with a direction
+    per color of a star `coloring` of its pattern ("column": distance-2), see `jacobian`."""
+    if sparse or sparsity is not None:
+        from .sparse import SparseDerivative
+        return SparseDerivative(f, wrt, "hessian", coloring, sparsity, check, order)
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
     options = _reverse_options(checkpoint, checkpoint_memory)

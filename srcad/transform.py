@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import gast
 
-from . import checkpointing, dicts, dynamic, linking, objects, runtime
+from . import checkpointing, dependencies, dicts, dynamic, linking, objects, runtime
 from .activity import analyze
 from .arity import split_arity
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
@@ -24,6 +24,8 @@ from .derivatives import assign, call, name
 from .emit import import_lines, to_source, with_comments
 from .errors import SrcadError, UnsupportedSyntax
 from .forward import ForwardTransform, call_arity
+from .dependency import DependencyTransform
+from . import dependencies
 from .names import Namer
 from .ir import Renamer, loaded_names
 from .normalize import coalesce_setitems, normalize
@@ -41,7 +43,9 @@ from .written_out import NAMES as WRITTEN_OUT_NAMES
 from .trees import deepest_statement, depth, in_nested_scopes, recursion_room, walk as walk_tree
 
 USER_MODES = ("grad", "value_and_grad", "vjp", "jvp")   # what users call; srcad calls the others
-MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call")
+MODES = ("jvp", "vjp", "grad", "value_and_grad", "split", "jvp_call", "deps", "deps_call")
+DEPENDENCY_MODES = ("deps", "deps_call")   # forward mode with dependencies (dependency.py)
+CALL_MODES = ("jvp_call", "deps_call")     # tangents first, as one tuple, then the arguments
 VECTOR_MODES = {"jvp_batch": "jvp", "vjp_batch": "vjp", "split_batch": "split", "jvp_batch_call": "jvp_call"}
 RUNTIME_NAMES = {n: getattr(runtime, n) for n in (
     "zeros_like", "add_at", "seed_cotangent", "add_each", "copy_of", "shape_of", "unrepeated")}
@@ -53,6 +57,7 @@ RUNTIME_NAMES.update(bind_captured=runtime.bind_captured, as_structure_of=object
                      dynamic_split=dynamic.dynamic_split, dynamic_jvp=dynamic.dynamic_jvp,
                      **{helper.__name__: helper for helper in dicts.METHODS.values()}, **WRITTEN_OUT_NAMES)
 RUNTIME_NAMES.update(revolve=checkpointing.revolve, snapshots_within=checkpointing.snapshots_within)
+RUNTIME_NAMES.update({n: getattr(dependencies, n) for n in dependencies.RUNTIME_NAMES})
 
 _DOCS = {
     "jvp": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
@@ -60,6 +65,8 @@ _DOCS = {
     "grad": "Gradient of {name} with respect to {wrt}.",
     "value_and_grad": "Value and gradient of {name} with respect to {wrt}.",
     "jvp_call": "Forward mode (JVP) of {name}: returns (its value, the tangent of its value).",
+    "deps": "Dependency mode of {name}: returns (its value, which elements of {wrt} each of its "
+            "elements depends on).",
     "fwd": "Forward part of {name}'s reverse mode: returns (its value, what the backward part needs).",
     "bwd": "Backward part of {name}'s reverse mode: returns the cotangent of {wrt}.",
     "jvp_batch": "Forward mode (JVP) of {name} in vector mode: tangents carry a leading axis of "
@@ -69,6 +76,7 @@ _DOCS = {
 }
 _HEADERS = {
     "jvp": "Each value is followed by its tangent (d value along the input tangents).",
+    "deps": "Each value is followed by its dependencies (which input elements it depends on).",
     "reverse": "Adjoint sweep: derivatives flow from the output back to the inputs.",
 }
 
@@ -89,8 +97,9 @@ class Generated:
 class Linker:
     """Names of the derivative functions of user functions this code calls."""
 
-    def __init__(self, namer, vector=False, options=DEFAULT_OPTIONS):
+    def __init__(self, namer, vector=False, options=DEFAULT_OPTIONS, dependency=False):
         self.namer, self.vector, self.options = namer, vector, options
+        self.dependency = dependency   # dependency mode: callees' dependency mode too
         self.bindings = {}   # (mode, callee key, wrt) -> (names, binding source line)
 
     def _bind(self, mode, stmt, active, suffixes, helper):
@@ -106,6 +115,7 @@ class Linker:
             names = [self.namer.fresh(f"{base}_{suffix}") for suffix in suffixes]
             function = stmt.expr.func
             vector = ", vector=True" if self.vector else ""
+            vector += ", dependency=True" if self.dependency and mode == "jvp" else ""
             if isinstance(stmt.callee, DynamicCallee):   # found at run time: dynamic.py
                 helper = "dynamic_" + mode
                 count = f", {arity}" if mode == "split" else ""
@@ -171,7 +181,7 @@ def _too_deep(function):
 
 def _generate(parsed, mode, arity, wrt, as_tuple, vector, options):
     fn = normalize(parsed, arity)
-    params = fn.params + fn.kwonly if mode in ("split", "jvp_call") else fn.params
+    params = fn.params + fn.kwonly if mode in ("split",) + CALL_MODES else fn.params
     for index in wrt:
         if not 0 <= index < len(params):
             raise SrcadError(f"{parsed.where(parsed.node)}: wrt={index} is out of range: {fn.name} "
@@ -179,7 +189,7 @@ def _generate(parsed, mode, arity, wrt, as_tuple, vector, options):
     wrt_names = [params[i] for i in wrt]
     if mode in USER_MODES:   # made for arrays: derived again when a list arrives (loader.py)
         fn.sequence_params = {fn.params[i] for i in options.sequence_args if i < len(fn.params)}
-    if mode in ("jvp", "jvp_call"):
+    if mode in ("jvp", "jvp_call") + DEPENDENCY_MODES:
         builder = _forward
     else:
         builder = _reverse
@@ -194,9 +204,10 @@ def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     rename = coalesce_setitems(fn)
     activity = analyze(fn, wrt_names)
     namer = _namer(fn)
-    linker = Linker(namer, vector, options)
-    transform = ForwardTransform(fn, activity, namer, rename, linker)
-    dots = [namer.derived(w, "_dot") for w in wrt_names]
+    linker = Linker(namer, vector, options, dependency=mode in DEPENDENCY_MODES)
+    kind = DependencyTransform if mode in DEPENDENCY_MODES else ForwardTransform
+    transform = kind(fn, activity, namer, rename, linker)
+    dots = [transform.dot(w) for w in wrt_names]
     start = []
     if vector:
         directions = namer.fresh("directions")
@@ -207,7 +218,7 @@ def _forward(fn, parsed, mode, wrt, wrt_names, as_tuple, vector, options):
     outputs = _renamed(_pack(fn.outputs, fn.returns_tuple), rename)
     returned = gast.Tuple(elts=[outputs, _pack(tangents, fn.returns_tuple)], ctx=gast.Load())
     mode = mode + "_batch" if vector and mode == "jvp" else mode
-    if mode == "jvp_call":
+    if mode in CALL_MODES:
         tangents_param = namer.fresh("tangents")
         unpack = assign(gast.Tuple(elts=[gast.Name(d, gast.Store(), None, None) for d in dots],
                                    ctx=gast.Store()), name(tangents_param))
@@ -364,15 +375,16 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     if options.debug_nans:
         body = add_finite_checks(body, params, set(namer.derived_names.values()), _shown_path)
     body = wrap_contexts(body)
-    if mode in ("jvp", "jvp_call", "jvp_batch"):
-        header_at = {0: _HEADERS["jvp"]} if body else {}
+    if mode in ("jvp", "jvp_call", "jvp_batch") + DEPENDENCY_MODES:
+        header = _HEADERS["deps" if mode in DEPENDENCY_MODES else "jvp"]
+        header_at = {0: header} if body else {}
     else:
         adjoint = [i for i, stmt in enumerate(body) if getattr(stmt, "sweep", None) == "adjoint"]
         header_at = {adjoint[0]: _HEADERS["reverse"]} if adjoint else {}
     body, comments = with_comments(body, header_at)
     function_name = namer.fresh(f"{fn.name}_{mode}")
-    wrt_names = fn.params + fn.kwonly if mode in ("fwd", "bwd", "jvp_call") else fn.params
-    doc = _DOCS.get(mode, _DOCS[mode.replace("_batch", "")]).format(name=fn.name, wrt=", ".join(wrt_names[i] for i in wrt))
+    wrt_names = fn.params + fn.kwonly if mode in ("fwd", "bwd") + CALL_MODES else fn.params
+    doc = _DOCS.get(mode, _DOCS[mode.replace("_batch", "").replace("deps_call", "deps")]).format(name=fn.name, wrt=", ".join(wrt_names[i] for i in wrt))
     docstring = gast.Expr(value=gast.Constant(f"{doc} Generated by srcad.", None))
     node = gast.FunctionDef(
         name=function_name,

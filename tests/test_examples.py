@@ -66,3 +66,12 @@ def test_real_code_matches_finite_differences(capsys):
     for got, numeric in zip(in_place, in_place_numeric):
         np.testing.assert_allclose(got, numeric, rtol=1e-6, atol=1e-8)
     assert "step 4" in capsys.readouterr().out
+
+
+import sparse_newton  # noqa: E402
+
+
+def test_sparse_newton_converges_quadratically():
+    norms = sparse_newton.main(side=20, show=False)
+    assert norms[-1] < 1e-11 and len(norms) <= 6
+    assert norms[-1] < norms[-2] ** 1.5   # quadratic: the Jacobian is exact

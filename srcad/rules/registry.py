@@ -49,6 +49,7 @@ class Rule:
     note: str = ""                  # one line for docs/rules.md
     in_generated_code: object = None   # the `Rule` for calls in code srcad generated, if other
     joint: object = None            # one call for all parameters (custom.Joint), if any
+    structure: object = None        # how outputs depend on inputs (rules/structure.py), if known
     specialized: dict = field(default_factory=dict, init=False, repr=False)  # for_call's cache
 
     def bind(self, args, kwargs):
@@ -233,7 +234,7 @@ def elementwise(fn, derivative, signature="x", caller_globals=None):
     else:
         templates = [f"g * ({derivative})"], [f"x_dot * ({derivative})"]
     _attach(fn, signature, templates[0], "vjps", caller_globals)
-    _attach(fn, signature, templates[1], "jvps", caller_globals)
+    _attach(fn, signature, templates[1], "jvps", caller_globals).structure = "elementwise"
 
 
 def alias(fn, existing):
