@@ -16,6 +16,7 @@ Compiled in, not shown in the file (the header comments describe them):
   generated line and the line of your function it came from.
 """
 import ast
+import copy
 import re
 import types
 
@@ -23,6 +24,7 @@ from .errors import SrcadError
 
 LOADER = "__srcad_loader__"
 HIDDEN_PREFIX = "_srcad_"
+BODY_PREFIX = HIDDEN_PREFIX + "body_"    # an entry's statements, when a compiler runs them
 ORIGIN_MARK = "   ("          # comments end with "   (file.py:12)"
 _GENERATED_FILES: dict[str, list[str]] = {}         # filename -> source lines, for error notes
 
@@ -36,7 +38,7 @@ class Compiled:
 
 
 def compile_generated(source, filename, entries, function, helpers, guards=(), checks=None,
-                      size_one=False):
+                      size_one=False, compiled_bodies=False):
     """Compile generated `source` for `function`.
 
     `entries`: the names of the functions to return; `helpers`: srcad's names (anything
@@ -44,9 +46,14 @@ def compile_generated(source, filename, entries, function, helpers, guards=(), c
     dotted path) pairs checked on entry; `checks`: {entry: [position]} of differentiated
     arguments whose dtype is checked on entry; `size_one`: the entries are gradients, which
     handle an output of one element that is not 0-d (``(1, 1)``) through the VJP.
+    `compiled_bodies`: each entry's statements move to a function of their own, named
+    ``BODY_PREFIX + entry``, which the entry calls after its plumbing (a compiler replaces
+    it: see compiled/).
     """
     tree = ast.parse(source, filename)
     body = [node for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))]
+    if compiled_bodies:
+        body = [part for node in body for part in _split_body(node, entries)]
     for node in body:
         if isinstance(node, ast.FunctionDef) and node.name in entries:
             code = function.__code__
@@ -83,6 +90,23 @@ def instantiate(compiled, function, helpers):
         raise SrcadError(f"generated code needs srcad's helper {missing}, which this srcad lacks") \
             from None
     return loader(*arguments)
+
+
+def _split_body(node, entries):
+    """[body function, entry calling it] for an entry (same lines), else [node]."""
+    if not (isinstance(node, ast.FunctionDef) and node.name in entries):
+        return [node]
+    inner = copy.deepcopy(node)
+    inner.name = BODY_PREFIX + node.name
+    arguments = [a.arg for a in node.args.args] + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs]
+    call = ast.parse(f"return {inner.name}({', '.join(arguments)})").body[0]
+    docstring = node.body[:1] if isinstance(node.body[0], ast.Expr) else []
+    for child in ast.walk(call):
+        if hasattr(child, "lineno"):
+            child.lineno = child.end_lineno = node.lineno
+            child.col_offset = child.end_col_offset = 0
+    node.body = docstring + [call]
+    return [inner, node]
 
 
 def _add_plumbing(node, guards, checks, size_one, function_name):

@@ -12,6 +12,10 @@ generated code is exactly the ordinary code.
                  or dict (set by srcad itself: see `runtime.for_sequences`); a derivative
                  srcad gives you is made for arrays and numbers, and derives itself again
                  when such an argument arrives. Not passed on to the functions it calls.
+    compile      the compile target of the generated code: "" (run it as Python/NumPy),
+                 "numba" (compile it with numba.njit; srcad.CompileError if it does not fit),
+                 "numba?" (compile it if it fits, else warn once and run the NumPy code);
+                 see compiled/. The code for a target fits that target's subset (flavor.py).
 
 A new option is a new field here (with its default off), a keyword of the transformations
 in api.py, and whatever stage reads it.
@@ -19,6 +23,7 @@ in api.py, and whatever stage reads it.
 import os
 from dataclasses import dataclass, field, fields, replace
 
+COMPILE_TARGETS = ("numba", "numba?")   # "?": fall back to the NumPy code if it does not fit
 ENVIRONMENT = {"debug_nans": "SRCAD_DEBUG_NANS"}   # option -> variable that turns it on
 
 
@@ -28,6 +33,7 @@ class Options:
 
     debug_nans: bool = False
     sequence_args: tuple = field(default=(), metadata={"inherited": False})
+    compile: str = field(default="", metadata={"inherited": False})
 
     def keywords(self, inherited_only=True):
         """The options that differ from the defaults, as ``name=value`` source text (for
@@ -60,4 +66,10 @@ def make(**settings):
         from .errors import SrcadError
         raise SrcadError(f"unknown derivative option(s) {', '.join(unknown)}; srcad knows "
                          f"{', '.join(sorted(known))}")
+    if settings.get("compile") is None:
+        settings.pop("compile", None)
+    elif settings["compile"] not in COMPILE_TARGETS:
+        from .errors import SrcadError
+        raise SrcadError(f"compile must be one of {', '.join(map(repr, COMPILE_TARGETS))} or None, "
+                         f"not {settings['compile']!r}")
     return Options(**settings)

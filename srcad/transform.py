@@ -19,6 +19,7 @@ from .arity import split_arity
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
 from .custom import calls_itself, is_custom
 from .debugging import add_finite_checks, debug_nans_check
+from .compiled.flavor import for_target
 from .contexts import wrap_contexts
 from .derivatives import assign, call, name
 from .emit import import_lines, to_source, with_comments
@@ -385,6 +386,8 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     if options.debug_nans:
         body = add_finite_checks(body, params, set(namer.derived_names.values()), _shown_path)
     body = wrap_contexts(body)
+    if options.compile:
+        body = for_target(body, options.compile)
     if mode in ("jvp", "jvp_call", "jvp_batch"):
         header_at = {0: _HEADERS["jvp"]} if body else {}
     else:

@@ -1,0 +1,54 @@
+"""The flavor of generated code a compile target accepts: rewrites of the generated body,
+chosen by ``Options.compile`` (the engine generates one kind of code; these passes adapt
+it, and ``srcad show --compile numba`` prints the result).
+
+numba: ``reversed(range(...))``, which numba lacks, is the equivalent counting-down range
+(``range(n - 1, -1, -1)``).
+"""
+import gast
+
+
+def for_target(body, target):
+    """The statements `body` in the flavor of compile target `target` ("" : unchanged)."""
+    if target.startswith("numba"):
+        for stmt in body:
+            for node in gast.walk(stmt):
+                if isinstance(node, gast.For):
+                    node.iter = _counting_down(node.iter) or node.iter
+    return body
+
+
+def _call_of(node, name):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
+        and node.func.id == name and not node.keywords
+
+
+def _counting_down(node):
+    """``range(b - 1, a - 1, -1)`` for ``reversed(range(a, b))`` (unit or constant positive
+    step), None for anything else."""
+    if not (_call_of(node, "reversed") and len(node.args) == 1 and _call_of(node.args[0], "range")):
+        return None
+    bounds = node.args[0].args
+    start, stop = (gast.Constant(0, None), bounds[0]) if len(bounds) == 1 else bounds[:2]
+    step = bounds[2] if len(bounds) == 3 else gast.Constant(1, None)
+    if not (isinstance(step, gast.Constant) and type(step.value) is int and step.value > 0):
+        return None
+    if step.value == 1:
+        last = _minus(stop, 1)
+    else:   # the last value the range reaches: start + (stop - start - 1) // step * step
+        span = gast.BinOp(_minus(gast.BinOp(stop, gast.Sub(), start), 1), gast.FloorDiv(), step)
+        last = gast.BinOp(start, gast.Add(), gast.BinOp(span, gast.Mult(), step))
+    end = gast.UnaryOp(gast.USub(), gast.Constant(1, None)) if _is_zero(start) else _minus(start, 1)
+    negative_step = gast.UnaryOp(gast.USub(), gast.Constant(step.value, None))
+    return gast.Call(func=gast.Name("range", gast.Load(), None, None), args=[last, end, negative_step],
+                     keywords=[])
+
+
+def _is_zero(node):
+    return isinstance(node, gast.Constant) and node.value == 0 and type(node.value) is int
+
+
+def _minus(node, k):
+    if isinstance(node, gast.Constant) and type(node.value) is int:
+        return gast.Constant(node.value - k, None)
+    return gast.BinOp(node, gast.Sub(), gast.Constant(k, None))

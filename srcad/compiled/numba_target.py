@@ -1,0 +1,122 @@
+"""numba as a compile target: an entry's statements -> a numba dispatcher, behind a small
+Python function that turns numba's refusal into srcad.CompileError (or, for "numba?", a
+warning and the NumPy statements) and recompiles when a global it froze was rebound.
+
+numba reads your globals and closure variables once, when it compiles, as constants. srcad
+therefore refuses (CompileError) code that reads a global or captured array (which could
+change in place unseen), checks at each call that the other names it froze still refer to
+the same objects (compiling again if not), and lets numba cache the machine code on disk
+(next to srcad's cached file) only when no such name exists: numba's cache does not know
+your globals' values.
+"""
+import os
+import re
+import types
+
+import numba
+import numpy as np
+from numba.core.errors import NumbaError
+
+from . import numba_helpers  # noqa: F401  (registers numba's versions of srcad's helpers)
+from . import warn_once
+from ..errors import CompileError
+from ..loader import ORIGIN_MARK, origin_of
+
+_FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)')
+_COLOR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def runner(body, filename, fallback):
+    """A function calling `body` compiled by numba (lazily, per argument types)."""
+    frozen = _frozen_values(body, filename, fallback)
+    if frozen is None:   # refused, with fallback: the NumPy statements
+        return body
+    state = {}
+
+    def compiled(*args):
+        if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
+            frozen[:] = [(namespace, name, namespace[name]) for namespace, name, _ in frozen]
+            state.clear()
+        call = state.get("call")
+        if call is None:
+            call = state["call"] = numba.njit(cache=not frozen and os.path.isfile(filename))(body)
+        try:
+            return call(*args)
+        except NumbaError as error:
+            state["call"] = _refused(error, body, filename, fallback)
+            return body(*args)
+    compiled.__wrapped__ = body
+    compiled.__srcad_compiled__ = state
+    return compiled
+
+
+def dispatcher(entry):
+    """The numba dispatcher behind a compiled derivative's entry, or None (not compiled yet,
+    or refused)."""
+    for name, cell in zip(entry.__code__.co_freevars, entry.__closure__ or ()):
+        state = getattr(cell.cell_contents, "__srcad_compiled__", None)
+        if state is not None:
+            call = state.get("call")
+            return call if isinstance(call, numba.core.registry.CPUDispatcher) else None
+    return None
+
+
+def _frozen_values(body, filename, fallback):
+    """[(namespace, name, value)] of the non-module globals `body` reads (numba freezes
+    them); a CompileError (or None, falling back) for an array among them."""
+    frozen = []
+    namespace = body.__globals__
+    for name in sorted(_names_read(body.__code__)):
+        value = namespace.get(name, namespace)
+        if value is namespace or isinstance(value, types.ModuleType):
+            continue
+        if isinstance(value, np.ndarray):
+            reason = (f"it reads the global array `{name}`, which numba would freeze as a constant "
+                      f"(in-place changes would go unseen); pass it as an argument")
+            return _refuse(body, filename, fallback, reason, None)
+        frozen.append((namespace, name, value))
+    for name, cell in zip(body.__code__.co_freevars, body.__closure__ or ()):
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        if isinstance(value, np.ndarray):
+            reason = (f"it reads the captured array `{name}`, which numba would freeze as a "
+                      f"constant; pass it as an argument")
+            return _refuse(body, filename, fallback, reason, None)
+    return frozen
+
+
+def _names_read(code):
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names_read(constant)
+    return names
+
+
+def _refused(error, body, filename, fallback):
+    text = _COLOR.sub("", str(error))
+    line = next((int(n) for f, n in _FILE_LINE.findall(text) if f == filename), None)
+    reason = next((part.strip() for part in text.splitlines()
+                   if part.strip() and not part.startswith("Failed in")), "numba refused it")
+    return _refuse(body, filename, fallback, reason[:400], line) or body
+
+
+def _refuse(body, filename, fallback, reason, line):
+    """Raise CompileError naming the user's line (or, falling back, warn once: None)."""
+    origin = origin_of(filename, line) if line else None
+    if origin is not None:
+        code, _, where = origin.rpartition(ORIGIN_MARK)
+        where = where.rstrip(")")
+        place = f"{where}: `{code.strip()}` ({filename}:{line})"
+    else:
+        where = None
+        place = f"{filename}:{line}" if line else filename
+    name = body.__name__.removeprefix("_srcad_body_")
+    message = f"{place}: {name} cannot be compiled with numba: {reason}"
+    if not fallback:
+        raise CompileError(message + ". Use compile='numba?' to run the NumPy derivative instead "
+                           "(docs/performance.md lists what compiles).", where, reason)
+    warn_once((filename, name), f"srcad: {message}; running the NumPy derivative.")
+    return None
