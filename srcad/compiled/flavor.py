@@ -3,7 +3,9 @@ chosen by ``Options.compile`` (the engine generates one kind of code; these pass
 it, and ``srcad show --compile numba`` prints the result).
 
 numba: ``reversed(range(...))``, which numba lacks, is the equivalent counting-down range
-(``range(n - 1, -1, -1)``).
+(``range(n - 1, -1, -1)``); and the tape, one list of every saved value (floats, arrays,
+``None`` before a first assignment), is one list per saved variable (``tape_row``), each
+holding values of one type, as numba's lists must.
 """
 import gast
 
@@ -15,7 +17,38 @@ def for_target(body, target):
             for node in gast.walk(stmt):
                 if isinstance(node, gast.For):
                     node.iter = _counting_down(node.iter) or node.iter
+        body = _tape_per_variable(body)
     return body
+
+
+def _tape_per_variable(body):
+    """``tape.append(row)`` / ``row = tape.pop()`` -> ``tape_row.append(row)`` / ``row =
+    tape_row.pop()``, and ``tape = []`` -> one empty list per variable (only when the tape
+    is made here and used for nothing else: a split derivative passes it on)."""
+    init = next((i for i, stmt in enumerate(body) if isinstance(stmt, gast.Assign)
+                 and isinstance(stmt.value, gast.List) and not stmt.value.elts
+                 and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)), None)
+    if init is None:
+        return body
+    tape = body[init].targets[0].id
+    receivers, variables = [], []
+    for node in (n for stmt in body for n in gast.walk(stmt)):
+        tag = getattr(node, "tape", None)
+        if tag and tag[0] in ("push", "pop"):
+            call = node.value
+            receiver = call.func.value if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) else None
+            if isinstance(receiver, gast.Name) and receiver.id == tape:
+                receivers.append((receiver, tag[1]))
+                variables += [tag[1]] if tag[1] not in variables else []
+    uses = sum(isinstance(n, gast.Name) and n.id == tape for stmt in body for n in gast.walk(stmt))
+    if not receivers or uses != len(receivers) + 1:
+        return body
+    for receiver, variable in receivers:
+        receiver.id = f"{tape}_{variable}"
+    lists = [gast.Assign(targets=[gast.Name(f"{tape}_{v}", gast.Store(), None, None)],
+                         value=gast.List(elts=[], ctx=gast.Load()), type_comment=None)
+             for v in variables]
+    return body[:init] + lists + body[init + 1:]
 
 
 def _call_of(node, name):

@@ -76,9 +76,12 @@ def _unbroadcast(g, x):
     if not (_is_array(x) and _is_array(g)) or g.ndim < x.ndim:
         return None
 
+    if g.ndim > x.ndim:
+        return lambda g, x: _sum_to(g, x.shape)
+
     def unbroadcast(g, x):
-        if g.shape[g.ndim - x.ndim:] == x.shape and g.ndim == x.ndim:
-            return g + 0   # the same shape: nothing to sum (a copy, one type for both branches)
+        if g.shape == x.shape:
+            return g + 0   # nothing to sum (a copy: one type for both branches)
         return _sum_to(g, x.shape)
     return unbroadcast
 

@@ -22,7 +22,7 @@ from . import warn_once
 from ..errors import CompileError
 from ..loader import ORIGIN_MARK, origin_of
 
-_FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)')
+_FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)|at (/\S+) \((\d+)\)')
 _COLOR = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -97,10 +97,12 @@ def _names_read(code):
 
 def _refused(error, body, filename, fallback):
     text = _COLOR.sub("", str(error))
-    line = next((int(n) for f, n in _FILE_LINE.findall(text) if f == filename), None)
-    reason = next((part.strip() for part in text.splitlines()
-                   if part.strip() and not part.startswith("Failed in")), "numba refused it")
-    return _refuse(body, filename, fallback, reason[:400], line) or body
+    lines = [int(a or b) for f, a, g, b in _FILE_LINE.findall(text)
+             if os.path.abspath(f or g) == os.path.abspath(filename)]
+    parts = [part.strip() for part in text.splitlines()
+             if part.strip() and not part.startswith(("Failed in", "During"))]
+    reason = " ".join(parts[:1] + [p for p in parts[1:3] if p.startswith(">>>")]) or "numba refused it"
+    return _refuse(body, filename, fallback, reason[:400], lines[-1] if lines else None) or body
 
 
 def _refuse(body, filename, fallback, reason, line):

@@ -1,0 +1,151 @@
+"""compile="numba": compiled derivatives agree with the NumPy derivatives to 1e-12 and with
+finite differences, in forward and reverse mode; what does not fit numba is a clear
+CompileError (or, with "numba?", a warning and the NumPy derivative).
+
+CI runs a part (compilation costs ~0.3 s per function); ``SRCAD_TEST_COMPILE=numba`` runs
+the whole control-flow suite and every rule case compiled, and checks that the callables
+docs/rules.md lists as not compiling are exactly those whose cases do not compile.
+"""
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+import srcad
+from srcad.testing import check_grads
+
+numba = pytest.importorskip("numba")
+
+import test_control_flow as flow  # noqa: E402
+from test_rule_table import ALL_CASES  # noqa: E402
+
+FULL = os.environ.get("SRCAD_TEST_COMPILE") == "numba"
+LOOPS = ("scalar_loop", "loop_over_rows", "nested_loops", "while_loop", "newton_sqrt", "with_break")
+RULES = ("np_sin-float", "np_tanh-5", "np_exp-3x4", "np_sum-3x4", "np_maximum-5_5", "matmul-2d_2d")
+
+
+def _random_like(value, rng):
+    shape = np.shape(value)
+    return rng.standard_normal(shape) if shape else float(rng.standard_normal())
+
+
+def _as_tuple(value):
+    return value if isinstance(value, tuple) else (value,)
+
+
+def agree(function, args, wrt):
+    """Compiled and NumPy VJP and JVP give the same numbers (to 1e-12), and the compiled
+    derivatives match finite differences."""
+    rng = np.random.default_rng(0)
+    value = function(*args)
+    cotangent = tuple(_random_like(v, rng) for v in value) if isinstance(value, tuple) \
+        else _random_like(value, rng)
+    tangents = [_random_like(args[i], rng) for i in wrt]
+    for transform, extra in ((srcad.vjp, [cotangent]), (srcad.jvp, tangents)):
+        expected = transform(function, wrt)(*args, *extra)
+        got = transform(function, wrt, compile="numba")(*args, *extra)
+        for a, b in zip(_as_tuple(got[1]) + _as_tuple(got[0]), _as_tuple(expected[1]) + _as_tuple(expected[0])):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    check_grads(function, args, wrt=wrt, rtol=1e-5, atol=1e-7, directions=1, compile="numba")
+
+
+def _wrt(args):
+    return tuple(i for i, a in enumerate(args) if not isinstance(a, int))
+
+
+FLOW = [(f, a) for f, a in flow.CASES + flow.HARDER if FULL or f.__name__ in LOOPS]
+CASES = [(m, c) for m, c in ALL_CASES if c.differentiable and (FULL or c.id in RULES)]
+
+
+@pytest.mark.parametrize("function, args", FLOW, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(FLOW)])
+def test_control_flow_compiled(function, args):
+    try:
+        agree(function, args, _wrt(args))
+    except srcad.CompileError as error:
+        if not FULL:
+            raise
+        pytest.skip(f"does not compile: {error.reason}")
+
+
+@pytest.mark.parametrize("module, case", CASES, ids=[f"{m}:{c.id}" for m, c in CASES])
+def test_rule_case_compiled(module, case):
+    try:
+        agree(case.function, case.args, tuple(case.wrt))
+    except srcad.CompileError as error:
+        if not FULL:
+            raise
+        pytest.skip(f"does not compile: {error.reason}")
+
+
+def test_gradient_and_hessian_compiled():
+    x = np.linspace(0.1, 0.9, 4)
+    grad = srcad.grad(flow.scalar_loop, compile="numba")
+    np.testing.assert_allclose(grad(x[0], 5), srcad.grad(flow.scalar_loop)(x[0], 5), rtol=1e-12)
+    value, gradient = srcad.value_and_grad(flow.loop_over_rows, wrt=1, compile="numba")(flow.MATRIX, x[:3])
+    expected = srcad.value_and_grad(flow.loop_over_rows, wrt=1)(flow.MATRIX, x[:3])
+    np.testing.assert_allclose(value, expected[0], rtol=1e-12)
+    np.testing.assert_allclose(gradient, expected[1], rtol=1e-12, atol=1e-12)
+
+
+def uses_einsum(x):
+    y = np.einsum("i,i->", x, x)
+    return y * 2.0
+
+
+def test_not_fitting_is_a_compile_error_naming_the_line():
+    with pytest.raises(srcad.CompileError, match=r"test_compile_numba.py:\d+: `y = np.einsum"):
+        srcad.grad(uses_einsum, compile="numba")(np.ones(3))
+
+
+def test_fallback_warns_once_and_runs_numpy():
+    g = srcad.grad(uses_einsum, compile="numba?")
+    with pytest.warns(RuntimeWarning, match="running the NumPy derivative"):
+        first = g(np.arange(3.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(g(np.arange(3.0)), first)
+    np.testing.assert_array_equal(first, 4 * np.arange(3.0))
+
+
+WEIGHTS = np.ones(3)
+
+
+def reads_global_array(x):
+    return np.sum(x * WEIGHTS)
+
+
+def test_global_array_is_refused():
+    """numba would freeze WEIGHTS: an in-place change would give a wrong number."""
+    with pytest.raises(srcad.CompileError, match="global array `WEIGHTS`"):
+        srcad.grad(reads_global_array, compile="numba")(np.ones(3))
+
+
+SCALE = 2.0
+
+
+def reads_global_scale(x):
+    return SCALE * x ** 2
+
+
+def test_rebound_global_recompiles():
+    global SCALE
+    grad = srcad.grad(reads_global_scale, compile="numba")
+    assert grad(1.5) == 6.0
+    SCALE = 3.0
+    try:
+        assert grad(1.5) == 9.0
+    finally:
+        SCALE = 2.0
+
+
+def test_unknown_target_and_missing_numba(monkeypatch):
+    with pytest.raises(srcad.SrcadError, match="compile must be one of"):
+        srcad.grad(reads_global_scale, compile="cuda")
+    import srcad.compiled
+    monkeypatch.setattr(srcad.compiled, "available", lambda: False)
+    with pytest.raises(srcad.CompileError, match=r"pip install 'srcad\[numba\]'"):
+        srcad.grad(reads_global_scale, compile="numba")
+    monkeypatch.setattr(srcad.compiled, "_WARNED", set())
+    with pytest.warns(RuntimeWarning, match="not installed"):
+        assert srcad.grad(reads_global_scale, compile="numba?")(1.5) == 6.0
