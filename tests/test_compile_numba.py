@@ -142,10 +142,10 @@ def test_rebound_global_recompiles():
 def test_unknown_target_and_missing_numba(monkeypatch):
     with pytest.raises(srcad.SrcadError, match="compile must be one of"):
         srcad.grad(reads_global_scale, compile="cuda")
-    import srcad.compiled
-    monkeypatch.setattr(srcad.compiled, "available", lambda: False)
+    from srcad import compiled
+    monkeypatch.setattr(compiled, "available", lambda: False)
     with pytest.raises(srcad.CompileError, match=r"pip install 'srcad\[numba\]'"):
         srcad.grad(reads_global_scale, compile="numba")
-    monkeypatch.setattr(srcad.compiled, "_WARNED", set())
+    monkeypatch.setattr(compiled, "_WARNED", set())
     with pytest.warns(RuntimeWarning, match="not installed"):
         assert srcad.grad(reads_global_scale, compile="numba?")(1.5) == 6.0

@@ -3,7 +3,8 @@ chosen by ``Options.compile`` (the engine generates one kind of code; these pass
 it, and ``srcad show --compile numba`` prints the result).
 
 numba: ``reversed(range(...))``, which numba lacks, is the equivalent counting-down range
-(``range(n - 1, -1, -1)``); and the tape, one list of every saved value (floats, arrays,
+(``range(n - 1, -1, -1)``, also of a range cut short by a ``break``); ``np.matmul(a, b)`` is
+``a @ b``; and the tape, one list of every saved value (floats, arrays,
 ``None`` before a first assignment), is one list per saved variable (``tape_row``), each
 holding values of one type, as numba's lists must.
 """
@@ -17,6 +18,12 @@ def for_target(body, target):
             for node in gast.walk(stmt):
                 if isinstance(node, gast.For):
                     node.iter = _counting_down(node.iter) or node.iter
+                for field, value in gast.iter_fields(node):
+                    if _is_matmul_call(value):
+                        setattr(node, field, gast.BinOp(value.args[0], gast.MatMult(), value.args[1]))
+                    elif isinstance(value, list):
+                        value[:] = [gast.BinOp(v.args[0], gast.MatMult(), v.args[1])
+                                    if _is_matmul_call(v) else v for v in value]
         body = _tape_per_variable(body)
     return body
 
@@ -51,6 +58,12 @@ def _tape_per_variable(body):
     return body[:init] + lists + body[init + 1:]
 
 
+def _is_matmul_call(node):
+    return isinstance(node, gast.Call) and isinstance(node.func, gast.Attribute) \
+        and node.func.attr == "matmul" and isinstance(node.func.value, gast.Name) \
+        and len(node.args) == 2 and not node.keywords
+
+
 def _call_of(node, name):
     return isinstance(node, gast.Call) and isinstance(node.func, gast.Name) \
         and node.func.id == name and not node.keywords
@@ -59,10 +72,21 @@ def _call_of(node, name):
 def _counting_down(node):
     """``range(b - 1, a - 1, -1)`` for ``reversed(range(a, b))`` (unit or constant positive
     step), None for anything else."""
-    if not (_call_of(node, "reversed") and len(node.args) == 1 and _call_of(node.args[0], "range")):
+    if not (_call_of(node, "reversed") and len(node.args) == 1):
         return None
-    bounds = node.args[0].args
+    inner, count = node.args[0], None
+    if isinstance(inner, gast.Subscript) and isinstance(inner.slice, gast.Slice) and \
+            inner.slice.lower is None and inner.slice.step is None and inner.slice.upper is not None:
+        inner, count = inner.value, inner.slice.upper   # range(...)[:count], after a break
+    if not _call_of(inner, "range"):
+        return None
+    bounds = inner.args
     start, stop = (gast.Constant(0, None), bounds[0]) if len(bounds) == 1 else bounds[:2]
+    if count is not None:
+        if len(bounds) == 3:
+            return None
+        reached = count if _is_zero(start) else gast.BinOp(start, gast.Add(), count)
+        stop = gast.Call(func=gast.Name("min", gast.Load(), None, None), args=[stop, reached], keywords=[])
     step = bounds[2] if len(bounds) == 3 else gast.Constant(1, None)
     if not (isinstance(step, gast.Constant) and type(step.value) is int and step.value > 0):
         return None
