@@ -33,7 +33,7 @@ class Options:
 
     debug_nans: bool = False
     sequence_args: tuple = field(default=(), metadata={"inherited": False})
-    compile: str = field(default="", metadata={"inherited": False})
+    compile: str = ""
 
     def keywords(self, inherited_only=True):
         """The options that differ from the defaults, as ``name=value`` source text (for

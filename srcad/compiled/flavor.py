@@ -11,8 +11,9 @@ holding values of one type, as numba's lists must.
 import gast
 
 
-def for_target(body, target):
-    """The statements `body` in the flavor of compile target `target` ("" : unchanged)."""
+def for_target(body, target, returned=None):
+    """The statements `body` (returning `returned`) in the flavor of compile target
+    `target` ("": unchanged)."""
     if target.startswith("numba"):
         for stmt in body:
             for node in gast.walk(stmt):
@@ -24,11 +25,78 @@ def for_target(body, target):
                     elif isinstance(value, list):
                         value[:] = [gast.BinOp(v.args[0], gast.MatMult(), v.args[1])
                                     if _is_matmul_call(v) else v for v in value]
-        body = _tape_per_variable(body)
+        body = _tape_per_variable(body, returned)
     return body
 
 
-def _tape_per_variable(body):
+def _tape_statements(body, tape):
+    """[(receiver Name, variable)] of the pushes and pops of `tape` in `body`."""
+    found = []
+    for node in (n for stmt in body for n in gast.walk(stmt)):
+        tag = getattr(node, "tape", None)
+        if tag and tag[0] in ("push", "pop"):
+            call = node.value
+            receiver = call.func.value if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) else None
+            if isinstance(receiver, gast.Name) and receiver.id == tape:
+                found.append((receiver, tag[1]))
+    return found
+
+
+def _names(nodes, name):
+    return [n for node in nodes for n in gast.walk(node) if isinstance(n, gast.Name) and n.id == name]
+
+
+def tapes_across(forward, backward, tape):
+    """The tape a split derivative's forward part hands its backward part (in `saved`), one
+    list per variable: a tuple of them, in sorted order, on both sides. Left as it is unless
+    both parts save and restore the same variables."""
+    pushes, pops = _tape_statements(forward.body, tape), _tape_statements(backward.body, tape)
+    variables = sorted({v for _, v in pushes})
+    if not pushes or variables != sorted({v for _, v in pops}):
+        return
+    init = _empty_list_at(forward.body, tape)
+    unpack, copy = backward.body[1:3] if isinstance(backward.body[0], gast.Expr) else backward.body[:2]
+    if init is None or not (isinstance(copy, gast.Assign) and _names([copy.targets[0]], tape)) or \
+            len(_names(forward.body, tape)) != len(pushes) + 2 or \
+            len(_names(backward.body, tape)) != len(pops) + 3:
+        return
+    per_variable = [f"{tape}_{v}" for v in variables]
+    for receiver, variable in pushes + pops:
+        receiver.id = f"{tape}_{variable}"
+    for node in forward.body + [unpack]:   # the `saved` tuple holds the tuple of lists
+        _replace_name(node, tape, per_variable)
+    index = forward.body.index(init)
+    forward.body[index:index + 1] = [_assign_list(name, []) for name in per_variable]
+    index = backward.body.index(copy)
+    backward.body[index:index + 1] = [
+        gast.Assign(targets=[gast.Name(name, gast.Store(), None, None)],
+                    value=gast.Call(func=gast.Name("list", gast.Load(), None, None),
+                                    args=[gast.Name(name, gast.Load(), None, None)], keywords=[]),
+                    type_comment=None) for name in per_variable]
+
+
+def _replace_name(tree, old, names):
+    """Each Name `old` inside a tuple in `tree` -> a tuple of `names` (same context)."""
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Tuple):
+            node.elts = [gast.Tuple(elts=[gast.Name(n, type(e.ctx)(), None, None) for n in names],
+                                    ctx=type(e.ctx)())
+                         if isinstance(e, gast.Name) and e.id == old else e for e in node.elts]
+
+
+def _empty_list_at(body, tape):
+    return next((stmt for stmt in body if isinstance(stmt, gast.Assign)
+                 and isinstance(stmt.value, gast.List) and not stmt.value.elts
+                 and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)
+                 and stmt.targets[0].id == tape), None)
+
+
+def _assign_list(name, elts):
+    return gast.Assign(targets=[gast.Name(name, gast.Store(), None, None)],
+                       value=gast.List(elts=elts, ctx=gast.Load()), type_comment=None)
+
+
+def _tape_per_variable(body, returned):
     """``tape.append(row)`` / ``row = tape.pop()`` -> ``tape_row.append(row)`` / ``row =
     tape_row.pop()``, and ``tape = []`` -> one empty list per variable (only when the tape
     is made here and used for nothing else: a split derivative passes it on)."""
@@ -48,7 +116,7 @@ def _tape_per_variable(body):
                 receivers.append((receiver, tag[1]))
                 variables += [tag[1]] if tag[1] not in variables else []
     uses = sum(isinstance(n, gast.Name) and n.id == tape for stmt in body for n in gast.walk(stmt))
-    if not receivers or uses != len(receivers) + 1:
+    if not receivers or uses != len(receivers) + 1 or returned is not None and _names([returned], tape):
         return body
     for receiver, variable in receivers:
         receiver.id = f"{tape}_{variable}"

@@ -201,3 +201,42 @@ def _extremum_weights(a, ans, axis=None, keepdims=False):
             return hits / np.sum(hits)
         return weights
     return None
+
+
+def _is_none(t):
+    return t is None or isinstance(t, (types.NoneType, types.Omitted))
+
+
+@overload(elementwise_helpers.scaled_power)
+def _scaled_power(c, x, e, power=None):
+    if not _is_none(power):
+        return None
+
+    def scaled_power(c, x, e, power=None):
+        return c * x ** (e * (c != 0))
+    return scaled_power
+
+
+@overload(elementwise_helpers.power_log)
+def _power_log(x, like):
+    if _is_scalar(x):
+        return lambda x, like: np.log(x if x != 0 else 1.0)
+    if _is_array(x):
+        return lambda x, like: np.log(np.where(x == 0, 1.0, x))
+    return None
+
+
+@overload(runtime.add_at)
+def _add_at(target, index, values):
+    """Only for an index that names each element once (an int, ints, a slice): then
+    ``target[index] += values`` is np.add.at."""
+    single = isinstance(index, (types.Integer, types.SliceType)) or (
+        isinstance(index, types.BaseTuple) and all(isinstance(i, (types.Integer, types.SliceType))
+                                                   for i in index))
+    if not (_is_array(target) and single):
+        return None
+
+    def add_at(target, index, values):
+        target[index] += values
+        return target
+    return add_at

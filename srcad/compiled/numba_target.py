@@ -20,6 +20,7 @@ from numba.core.errors import NumbaError
 from . import numba_helpers  # noqa: F401  (registers numba's versions of srcad's helpers)
 from . import warn_once
 from ..errors import CompileError
+from ..linking import LazyDerivative
 from ..loader import ORIGIN_MARK, origin_of
 
 _FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)|at (/\S+) \((\d+)\)')
@@ -33,21 +34,85 @@ def runner(body, filename, fallback):
         return body
     state = {}
 
-    def compiled(*args):
+    def build(inner=False):
+        """The dispatcher (`inner`: the one compiled code calls, without the wrapper that
+        converts values for Python, which numba cannot make for every value type)."""
+        key = "inner" if inner else "call"
+        if key not in state:
+            _compile(body, frozen, filename, state, inner)
+        return state[key]
+
+    def compiled(*args, **kwargs):
         if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
             frozen[:] = [(namespace, name, namespace[name]) for namespace, name, _ in frozen]
             state.clear()
-        call = state.get("call")
-        if call is None:
-            call = state["call"] = numba.njit(cache=not frozen and os.path.isfile(filename))(body)
+        call = state.get("call") or build()
         try:
-            return call(*args)
+            return call(*args, **kwargs)
         except NumbaError as error:
             state["call"] = _refused(error, body, filename, fallback)
-            return body(*args)
+            return body(*args, **kwargs)
     compiled.__wrapped__ = body
     compiled.__srcad_compiled__ = state
+    compiled.__srcad_build__ = build
     return compiled
+
+
+def _compile(body, frozen, filename, state, inner=False):
+    """numba's dispatcher of `body` (in ``state["call"]``), reading compiled versions of
+    the functions it calls: the derivatives of your functions (compiled by their own
+    runners; a recursion finds its own dispatcher) and your functions themselves. numba
+    caches the machine code on disk when nothing it read can change between processes."""
+    cells, callees, namespace = [], [], body.__globals__
+    for name, cell in zip(body.__code__.co_freevars, body.__closure__ or ()):
+        value = _contents(cell)
+        build = _builder(value)
+        if build is not None:
+            cells.append(types.CellType())
+            callees.append((cells[-1], build))
+        elif _is_plain_function(value):
+            cells.append(types.CellType(numba.njit(value)))
+            callees.append((cells[-1], None))
+        else:
+            cells.append(cell)
+    plain = {name: numba.njit(value) for name, value in
+             ((n, namespace.get(n)) for n in _names_read(body.__code__)) if _is_plain_function(value)}
+    if plain:
+        namespace = {**namespace, **plain}
+    copy = types.FunctionType(body.__code__, namespace, body.__name__, body.__defaults__, tuple(cells))
+    copy.__qualname__, copy.__module__ = body.__qualname__, body.__module__
+    cache = not frozen and not callees and os.path.isfile(filename) and not inner
+    state["inner" if inner else "call"] = numba.njit(cache=cache, no_cpython_wrapper=inner)(copy)
+    for cell, build in callees:
+        if build is not None:
+            cell.cell_contents = build(inner=True)
+
+
+def _contents(cell):
+    try:
+        return cell.cell_contents
+    except ValueError:
+        return None
+
+
+def _builder(value):
+    """The `build` of the compiled runner behind a derivative `value` calls (a lazy
+    derivative of your function, resolved now), or None for anything else."""
+    if isinstance(value, LazyDerivative):
+        value = value.resolve()
+    if getattr(value, "__srcad_origin__", None) is None:
+        return None
+    for cell in getattr(value, "__closure__", None) or ():
+        build = getattr(_contents(cell), "__srcad_build__", None)
+        if build is not None:
+            return build
+    return None
+
+
+def _is_plain_function(value):
+    """A Python function of yours that compiled code calls: numba compiles it too."""
+    return isinstance(value, types.FunctionType) and getattr(value, "__srcad_origin__", None) is None \
+        and not (getattr(value, "__module__", "") or "").startswith(("srcad", "numpy", "numba"))
 
 
 def dispatcher(entry):
