@@ -7,6 +7,7 @@ recommends the faster mode. For f: R^n -> R^m a Jacobian costs n directions forw
 reverse; this report shows what that means on your machine, for your function.
 """
 import ast
+import time
 import timeit
 from dataclasses import dataclass, field
 
@@ -14,6 +15,8 @@ import numpy as np
 
 from .api import _normalize_wrt, _plain_function
 from .cache import derivative
+from .compiled import usable
+from .options import make as make_options
 from .api import bind_call
 from .matrices import arrays_only, forward_jacobian, reverse_jacobian
 
@@ -69,6 +72,7 @@ class ModeReport:
     operations: dict = field(default_factory=dict)  # "forward"/"reverse" -> count
     tape: int = 0
     recommended: str = ""
+    compiled: dict = field(default_factory=dict)    # "JVP"/"VJP" -> (compile seconds, what ran)
 
     def ratio(self, label):
         return self.times[label] / self.times["primal"]
@@ -96,6 +100,9 @@ class ModeReport:
                   + (f", reverse {self.vector_speedup('reverse'):.1f}x faster"
                      if self.vector_speedup("reverse") else ""),
                   f"recommended for the full Jacobian: {self.recommended} mode"]
+        for which, (seconds, ran) in self.compiled.items():
+            lines.append(f"compiled {which}: first call {_format_time(seconds)} (transformation and "
+                         f"compilation); runs {ran}")
         return "\n".join(lines)
 
     def plot(self, path):
@@ -122,8 +129,37 @@ def _format_time(seconds):
     return f"{seconds * 1e9:.3g} ns"
 
 
-def compare_modes(f, *args, wrt=0, budget=0.05):
-    """Measure forward and reverse mode on `f(*args)`; returns a `ModeReport`."""
+def _time_compiled(report, function, indices, arguments, tangents, cotangent, target, budget):
+    """The compiled JVP and VJP: compile time (their first call) and run time."""
+    import warnings
+    options = usable(make_options(compile=target))
+    for which, mode, as_tuple, extra in (("JVP", "jvp", False, tangents), ("VJP", "vjp", True, [cotangent])):
+        start = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = derivative(function, mode, indices, as_tuple, options)
+            code(*arguments, *extra)
+        seconds = time.perf_counter() - start
+        ran = "numba's compiled code"
+        if not options.compile or _compiled_function(code) is None:
+            reasons = [str(w.message) for w in caught if "NumPy derivative" in str(w.message)]
+            ran = "the NumPy code" + (f" ({reasons[0]})" if reasons else "")
+        report.compiled[which] = (seconds, ran)
+        label = f"one {which} ({'forward' if mode == 'jvp' else 'reverse'}, compiled)"
+        report.times[label] = median_seconds(lambda: code(*arguments, *extra), budget)
+
+
+def _compiled_function(entry):
+    from .compiled.numba_target import dispatcher
+    return dispatcher(entry)
+
+
+def compare_modes(f, *args, wrt=0, budget=0.05, compile=None):
+    """Measure forward and reverse mode on `f(*args)`; returns a `ModeReport`.
+
+    ``compile="numba"`` (or ``"numba?"``) also times the compiled JVP and VJP next to the
+    NumPy ones, and reports each one's compile time and what ran (the compiled code, or
+    the NumPy code and why)."""
     indices, _ = _normalize_wrt(wrt)
     function = _plain_function(f)
     arguments, _ = bind_call(function, args)
@@ -141,6 +177,8 @@ def compare_modes(f, *args, wrt=0, budget=0.05):
     report.times["primal"] = median_seconds(lambda: function(*arguments), budget)
     report.times["one JVP (forward)"] = median_seconds(lambda: tangent_code(*arguments, *tangents), budget)
     report.times["one VJP (reverse)"] = median_seconds(lambda: cotangent_code(*arguments, cotangent), budget)
+    if compile:
+        _time_compiled(report, function, indices, arguments, tangents, cotangent, compile, budget)
     report.times[f"Jacobian, forward ({n} directions)"] = median_seconds(
         lambda: forward_jacobian(function, indices, arguments), budget)
     if not isinstance(value, tuple):

@@ -47,7 +47,9 @@ def runner(body, filename, fallback):
             frozen[:] = [(namespace, name, namespace[name]) for namespace, name, _ in frozen]
             state.clear()
         call = state.get("call") or build()
-        try:
+        if any(type(a) is np.ndarray and a.ndim == 0 for a in args):
+            args = [a[()] if type(a) is np.ndarray and a.ndim == 0 else a for a in args]
+        try:   # a 0-d array is its scalar (in a loop, numba cannot let one become the other)
             return call(*args, **kwargs)
         except NumbaError as error:
             state["call"] = _refused(error, body, filename, fallback)
