@@ -11,15 +11,22 @@ import numpy as np
 from .api import _normalize_wrt, _plain_function, bind_call, check_inputs, where
 from .arity import arity_of, has_varargs, with_arity
 from .cache import derivative as _derivative
+from .compiled import usable
 from .errors import InputError, SrcadError
+from .options import make as make_options
 
 MODES = ("auto", "forward", "reverse")
 
 
-def derivative(function, mode, indices, as_tuple, args=()):
+def derivative(function, mode, indices, as_tuple, args=(), options=None):
     """The generated `mode` function (for a function with ``*args``: for as many values
     as `args` gives it)."""
-    return _derivative(function, with_arity(mode, arity_of(function, len(args))), indices, as_tuple)
+    return _derivative(function, with_arity(mode, arity_of(function, len(args))), indices, as_tuple,
+                       options)
+
+
+def _options(compile):
+    return usable(make_options(compile=compile))
 
 
 def _basis(values):
@@ -47,18 +54,18 @@ def _split_columns(matrix, values, leading_shape):
     return blocks
 
 
-def forward_jacobian(function, indices, args, vector=True, keywords=None):
+def forward_jacobian(function, indices, args, vector=True, keywords=None, options=None):
     """d outputs / d args[indices] from JVPs: tuple (per output) of tuple (per wrt) blocks."""
     keywords = keywords or {}
     inputs = [args[i] for i in indices]
     directions = _basis(inputs)
     n = directions[0].shape[0]
     if vector:
-        tangent_function = derivative(function, "jvp_batch", indices, False, args)
+        tangent_function = derivative(function, "jvp_batch", indices, False, args, options)
         value, tangent = tangent_function(*args, *directions, **keywords)
         tangents = [np.asarray(t) for t in _as_tuple(tangent)]   # each (n,) + out.shape
     else:
-        tangent_function = derivative(function, "jvp", indices, False, args)
+        tangent_function = derivative(function, "jvp", indices, False, args, options)
         columns = [_as_tuple(tangent_function(*args, *[d[k] for d in directions], **keywords)[1])
                    for k in range(n)]
         value = function(*args, **keywords)
@@ -70,7 +77,7 @@ def forward_jacobian(function, indices, args, vector=True, keywords=None):
     return value, result
 
 
-def reverse_jacobian(function, indices, args, vector=True, keywords=None):
+def reverse_jacobian(function, indices, args, vector=True, keywords=None, options=None):
     """d outputs / d args[indices] from VJPs, one output at a time."""
     keywords = keywords or {}
     value = function(*args, **keywords)
@@ -83,10 +90,10 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None):
     inputs = [args[i] for i in indices]
     seeds = np.eye(m, dtype=np.result_type(out, np.float32)).reshape((m,) + np.shape(out))
     if vector:
-        pull = derivative(function, "vjp_batch", indices, True, args)
+        pull = derivative(function, "vjp_batch", indices, True, args, options)
         _, rows = pull(*args, seeds, **keywords)   # each (m,) + arg.shape
     else:
-        pull = derivative(function, "vjp", indices, True, args)
+        pull = derivative(function, "vjp", indices, True, args, options)
         pulled = [pull(*args, seeds[k], **keywords)[1] for k in range(m)]
         rows = [np.stack([np.asarray(p[j]) for p in pulled]) for j in range(len(indices))]
     blocks = tuple(np.asarray(r).reshape(np.shape(out) + np.shape(a)) for r, a in zip(rows, inputs))
@@ -116,18 +123,20 @@ def choose_mode(function, indices, args, keywords=None):
     return "forward" if n <= m else "reverse"
 
 
-def jacobian(f, wrt=0, mode="auto", vector=True):
+def jacobian(f, wrt=0, mode="auto", vector=True, *, compile=None):
     """``jacobian(f, wrt=0, mode="auto")(*args)``: J with shape ``out.shape + arg.shape``
     (a tuple of those for a tuple `wrt`; per output for a function returning a tuple).
 
     mode "forward" pushes every input direction through one vector-mode sweep of the JVP
     code (jacfwd), "reverse" pulls every output direction through one sweep of the VJP
     code (jacrev), "auto" picks forward when the inputs are fewer than the outputs.
-    `vector=False` makes one JVP/VJP call per direction instead (to compare)."""
+    `vector=False` makes one JVP/VJP call per direction instead (to compare). `compile`:
+    as for srcad.grad (the JVP or VJP code compiled with numba)."""
     if mode not in MODES:
         raise SrcadError(f"mode must be one of {MODES}, not {mode!r}")
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
+    options = _options(compile)
 
     def jacobian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
@@ -135,20 +144,22 @@ def jacobian(f, wrt=0, mode="auto", vector=True):
         arrays_only(function, arguments, indices, "jacobian")
         chosen = choose_mode(function, indices, arguments, keywords) if mode == "auto" else mode
         build = forward_jacobian if chosen == "forward" else reverse_jacobian
-        value, blocks = build(function, indices, arguments, vector, keywords)
+        value, blocks = build(function, indices, arguments, vector, keywords, options)
         per_output = [b if as_tuple else b[0] for b in blocks]
         return tuple(per_output) if isinstance(value, tuple) else per_output[0]
     jacobian_function.__name__ = f"jacobian_of_{function.__name__}"
     return jacobian_function
 
 
-def hessian(f, wrt=0, vector=True):
+def hessian(f, wrt=0, vector=True, *, compile=None):
     """``hessian(f, wrt=0)(*args)``: H with shape ``arg.shape + arg.shape``; for a tuple
     `wrt`, nested tuples ``H[i][j]`` of shape ``arg_i.shape + arg_j.shape``.
 
-    Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code."""
+    Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code (`compile`:
+    that JVP compiled with numba)."""
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
+    options = _options(compile)
     gradient = None if has_varargs(function) else derivative(function, "grad", indices, True)
 
     def hessian_function(*args, **kwargs):
@@ -156,7 +167,7 @@ def hessian(f, wrt=0, vector=True):
         check_inputs(function, arguments, indices)
         arrays_only(function, arguments, indices, "hessian")
         gradient_code = gradient or derivative(function, "grad", indices, True, arguments)
-        _, blocks = forward_jacobian(gradient_code, indices, arguments, vector, keywords)
+        _, blocks = forward_jacobian(gradient_code, indices, arguments, vector, keywords, options)
         if as_tuple:
             return tuple(tuple(row) for row in blocks)
         return blocks[0][0]
@@ -164,14 +175,15 @@ def hessian(f, wrt=0, vector=True):
     return hessian_function
 
 
-def hvp(f, wrt=0):
+def hvp(f, wrt=0, *, compile=None):
     """``hvp(f, wrt=0)(*args, v)``: the Hessian-vector product H·v, shaped like the
     argument (a tuple for a tuple `wrt`, with `v` a tuple), without forming H: one JVP of
-    the generated gradient code."""
+    the generated gradient code (`compile`: that JVP compiled with numba)."""
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
+    options = _options(compile)
     tangent_of_gradient = None if has_varargs(function) else \
-        derivative(derivative(function, "grad", indices, True), "jvp", indices, False)
+        derivative(derivative(function, "grad", indices, True), "jvp", indices, False, (), options)
 
     def hvp_function(*args, **kwargs):
         *primal, v = args
@@ -179,7 +191,7 @@ def hvp(f, wrt=0):
         check_inputs(function, arguments, indices)
         arrays_only(function, arguments, indices, "hvp")
         tangent_code = tangent_of_gradient or derivative(
-            derivative(function, "grad", indices, True, arguments), "jvp", indices, False)
+            derivative(function, "grad", indices, True, arguments), "jvp", indices, False, (), options)
         vectors = v if as_tuple else (v,)
         _, products = tangent_code(*arguments, *vectors, **keywords)
         return tuple(products) if as_tuple else products[0]

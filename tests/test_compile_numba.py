@@ -6,6 +6,7 @@ CI runs a part (compilation costs ~0.3 s per function); ``SRCAD_TEST_COMPILE=num
 the whole control-flow suite and one case of every function of the rule suite compiled (an
 hour on two busy cores).
 """
+import json
 import os
 import warnings
 
@@ -21,8 +22,9 @@ import test_control_flow as flow  # noqa: E402
 from test_rule_table import ALL_CASES  # noqa: E402
 
 FULL = os.environ.get("SRCAD_TEST_COMPILE") == "numba"
-LOOPS = ("scalar_loop", "loop_over_rows", "nested_loops", "while_loop", "newton_sqrt", "with_break")
-RULES = ("np_sin-float", "np_tanh-5", "np_exp-3x4", "np_sum-3x4", "np_maximum-5_5", "matmul-2d_2d")
+SURVEY = os.environ.get("SRCAD_COMPILE_SURVEY")   # a file: one JSON line per case (see survey.py)
+LOOPS = ("scalar_loop", "loop_over_rows", "with_break", "calls_in_loop")
+RULES = ("np_tanh-5", "np_sum-3x4", "np_maximum-5_5", "matmul-2d_2d")
 
 
 def _random_like(value, rng):
@@ -68,28 +70,45 @@ CASES = _one_per_function([(m, c) for m, c in ALL_CASES if c.differentiable]) if
     [(m, c) for m, c in ALL_CASES if c.differentiable and c.id in RULES]
 
 
-@pytest.mark.parametrize("function, args", FLOW, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(FLOW)])
-def test_control_flow_compiled(function, args):
+def _agree_or_skip(function, args, wrt, record):
+    """`agree`; in the full run a CompileError is a skip (numba does not support
+    everything), and each outcome is recorded for docs/rules.md when SURVEY is set."""
     try:
-        agree(function, args, _wrt(args))
+        agree(function, args, wrt)
     except srcad.CompileError as error:
         if not FULL:
             raise
+        _record(record, error.reason)
         pytest.skip(f"does not compile: {error.reason}")
+    _record(record, None)
+
+
+def _record(record, reason):
+    if SURVEY:
+        with open(SURVEY, "a") as handle:
+            handle.write(json.dumps({**record, "reason": reason}) + "\n")
+
+
+@pytest.mark.parametrize("function, args", FLOW, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(FLOW)])
+def test_control_flow_compiled(function, args):
+    _agree_or_skip(function, args, _wrt(args), {"function": function.__name__})
 
 
 @pytest.mark.parametrize("module, case", CASES, ids=[f"{m}:{c.id}" for m, c in CASES])
 def test_rule_case_compiled(module, case):
-    try:
-        agree(case.function, case.args, tuple(case.wrt))
-    except srcad.CompileError as error:
-        if not FULL:
-            raise
-        pytest.skip(f"does not compile: {error.reason}")
+    from srcad.rules.table import display_name
+    _agree_or_skip(case.function, case.args, tuple(case.wrt),
+                   {"case": case.id, "callables": [display_name(fn) for fn in case.callables]})
 
 
-def test_gradient_and_hessian_compiled():
+def elementwise(x):
+    return np.sin(x) * x
+
+
+def test_gradient_and_jacobian_compiled():
     x = np.linspace(0.1, 0.9, 4)
+    np.testing.assert_allclose(srcad.jacobian(elementwise, compile="numba")(x), srcad.jacobian(elementwise)(x),
+                               rtol=1e-12, atol=1e-12)
     grad = srcad.grad(flow.scalar_loop, compile="numba")
     np.testing.assert_allclose(grad(x[0], 5), srcad.grad(flow.scalar_loop)(x[0], 5), rtol=1e-12)
     value, gradient = srcad.value_and_grad(flow.loop_over_rows, wrt=1, compile="numba")(flow.MATRIX, x[:3])
@@ -159,3 +178,29 @@ def test_unknown_target_and_missing_numba(monkeypatch):
     monkeypatch.setattr(compiled, "_WARNED", set())
     with pytest.warns(RuntimeWarning, match="not installed"):
         assert srcad.grad(reads_global_scale, compile="numba?")(1.5) == 6.0
+
+
+def test_show_prints_the_code_numba_compiles(capsys, tmp_path):
+    from srcad.cli import main
+    path = tmp_path / "stepper.py"
+    path.write_text("import numpy as np\n\ndef f(x):\n    for i in range(5):\n        x = np.sin(x)\n"
+                    "    return x\n")
+    assert main(["show", f"{path}:f", "--mode", "grad", "--compile", "numba"]) == 0
+    shown = capsys.readouterr().out
+    assert "for i in range(4, -1, -1):" in shown and "tape_x = []" in shown and "reversed" not in shown
+
+
+def test_compare_modes_reports_what_ran():
+    report = srcad.compare_modes(uses_einsum, np.arange(3.0), budget=0.001, compile="numba?")
+    assert "one VJP (reverse, compiled)" in report.times
+    seconds, ran = report.compiled["VJP"]
+    assert seconds > 0 and ran.startswith("the NumPy code (") and "einsum_vjp" in ran
+    assert "compiled VJP: first call" in str(report)
+
+
+def test_bench_systems_check_against_the_reference():
+    from srcad.bench import worker
+    results = worker.run("srcad-numba", ["scalar_seed"], budget=0.005)
+    assert results["scalar_seed"]["correct"] and results["_prepare_seconds"] > 0
+    hand = worker.run("numba-hand", ["log_sin_cube", "scalar_seed"], budget=0.005)
+    assert hand["log_sin_cube"]["correct"] and "error" in hand["scalar_seed"]

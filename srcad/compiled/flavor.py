@@ -140,6 +140,8 @@ def _call_of(node, name):
 def _counting_down(node):
     """``range(b - 1, a - 1, -1)`` for ``reversed(range(a, b))`` (unit or constant positive
     step), None for anything else."""
+    if _is_reversal(node):   # range(...)[::-1], as the derivative of derivative code reads
+        node = gast.Call(func=gast.Name("reversed", gast.Load(), None, None), args=[node.value], keywords=[])
     if not (_call_of(node, "reversed") and len(node.args) == 1):
         return None
     inner, count = node.args[0], None
@@ -167,6 +169,14 @@ def _counting_down(node):
     negative_step = gast.UnaryOp(gast.USub(), gast.Constant(step.value, None))
     return gast.Call(func=gast.Name("range", gast.Load(), None, None), args=[last, end, negative_step],
                      keywords=[])
+
+
+def _is_reversal(node):
+    cut = node.slice if isinstance(node, gast.Subscript) else None
+    step = cut.step if isinstance(cut, gast.Slice) and cut.lower is None and cut.upper is None else None
+    if isinstance(step, gast.UnaryOp) and isinstance(step.op, gast.USub) and isinstance(step.operand, gast.Constant):
+        return step.operand.value == 1
+    return isinstance(step, gast.Constant) and step.value == -1
 
 
 def _is_zero(node):

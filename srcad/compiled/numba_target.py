@@ -25,6 +25,7 @@ from ..loader import ORIGIN_MARK, origin_of
 
 _FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)|at (/\S+) \((\d+)\)')
 _COLOR = re.compile(r"\x1b\[[0-9;]*m")
+_OPTIONAL_NONE = re.compile(r"^expected \S.*, got None$")
 
 
 def runner(body, filename, fallback):
@@ -53,6 +54,12 @@ def runner(body, filename, fallback):
             return call(*args, **kwargs)
         except NumbaError as error:
             state["call"] = _refused(error, body, filename, fallback)
+            return body(*args, **kwargs)
+        except TypeError as error:   # numba's own: an Optional value that is None at run time
+            if not _OPTIONAL_NONE.match(str(error)):
+                raise
+            state["call"] = _refuse(body, filename, fallback, "a value numba typed as optional was None "
+                                    f"at run time ({error})", None) or body
             return body(*args, **kwargs)
     compiled.__wrapped__ = body
     compiled.__srcad_compiled__ = state
