@@ -204,3 +204,19 @@ def test_bench_systems_check_against_the_reference():
     assert results["scalar_seed"]["correct"] and results["_prepare_seconds"] > 0
     hand = worker.run("numba-hand", ["log_sin_cube", "scalar_seed"], budget=0.005)
     assert hand["log_sin_cube"]["correct"] and "error" in hand["scalar_seed"]
+
+
+def test_two_blas_libraries_warn_once(monkeypatch):
+    from srcad.compiled import blas
+    import srcad.compiled as compiled
+    monkeypatch.setattr(compiled, "_WARNED", set())
+    monkeypatch.setattr(blas, "loaded_blas", lambda: ["/x/libopenblas-a.so", "/y/libscipy_openblas-b.so"])
+    for name in blas.PINNING:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.warns(RuntimeWarning, match="two BLAS libraries"):
+        blas.check(cores=2)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    monkeypatch.setattr(compiled, "_WARNED", set())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        blas.check(cores=2)

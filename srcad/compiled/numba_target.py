@@ -18,7 +18,7 @@ import numpy as np
 from numba.core.errors import NumbaError
 
 from . import numba_helpers  # noqa: F401  (registers numba's versions of srcad's helpers)
-from . import warn_once
+from . import blas, warn_once
 from ..errors import CompileError
 from ..linking import LazyDerivative
 from ..loader import ORIGIN_MARK, origin_of
@@ -51,7 +51,10 @@ def runner(body, filename, fallback):
         if any(type(a) is np.ndarray and a.ndim == 0 for a in args):
             args = [a[()] if type(a) is np.ndarray and a.ndim == 0 else a for a in args]
         try:   # a 0-d array is its scalar (in a loop, numba cannot let one become the other)
-            return call(*args, **kwargs)
+            result = call(*args, **kwargs)
+            if "checked" not in state and call is not body:
+                state["checked"] = blas.check()
+            return result
         except NumbaError as error:
             state["call"] = _refused(error, body, filename, fallback)
             return body(*args, **kwargs)
