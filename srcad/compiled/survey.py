@@ -41,12 +41,12 @@ def markdown(survey):
     """The section of docs/rules.md about `compile="numba"`."""
     if survey is None:
         return []
-    lines = ["## Compiled with numba (`compile=\\"numba\\"`)", "",
+    lines = ['## Compiled with numba (`compile="numba"`)', "",
              f"The compiled test run (`SRCAD_TEST_COMPILE=numba`) compiled {survey['cases_compiled']} of "
              f"{survey['cases']} rule cases (one per function) and {survey['control_flow_compiled']} of "
              f"{survey['control_flow']} control-flow programs, each agreeing with the NumPy derivative "
-             "to 1e-12. These callables did not compile in any case (`compile=\\"numba\\"` raises "
-             "srcad.CompileError naming your line; `\\"numba?\\"` runs the NumPy derivative):", "",
+             'to 1e-12. These callables did not compile in any case (`compile="numba"` raises '
+             'srcad.CompileError naming your line; `"numba?"` runs the NumPy derivative):', "",
              "| callable | numba's reason |", "| --- | --- |"]
     for name, reason in survey["not_compiled"].items():
         reason = " ".join(reason.split())
