@@ -98,7 +98,16 @@ def _split_body(node, entries):
         return [node]
     inner = copy.deepcopy(node)
     inner.name = BODY_PREFIX + node.name
-    arguments = [a.arg for a in node.args.args] + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs]
+    parameters = inner.args   # keyword-only parameters become ordinary ones (numba has none)
+    if parameters.kwonlyargs:   # a required one gets a default (never used) after one with a default
+        defaults = []
+        for default in parameters.kw_defaults:
+            if default is not None or defaults or parameters.defaults:
+                defaults.append(default if default is not None else ast.Constant(None))
+        parameters.args, parameters.defaults = parameters.args + parameters.kwonlyargs, parameters.defaults + defaults
+        parameters.kwonlyargs, parameters.kw_defaults = [], []
+    arguments = [a.arg for a in node.args.args] + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs] \
+        + ([f"**{node.args.kwarg.arg}"] if node.args.kwarg else [])
     call = ast.parse(f"return {inner.name}({', '.join(arguments)})").body[0]
     docstring = node.body[:1] if isinstance(node.body[0], ast.Expr) else []
     for child in ast.walk(call):

@@ -6,7 +6,7 @@ case not handled here (no implementation for those types) is a CompileError nami
 """
 import numpy as np
 from numba import types
-from numba.extending import overload
+from numba.extending import overload, overload_method
 
 from .. import runtime
 from ..errors import NotScalarOutput
@@ -240,3 +240,17 @@ def _add_at(target, index, values):
         target[index] += values
         return target
     return add_at
+
+
+@overload(runtime.add_each)
+def _add_each(a, b):
+    """Numbers and arrays (a list or tuple of cotangents has no numba version)."""
+    if (_is_scalar(a) or _is_array(a)) and (_is_scalar(b) or _is_array(b)):
+        return lambda a, b: a + b
+    return None
+
+
+@overload_method(types.Float, "copy")
+def _float_copy(x):
+    """``x.copy()`` of a NumPy scalar, as generated code writes for values that may be arrays."""
+    return lambda x: x
