@@ -58,11 +58,16 @@ def runner(body, filename, fallback):
         except NumbaError as error:
             state["call"] = _refused(error, body, filename, fallback)
             return body(*args, **kwargs)
-        except TypeError as error:   # numba's own: an Optional value that is None at run time
-            if not _OPTIONAL_NONE.match(str(error)):
+        except Exception as error:   # numba failing inside its compiler, or a None it typed optional
+            if call is body:
                 raise
-            state["call"] = _refuse(body, filename, fallback, "a value numba typed as optional was None "
-                                    f"at run time ({error})", None) or body
+            if _inside_numba(error):
+                reason = f"numba failed while compiling it ({type(error).__name__}: {error})"
+            elif isinstance(error, TypeError) and _OPTIONAL_NONE.match(str(error)):
+                reason = f"a value numba typed as optional was None at run time ({error})"
+            else:
+                raise
+            state["call"] = _refuse(body, filename, fallback, reason[:400], None) or body
             return body(*args, **kwargs)
     compiled.__wrapped__ = body
     compiled.__srcad_compiled__ = state
@@ -125,6 +130,17 @@ def _is_plain_function(value):
     """A Python function of yours that compiled code calls: numba compiles it too."""
     return isinstance(value, types.FunctionType) and getattr(value, "__srcad_origin__", None) is None \
         and not (getattr(value, "__module__", "") or "").startswith(("srcad", "numpy", "numba"))
+
+
+def _inside_numba(error):
+    """Whether `error` was raised by numba's own Python code (its compiler), not by compiled
+    code or yours."""
+    frame, marker = error.__traceback__, os.sep + "numba" + os.sep
+    while frame is not None:
+        if marker in frame.tb_frame.f_code.co_filename:
+            return True
+        frame = frame.tb_next
+    return False
 
 
 def dispatcher(entry):

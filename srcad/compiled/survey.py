@@ -1,7 +1,7 @@
 """Which of srcad's rules compile with numba: the record docs/rules.md shows.
 
     SRCAD_TEST_COMPILE=numba SRCAD_COMPILE_SURVEY=/tmp/survey.jsonl pytest tests/test_compile_numba.py
-    python -m srcad.compiled.survey /tmp/survey.jsonl     # writes numba_survey.json here
+    python -m srcad.compiled.survey /tmp/survey.jsonl [/tmp/rerun.jsonl ...]   # writes numba_survey.json
     python -m srcad.rules.table --write                   # docs/rules.md shows it
 
 The compiled test run checks one rule case per function against the NumPy derivative and
@@ -16,17 +16,22 @@ from pathlib import Path
 SURVEY_PATH = Path(__file__).with_name("numba_survey.json")
 
 
-def summarize(lines):
-    """{"cases", "compiled", "not_compiled": {callable: reason}} from the run's JSON lines."""
-    records = [json.loads(line) for line in lines if line.strip()]
-    cases = [r for r in records if "case" in r]
+def summarize(runs):
+    """{"cases", "compiled", "not_compiled": {callable: reason}} from the JSON lines of one
+    or more runs: a later run's outcome of a rule case replaces an earlier one's, and a later
+    run with control-flow programs replaces all of the earlier ones'."""
+    by_case, flow = {}, []
+    for lines in runs:
+        records = [json.loads(line) for line in lines if line.strip()]
+        by_case.update((r["case"], r) for r in records if "case" in r)
+        flow = [r for r in records if "function" in r] or flow
+    cases = list(by_case.values())
     compiled = {c for r in cases if r["reason"] is None for c in r["callables"]}
     failing = {}
     for record in cases:
         for name in record["callables"]:
             if record["reason"] is not None and name not in compiled:
                 failing.setdefault(name, record["reason"])
-    flow = [r for r in records if "function" in r]
     return {"cases": len(cases), "cases_compiled": sum(r["reason"] is None for r in cases),
             "control_flow": len(flow), "control_flow_compiled": sum(r["reason"] is None for r in flow),
             "not_compiled": dict(sorted(failing.items()))}
@@ -60,6 +65,6 @@ def _cell(text):
 
 
 if __name__ == "__main__":
-    summary = summarize(Path(sys.argv[1]).read_text().splitlines())
+    summary = summarize([Path(name).read_text().splitlines() for name in sys.argv[1:]])
     SURVEY_PATH.write_text(json.dumps(summary, indent=1) + "\n")
     print(f"wrote {SURVEY_PATH}: {len(summary['not_compiled'])} callables do not compile")
