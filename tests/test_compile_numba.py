@@ -220,3 +220,23 @@ def test_two_blas_libraries_warn_once(monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         blas.check(cores=2)
+
+
+def scaled_square(x):
+    return SCALE * x ** 2
+
+
+def calls_scaled_square(x):
+    return scaled_square(x) + 1.0
+
+
+def test_rebound_global_of_a_called_function_recompiles():
+    """Compiled code calls the compiled derivative of scaled_square, which froze SCALE."""
+    global SCALE
+    grad = srcad.grad(calls_scaled_square, compile="numba")
+    assert grad(1.5) == 6.0
+    SCALE = 3.0
+    try:
+        assert grad(1.5) == 9.0
+    finally:
+        SCALE = 2.0

@@ -30,9 +30,10 @@ _OPTIONAL_NONE = re.compile(r"^expected \S.*, got None$")
 
 def runner(body, filename, fallback):
     """A function calling `body` compiled by numba (lazily, per argument types)."""
-    frozen = _frozen_values(body, filename, fallback)
-    if frozen is None:   # refused, with fallback: the NumPy statements
+    own = _frozen_values(body, filename, fallback)
+    if own is None:   # refused, with fallback: the NumPy statements
         return body
+    frozen = list(own)   # and, once compiled, what the functions it calls froze
     state = {}
 
     def build(inner=False):
@@ -40,14 +41,32 @@ def runner(body, filename, fallback):
         converts values for Python, which numba cannot make for every value type)."""
         key = "inner" if inner else "call"
         if key not in state:
-            _compile(body, frozen, filename, state, inner)
+            frozen[len(own):] = _compile(body, own, filename, state, inner)
         return state[key]
+
+    def reset():
+        """Forget the compiled code (a name it froze was rebound), and that of its callees."""
+        if state.get("resetting"):   # a recursion back into itself
+            return
+        callees = state.get("callees", ())
+        state.clear()
+        state["resetting"] = True
+        own[:] = [(namespace, name, namespace[name]) for namespace, name, _ in own]
+        frozen[:] = own
+        for callee in callees:
+            callee.__srcad_reset__()
+        del state["resetting"]
 
     def compiled(*args, **kwargs):
         if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
-            frozen[:] = [(namespace, name, namespace[name]) for namespace, name, _ in frozen]
-            state.clear()
-        call = state.get("call") or build()
+            reset()
+        try:
+            call = state.get("call") or build()
+        except CompileError as error:   # a function it calls reads an array numba would freeze
+            if not fallback:
+                raise
+            warn_once((filename, body.__name__), f"srcad: {error}; running the NumPy derivative.")
+            call = state["call"] = body
         if any(type(a) is np.ndarray and a.ndim == 0 for a in args):
             args = [a[()] if type(a) is np.ndarray and a.ndim == 0 else a for a in args]
         try:   # a 0-d array is its scalar (in a loop, numba cannot let one become the other)
@@ -72,6 +91,8 @@ def runner(body, filename, fallback):
     compiled.__wrapped__ = body
     compiled.__srcad_compiled__ = state
     compiled.__srcad_build__ = build
+    compiled.__srcad_reset__ = reset
+    compiled.__srcad_frozen__ = frozen
     return compiled
 
 
@@ -79,30 +100,36 @@ def _compile(body, frozen, filename, state, inner=False):
     """numba's dispatcher of `body` (in ``state["call"]``), reading compiled versions of
     the functions it calls: the derivatives of your functions (compiled by their own
     runners; a recursion finds its own dispatcher) and your functions themselves. numba
-    caches the machine code on disk when nothing it read can change between processes."""
-    cells, callees, namespace = [], [], body.__globals__
+    caches the machine code on disk when nothing it read can change between processes.
+    Returns what those functions froze, for the caller to check at each call."""
+    cells, callees, plain, namespace = [], [], [], body.__globals__
     for name, cell in zip(body.__code__.co_freevars, body.__closure__ or ()):
         value = _contents(cell)
-        build = _builder(value)
-        if build is not None:
+        callee = _runner_of(value)
+        if callee is not None:
             cells.append(types.CellType())
-            callees.append((cells[-1], build))
+            callees.append((cells[-1], callee))
         elif _is_plain_function(value):
             cells.append(types.CellType(numba.njit(value)))
-            callees.append((cells[-1], None))
+            plain.append(value)
         else:
             cells.append(cell)
-    plain = {name: numba.njit(value) for name, value in
-             ((n, namespace.get(n)) for n in _names_read(body.__code__)) if _is_plain_function(value)}
-    if plain:
-        namespace = {**namespace, **plain}
+    read = {n: namespace.get(n) for n in _names_read(body.__code__)}
+    functions = {n: v for n, v in read.items() if _is_plain_function(v)}
+    if functions:
+        namespace = {**namespace, **{n: numba.njit(v) for n, v in functions.items()}}
     copy = types.FunctionType(body.__code__, namespace, body.__name__, body.__defaults__, tuple(cells))
     copy.__qualname__, copy.__module__ = body.__qualname__, body.__module__
-    cache = not frozen and not callees and os.path.isfile(filename) and not inner
+    theirs = [entry for function in plain + list(functions.values())
+              for entry in _frozen_values(function, filename, False)]
+    cache = not frozen and not callees and not theirs and os.path.isfile(filename) and not inner
     state["inner" if inner else "call"] = numba.njit(cache=cache, no_cpython_wrapper=inner)(copy)
-    for cell, build in callees:
-        if build is not None:
-            cell.cell_contents = build(inner=True)
+    state["callees"] = [callee for _, callee in callees]
+    for cell, callee in callees:
+        cell.cell_contents = callee.__srcad_build__(inner=True)
+        if callee.__srcad_compiled__ is not state:   # not a recursion into itself
+            theirs += callee.__srcad_frozen__
+    return theirs
 
 
 def _contents(cell):
@@ -112,17 +139,16 @@ def _contents(cell):
         return None
 
 
-def _builder(value):
-    """The `build` of the compiled runner behind a derivative `value` calls (a lazy
-    derivative of your function, resolved now), or None for anything else."""
+def _runner_of(value):
+    """The compiled runner behind a derivative `value` calls (a lazy derivative of your
+    function, resolved now), or None for anything else."""
     if isinstance(value, LazyDerivative):
         value = value.resolve()
     if getattr(value, "__srcad_origin__", None) is None:
         return None
     for cell in getattr(value, "__closure__", None) or ():
-        build = getattr(_contents(cell), "__srcad_build__", None)
-        if build is not None:
-            return build
+        if hasattr(_contents(cell), "__srcad_build__"):
+            return _contents(cell)
     return None
 
 
