@@ -21,7 +21,7 @@ from . import numba_helpers  # noqa: F401  (registers numba's versions of srcad'
 from . import blas, warn_once
 from ..errors import CompileError
 from ..linking import LazyDerivative
-from ..loader import ORIGIN_MARK, origin_of
+from ..loader import ORIGIN_MARK, generated_lines, origin_of
 
 _FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)|at (/\S+) \((\d+)\)')
 _COLOR = re.compile(r"\x1b\[[0-9;]*m")
@@ -72,7 +72,7 @@ def runner(body, filename, fallback):
         try:   # a 0-d array is its scalar (in a loop, numba cannot let one become the other)
             result = call(*args, **kwargs)
             if "checked" not in state and call is not body:
-                state["checked"] = blas.check()
+                state["checked"] = blas.check() if _uses_blas(filename) else None
             return result
         except NumbaError as error:
             state["call"] = _refused(error, body, filename, fallback)
@@ -156,6 +156,12 @@ def _is_plain_function(value):
     """A Python function of yours that compiled code calls: numba compiles it too."""
     return isinstance(value, types.FunctionType) and getattr(value, "__srcad_origin__", None) is None \
         and not (getattr(value, "__module__", "") or "").startswith(("srcad", "numpy", "numba"))
+
+
+def _uses_blas(filename):
+    """Whether the generated file has matrix products (numba runs them on SciPy's BLAS)."""
+    text = "\n".join(generated_lines(filename) or ())
+    return any(token in text for token in (" @ ", "matmul", "dot(", "linalg", "matmul_vjp"))
 
 
 def _inside_numba(error):
