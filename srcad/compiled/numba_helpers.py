@@ -254,3 +254,11 @@ def _add_each(a, b):
 def _float_copy(x):
     """``x.copy()`` of a NumPy scalar, as generated code writes for values that may be arrays."""
     return lambda x: x
+
+
+@overload(runtime.directions_of)
+def _directions_of(value):
+    """The number of directions in vector mode: the leading axis of a tangent array."""
+    if _is_array(value) and value.ndim >= 1:
+        return lambda value: value.shape[0]
+    return None
