@@ -67,14 +67,12 @@ def runner(body, filename, fallback):
                 raise
             warn_once((filename, body.__name__), f"srcad: {error}; running the NumPy derivative.")
             call = state["call"] = body
-        if any(type(a) is np.ndarray and a.ndim == 0 for a in args):
-            args = [a[()] if type(a) is np.ndarray and a.ndim == 0 else a for a in args]
-        try:   # a 0-d array is its scalar (in a loop, numba cannot let one become the other)
+        try:
             result = call(*args, **kwargs)
-            if "checked" not in state and call is not body:
-                state["checked"] = blas.check() if _uses_blas(filename) else None
-            return result
         except NumbaError as error:
+            if any(type(a) is np.ndarray and a.ndim == 0 for a in args):   # in a loop, numba
+                scalars = [a[()] if type(a) is np.ndarray and a.ndim == 0 else a for a in args]
+                return compiled(*scalars, **kwargs)   # cannot let a 0-d array become a scalar
             state["call"] = _refused(error, body, filename, fallback)
             return body(*args, **kwargs)
         except Exception as error:   # numba failing inside its compiler, or a None it typed optional
@@ -88,6 +86,9 @@ def runner(body, filename, fallback):
                 raise
             state["call"] = _refuse(body, filename, fallback, reason[:400], None) or body
             return body(*args, **kwargs)
+        if "checked" not in state and call is not body:
+            state["checked"] = blas.check() if _uses_blas(filename) else None
+        return result
     compiled.__wrapped__ = body
     compiled.__srcad_compiled__ = state
     compiled.__srcad_build__ = build
