@@ -2,7 +2,7 @@
 source transformation. See docs/index.md."""
 __version__ = "0.1.0"
 
-from .errors import (InputError, NoDerivativeRule, NonFiniteDerivative, NotScalarOutput,  # noqa: E402
+from .errors import (CompileError, InputError, NoDerivativeRule, NonFiniteDerivative, NotScalarOutput,  # noqa: E402
                      SrcadError, UnsupportedSyntax)
 from .rules import alias, defjvp, defvjp, nondifferentiable  # noqa: E402
 from .rules import defelementwise as defelementwise  # noqa: E402
@@ -22,5 +22,5 @@ __all__ = [
     "differentiable", "Differentiable", "from_source",
     "stop_gradient", "grad_hook", "custom_vjp", "custom_jvp", "defvjp", "defjvp", "defelementwise", "alias", "nondifferentiable",
     "SrcadError", "UnsupportedSyntax", "NoDerivativeRule", "NotScalarOutput", "InputError",
-    "NonFiniteDerivative", "testing",
+    "NonFiniteDerivative", "CompileError", "testing",
 ]

@@ -13,6 +13,7 @@ import numpy as np
 
 from .arity import has_varargs, with_arity
 from .cache import derivative
+from .compiled import usable
 from .errors import InputError, SrcadError
 from .options import make as make_options
 from .runtime import check_input
@@ -52,8 +53,8 @@ def _transform(mode, f, wrt, **options):
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
     if has_varargs(function):
-        return _vararg_calls(mode, function, indices, as_tuple, make_options(**options))
-    generated = derivative(function, mode, indices, as_tuple, make_options(**options))
+        return _vararg_calls(mode, function, indices, as_tuple, usable(make_options(**options)))
+    generated = derivative(function, mode, indices, as_tuple, usable(make_options(**options)))
     if mode == "vjp":
         return _vjp_calls(generated, function, indices)
     if mode == "jvp":
@@ -102,13 +103,14 @@ def _vararg_calls(mode, function, indices, as_tuple, options):
 
 @overload
 def grad(f: Callable[P, Any], wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
-         checkpoint_memory: int | str = "256MB") -> Callable[P, Any]: ...
+         checkpoint_memory: int | str = "256MB", compile: str | None = None) -> Callable[P, Any]: ...
 @overload
 def grad(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
-         checkpoint_memory: int | str = "256MB") -> Callable[[Callable[P, Any]], Callable[P, Any]]: ...
+         checkpoint_memory: int | str = "256MB", compile: str | None = None
+         ) -> Callable[[Callable[P, Any]], Callable[P, Any]]: ...
 
 
-def grad(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB"):
+def grad(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB", compile=None):
     """Gradient of a scalar function: ``grad(f, wrt=0)(*args)`` is df/d args[wrt], shaped
     like that argument (a tuple of gradients for a tuple `wrt`). Raises
     srcad.NotScalarOutput if f's result is not a scalar (an output of one element, such as
@@ -123,53 +125,64 @@ def grad(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory=
     the binomial (revolve) schedule: same gradient, bit for bit, in bounded memory;
     ``checkpoint="auto"`` takes as many snapshots as ``checkpoint_memory`` ("256MB") holds
     (docs/checkpointing.md). `value_and_grad`, `vjp` and `jacobian(mode="reverse")` take
-    the same keywords."""
-    return _transform("grad", f, wrt, debug_nans=debug_nans, **_checkpointing(checkpoint, checkpoint_memory))
+    the same keywords.
+
+    ``compile="numba"`` compiles the derivative with numba (``pip install 'srcad[numba]'``):
+    srcad.CompileError names your line if it does not fit numba's subset; ``"numba?"`` warns
+    once and runs the NumPy derivative then (docs/performance.md). The other
+    transformations take it too."""
+    return _transform("grad", f, wrt, debug_nans=debug_nans, compile=compile,
+                      **_checkpointing(checkpoint, checkpoint_memory))
 
 
 @overload
 def value_and_grad(f: Callable[P, R], wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
-                   checkpoint_memory: int | str = "256MB"
+                   checkpoint_memory: int | str = "256MB", compile: str | None = None
                    ) -> Callable[P, tuple[R, Any]]: ...
 @overload
 def value_and_grad(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
-                   checkpoint_memory: int | str = "256MB") -> Callable[[Callable[P, R]], Callable[P, tuple[R, Any]]]: ...
+                   checkpoint_memory: int | str = "256MB", compile: str | None = None
+                   ) -> Callable[[Callable[P, R]], Callable[P, tuple[R, Any]]]: ...
 
 
-def value_and_grad(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB"):
+def value_and_grad(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB",
+                   compile=None):
     """``value_and_grad(f, wrt=0)(*args)`` returns ``(f(*args), grad)`` from one pass."""
-    return _transform("value_and_grad", f, wrt, debug_nans=debug_nans, **_checkpointing(checkpoint, checkpoint_memory))
+    return _transform("value_and_grad", f, wrt, debug_nans=debug_nans, compile=compile,
+                      **_checkpointing(checkpoint, checkpoint_memory))
 
 
 @overload
 def vjp(f: Callable[..., R], wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
-        checkpoint_memory: int | str = "256MB"
+        checkpoint_memory: int | str = "256MB", compile: str | None = None
         ) -> Callable[..., tuple[R, Any]]: ...
 @overload
 def vjp(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False, checkpoint: Checkpoint = None,
-        checkpoint_memory: int | str = "256MB") -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
+        checkpoint_memory: int | str = "256MB", compile: str | None = None
+        ) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
 
 
-def vjp(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB"):
+def vjp(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory="256MB", compile=None):
     """Reverse mode: ``vjp(f, wrt=0)(*args, cotangent, **kwargs)`` returns ``(f(*args), vᵀJ)``,
     the cotangent pulled back to args[wrt] (PyTorch's ``y.backward(gradient=v)``). Pass f's
     arguments as for f itself (defaults apply, keywords allowed), then the cotangent, shaped
     like f's output (a tuple if f returns a tuple)."""
-    return _transform("vjp", f, wrt, debug_nans=debug_nans, **_checkpointing(checkpoint, checkpoint_memory))
+    return _transform("vjp", f, wrt, debug_nans=debug_nans, compile=compile,
+                      **_checkpointing(checkpoint, checkpoint_memory))
 
 
 @overload
-def jvp(f: Callable[..., R], wrt: Wrt = 0, *, debug_nans: bool = False
+def jvp(f: Callable[..., R], wrt: Wrt = 0, *, debug_nans: bool = False, compile: str | None = None
         ) -> Callable[..., tuple[R, Any]]: ...
 @overload
-def jvp(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False
+def jvp(f: None = None, wrt: Wrt = 0, *, debug_nans: bool = False, compile: str | None = None
         ) -> Callable[[Callable[..., R]], Callable[..., tuple[R, Any]]]: ...
 
 
-def jvp(f=None, wrt=0, *, debug_nans=False):
+def jvp(f=None, wrt=0, *, debug_nans=False, compile=None):
     """Forward mode: ``jvp(f, wrt=0)(*args, *tangents, **kwargs)`` returns ``(f(*args), J·t)``:
     f's arguments as for f itself, then one tangent per `wrt` argument, each shaped like it."""
-    return _transform("jvp", f, wrt, debug_nans=debug_nans)
+    return _transform("jvp", f, wrt, debug_nans=debug_nans, compile=compile)
 
 
 _TRANSFORMATIONS = {"grad": grad, "value_and_grad": value_and_grad, "vjp": vjp, "jvp": jvp}
@@ -339,16 +352,16 @@ class Differentiable:
     def vjp(self, wrt=0, **options):
         return vjp(self.function, wrt, **options)
 
-    def jvp(self, wrt=0):
-        return jvp(self.function, wrt)
+    def jvp(self, wrt=0, **options):
+        return jvp(self.function, wrt, **options)
 
-    def source(self, mode="vjp", wrt=0):
+    def source(self, mode="vjp", wrt=0, **options):
         """Generated source for mode "grad", "value_and_grad", "vjp" or "jvp"."""
         modes = {"grad": grad, "value_and_grad": value_and_grad, "vjp": vjp, "jvp": jvp,
                  "reverse": vjp, "forward": jvp}
         if mode not in modes:
             raise SrcadError(f"mode must be one of {sorted(modes)}, not {mode!r}")
-        return source(modes[mode](self.function, wrt))
+        return source(modes[mode](self.function, wrt, **options))
 
     def __repr__(self):
         return f"<srcad.differentiable {self.function.__qualname__}>"

@@ -105,7 +105,8 @@ def _from_disk(function, mode, wrt, as_tuple, options):
         except (SyntaxError, ValueError):   # a damaged file is a miss, never an error
             continue
         STATS["disk_hits"] += 1
-        diskcache.touch(filename)
+        if not options.compile:   # numba's cache of the file keys on its modification time
+            diskcache.touch(filename)
         return variant
     return None
 
@@ -119,7 +120,7 @@ def _compiled(source, filename, names, guards, entries, function, mode, wrt, opt
         trailing = {"vjp": 1, "jvp": len(wrt)}.get(mode, 0)
         checks = {entries[0]: (list(wrt), trailing, options.sequence_args)}
     arguments = (source, filename, entries, function, helpers(), _hidden_guards(guards), checks,
-                 mode in ("grad", "value_and_grad"))
+                 mode in ("grad", "value_and_grad"), bool(options.compile))
     try:
         compiled = loader.compile_generated(*arguments)
     except RecursionError:   # a nested def or a while test as deep as you wrote it
@@ -147,6 +148,9 @@ def _load(variant, function, mode, wrt, as_tuple, options):
     names.update({hidden: obj for (hidden, _), obj in zip(_hidden_guards(variant.guards), expected)})
     functions = loader.instantiate(variant.compiled, function, names)
     linking.bind_cells(functions)
+    if options.compile:
+        from .compiled import attach
+        attach(functions, variant.filename, options.compile)
     for part, result in enumerate(functions):
         result.__srcad_source__ = variant.source
         result.__srcad_origin__ = (function, mode, wrt, part, as_tuple)

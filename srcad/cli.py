@@ -92,12 +92,16 @@ def main(argv=None):
     show.add_argument("target", metavar="PATH.py:FUNC")
     show.add_argument("--mode", default="reverse", choices=sorted(_MODES))
     show.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
+    show.add_argument("--compile", choices=("numba",), default=None,
+                      help="the code generated for that compile target (what numba compiles)")
     compare = commands.add_parser("compare", help="time forward vs reverse mode on random inputs")
     compare.add_argument("target", metavar="PATH.py:FUNC")
     compare.add_argument("--shape", action="append", default=[], metavar="NAME=D1,D2",
                          help="shape of a parameter's random float64 input (NAME= for a float)")
     compare.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
     compare.add_argument("--plot", metavar="PNG", help="also draw a bar chart (needs matplotlib)")
+    compare.add_argument("--compile", choices=("numba", "numba?"), default=None,
+                         help="also time the compiled JVP and VJP, with their compile time")
     cache = commands.add_parser("cache", help="the disk cache of generated code: `srcad cache info`, "
                                               "`srcad cache clear [--older-than DAYS]`")
     cache.add_argument("action", choices=("info", "clear"))
@@ -120,13 +124,15 @@ def main(argv=None):
         elif options.command == "compare":
             from .compare import compare_modes
             function = load_function(options.target)
-            report = compare_modes(function, *random_inputs(function, options.shape), wrt=_wrt(options.wrt))
+            report = compare_modes(function, *random_inputs(function, options.shape), wrt=_wrt(options.wrt),
+                                   compile=options.compile)
             print(report)
             if options.plot:
                 print(f"chart: {report.plot(options.plot)}")
         else:
             function = load_function(options.target)
-            print(api.source(_MODES[options.mode](function, wrt=_wrt(options.wrt))), end="")
+            transform = _MODES[options.mode](function, wrt=_wrt(options.wrt), compile=options.compile)
+            print(api.source(transform), end="")
     except SrcadError as error:
         print(f"srcad: {error}", file=sys.stderr)
         return 2

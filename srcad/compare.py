@@ -9,16 +9,17 @@ and the recomputation factor (loop steps run forward per step of the loop). For 
 reverse; this report shows what that means on your machine, for your function.
 """
 import ast
+import time
 import timeit
 import tracemalloc
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .api import _normalize_wrt, _plain_function
+from .api import _normalize_wrt, _plain_function, bind_call
 from .cache import derivative
-from .api import bind_call
 from .checkpointing import recorded, steps_run
+from .compiled import usable
 from .errors import SrcadError
 from .matrices import arrays_only, forward_jacobian, jacobian, reverse_jacobian
 from .options import make as make_options
@@ -78,6 +79,7 @@ class ModeReport:
     memory: dict = field(default_factory=dict)      # "taped"/"checkpointed" -> peak bytes of one VJP
     recomputation: dict = field(default_factory=dict)   # the same -> loop steps run forward per step
     sparsity: dict = field(default_factory=dict)   # when the Jacobian is sparse: its pattern's figures
+    compiled: dict = field(default_factory=dict)    # "JVP"/"VJP" -> (compile seconds, what ran)
 
     def ratio(self, label):
         return self.times[label] / self.times["primal"]
@@ -113,6 +115,9 @@ class ModeReport:
             lines.append(f"sparse Jacobian: {s['nonzeros']} of {self.m * self.n} entries, {s['colors']} colors: "
                          f"{s['colors']} {s['mode']} directions instead of {min(self.n, self.m)} "
                          f"(srcad.jacobian(f, sparse=True))")
+        for which, (seconds, ran) in self.compiled.items():
+            lines.append(f"compiled {which}: first call {_format_time(seconds)} (transformation and "
+                         f"compilation); runs {ran}")
         return "\n".join(lines)
 
     def plot(self, path):
@@ -172,6 +177,38 @@ def _checkpointing(report, function, indices, arguments, cotangent, checkpoint, 
 def compare_modes(f, *args, wrt=0, budget=0.05, checkpoint=None):
     """Measure forward and reverse mode on `f(*args)`; returns a `ModeReport`. With
     `checkpoint` (snapshots per loop, or "auto"), also the VJP with checkpointed loops."""
+def _time_compiled(report, function, indices, arguments, tangents, cotangent, target, budget):
+    """The compiled JVP and VJP: compile time (their first call) and run time."""
+    import warnings
+    options = usable(make_options(compile=target))
+    for which, mode, as_tuple, extra in (("JVP", "jvp", False, tangents), ("VJP", "vjp", True, [cotangent])):
+        start = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            code = derivative(function, mode, indices, as_tuple, options)
+            code(*arguments, *extra)
+        seconds = time.perf_counter() - start
+        ran = "numba's compiled code"
+        if not options.compile or _compiled_function(code) is None:
+            reasons = [str(w.message) for w in caught if "NumPy derivative" in str(w.message)]
+            ran = "the NumPy code" + (f" ({reasons[0]})" if reasons else "")
+        report.compiled[which] = (seconds, ran)
+        label = f"one {which} ({'forward' if mode == 'jvp' else 'reverse'}, compiled)"
+        report.times[label] = median_seconds(lambda: code(*arguments, *extra), budget)
+
+
+def _compiled_function(entry):
+    from .compiled.numba_target import dispatcher
+    return dispatcher(entry)
+
+
+def compare_modes(f, *args, wrt=0, budget=0.05, checkpoint=None, compile=None):
+    """Measure forward and reverse mode on `f(*args)`; returns a `ModeReport`. With
+    `checkpoint` (snapshots per loop, or "auto"), also the VJP with checkpointed loops.
+
+    ``compile="numba"`` (or ``"numba?"``) also times the compiled JVP and VJP next to the
+    NumPy ones, and reports each one's compile time and what ran (the compiled code, or
+    the NumPy code and why)."""
     indices, _ = _normalize_wrt(wrt)
     function = _plain_function(f)
     arguments, _ = bind_call(function, args)
@@ -189,6 +226,8 @@ def compare_modes(f, *args, wrt=0, budget=0.05, checkpoint=None):
     report.times["primal"] = median_seconds(lambda: function(*arguments), budget)
     report.times["one JVP (forward)"] = median_seconds(lambda: tangent_code(*arguments, *tangents), budget)
     report.times["one VJP (reverse)"] = median_seconds(lambda: cotangent_code(*arguments, cotangent), budget)
+    if compile:
+        _time_compiled(report, function, indices, arguments, tangents, cotangent, compile, budget)
     report.times[f"Jacobian, forward ({n} directions)"] = median_seconds(
         lambda: forward_jacobian(function, indices, arguments), budget)
     if not isinstance(value, tuple):

@@ -45,3 +45,14 @@ class NonFiniteDerivative(SrcadError, FloatingPointError):
     def __init__(self, message, variable=None, where=None, primal_nonfinite=()):
         super().__init__(message)
         self.variable, self.where, self.primal_nonfinite = variable, where, tuple(primal_nonfinite)
+
+
+class CompileError(SrcadError):
+    """``compile="numba"`` was asked for, and the derivative cannot be compiled: numba is
+    not installed, or the generated code leaves numba's subset (the message names your line
+    and the reason). ``compile="numba?"`` runs the NumPy derivative instead, with a warning.
+    Attributes: `where` (``file:line`` of your code, or None) and `reason`."""
+
+    def __init__(self, message, where=None, reason=None):
+        super().__init__(message)
+        self.where, self.reason = where, reason

@@ -16,6 +16,7 @@ Compiled in, not shown in the file (the header comments describe them):
   generated line and the line of your function it came from.
 """
 import ast
+import copy
 import re
 import textwrap
 import types
@@ -24,6 +25,7 @@ from .errors import SrcadError
 
 LOADER = "__srcad_loader__"
 HIDDEN_PREFIX = "_srcad_"
+BODY_PREFIX = HIDDEN_PREFIX + "body_"    # an entry's statements, when a compiler runs them
 ORIGIN_MARK = "   ("          # comments end with "   (file.py:12)"
 _GENERATED_FILES: dict[str, list[str]] = {}         # filename -> source lines, for error notes
 
@@ -37,7 +39,7 @@ class Compiled:
 
 
 def compile_generated(source, filename, entries, function, helpers, guards=(), checks=None,
-                      size_one=False):
+                      size_one=False, compiled_bodies=False):
     """Compile generated `source` for `function`.
 
     `entries`: the names of the functions to return; `helpers`: srcad's names (anything
@@ -45,9 +47,14 @@ def compile_generated(source, filename, entries, function, helpers, guards=(), c
     dotted path) pairs checked on entry; `checks`: {entry: [position]} of differentiated
     arguments whose dtype is checked on entry; `size_one`: the entries are gradients, which
     handle an output of one element that is not 0-d (``(1, 1)``) through the VJP.
+    `compiled_bodies`: each entry's statements move to a function of their own, named
+    ``BODY_PREFIX + entry``, which the entry calls after its plumbing (a compiler replaces
+    it: see compiled/).
     """
     tree = ast.parse(source, filename)
     body = [node for node in tree.body if not isinstance(node, (ast.Import, ast.ImportFrom))]
+    if compiled_bodies:
+        body = [part for node in body for part in _split_body(node, entries)]
     for node in body:
         if isinstance(node, ast.FunctionDef) and node.name in entries:
             code = function.__code__
@@ -87,6 +94,32 @@ def instantiate(compiled, function, helpers):
     for entry in entries:   # named as the file names it, not `__srcad_loader__.<locals>.f_grad`
         entry.__qualname__ = entry.__name__
     return entries
+
+
+def _split_body(node, entries):
+    """[body function, entry calling it] for an entry (same lines), else [node]."""
+    if not (isinstance(node, ast.FunctionDef) and node.name in entries):
+        return [node]
+    inner = copy.deepcopy(node)
+    inner.name = BODY_PREFIX + node.name
+    parameters = inner.args   # keyword-only parameters become ordinary ones (numba has none)
+    if parameters.kwonlyargs:   # a required one gets a default (never used) after one with a default
+        defaults = []
+        for default in parameters.kw_defaults:
+            if default is not None or defaults or parameters.defaults:
+                defaults.append(default if default is not None else ast.Constant(None))
+        parameters.args, parameters.defaults = parameters.args + parameters.kwonlyargs, parameters.defaults + defaults
+        parameters.kwonlyargs, parameters.kw_defaults = [], []
+    arguments = [a.arg for a in node.args.args] + [f"{a.arg}={a.arg}" for a in node.args.kwonlyargs] \
+        + ([f"**{node.args.kwarg.arg}"] if node.args.kwarg else [])
+    call = ast.parse(f"return {inner.name}({', '.join(arguments)})").body[0]
+    docstring = node.body[:1] if isinstance(node.body[0], ast.Expr) else []
+    for child in ast.walk(call):
+        if hasattr(child, "lineno"):
+            child.lineno = child.end_lineno = node.lineno
+            child.col_offset = child.end_col_offset = 0
+    node.body = docstring + [call]
+    return [inner, node]
 
 
 def _add_plumbing(node, guards, checks, size_one, function_name):

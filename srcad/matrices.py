@@ -12,6 +12,7 @@ from . import arrays
 from .api import _checkpointing, _normalize_wrt, _plain_function, bind_call, check_inputs, where
 from .arity import arity_of, has_varargs, with_arity
 from .cache import derivative as _derivative
+from .compiled import usable
 from .errors import InputError, SrcadError
 from .objects import is_object
 from .options import make as make_options
@@ -26,9 +27,9 @@ def derivative(function, mode, indices, as_tuple, args=(), options=None):
                        options)
 
 
-def _reverse_options(checkpoint, checkpoint_memory):
-    """The options of the reverse-mode code a matrix is built from (checkpointing)."""
-    return make_options(**_checkpointing(checkpoint, checkpoint_memory))
+def _options(compile, checkpoint=None, checkpoint_memory="256MB"):
+    """The options of the code a matrix is built from (checkpointing: reverse mode only)."""
+    return usable(make_options(compile=compile, **_checkpointing(checkpoint, checkpoint_memory)))
 
 
 def _size(value):
@@ -77,18 +78,18 @@ def _split_columns(matrix, values, leading_shape):
     return blocks
 
 
-def forward_jacobian(function, indices, args, vector=True, keywords=None):
+def forward_jacobian(function, indices, args, vector=True, keywords=None, options=None):
     """d outputs / d args[indices] from JVPs: tuple (per output) of tuple (per wrt) blocks."""
     keywords = keywords or {}
     inputs = [args[i] for i in indices]
     directions = _basis(inputs)
     n = directions[0].shape[0]
     if vector:
-        tangent_function = derivative(function, "jvp_batch", indices, False, args)
+        tangent_function = derivative(function, "jvp_batch", indices, False, args, options)
         value, tangent = tangent_function(*args, *directions, **keywords)
         tangents = [_as_array(t) for t in _as_tuple(tangent)]   # each (n,) + out.shape
     else:
-        tangent_function = derivative(function, "jvp", indices, False, args)
+        tangent_function = derivative(function, "jvp", indices, False, args, options)
         columns = [_as_tuple(tangent_function(*args, *[d[k] for d in directions], **keywords)[1])
                    for k in range(n)]
         value = function(*args, **keywords)
@@ -149,14 +150,15 @@ def choose_mode(function, indices, args, keywords=None):
 
 
 def jacobian(f, wrt=0, mode="auto", vector=True, sparse=False, sparsity=None, check=False,
-             order=None, *, checkpoint=None, checkpoint_memory="256MB"):
+             order=None, *, checkpoint=None, checkpoint_memory="256MB", compile=None):
     """``jacobian(f, wrt=0, mode="auto")(*args)``: J with shape ``out.shape + arg.shape``
     (a tuple of those for a tuple `wrt`; per output for a function returning a tuple).
 
     mode "forward" pushes every input direction through one vector-mode sweep of the JVP
     code (jacfwd), "reverse" pulls every output direction through one sweep of the VJP
     code (jacrev), "auto" picks forward when the inputs are fewer than the outputs.
-    `vector=False` makes one JVP/VJP call per direction instead (to compare).
+    `vector=False` makes one JVP/VJP call per direction instead (to compare). `compile`:
+    as for srcad.grad (the JVP or VJP code compiled with numba).
 
     `sparse=True` returns a ``scipy.sparse.csr_array`` of shape (output size, input size)
     from one sweep with a direction per color of its sparsity pattern (see docs/sparse.md):
@@ -170,7 +172,8 @@ def jacobian(f, wrt=0, mode="auto", vector=True, sparse=False, sparsity=None, ch
         raise SrcadError(f"mode must be one of {MODES}, not {mode!r}")
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
-    options = _reverse_options(checkpoint, checkpoint_memory)
+    forward_options = _options(compile)
+    reverse_options = _options(compile, checkpoint, checkpoint_memory)
 
     def jacobian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
@@ -178,9 +181,9 @@ def jacobian(f, wrt=0, mode="auto", vector=True, sparse=False, sparsity=None, ch
         arrays_only(function, arguments, indices, "jacobian")
         chosen = choose_mode(function, indices, arguments, keywords) if mode == "auto" else mode
         if chosen == "forward":
-            value, blocks = forward_jacobian(function, indices, arguments, vector, keywords)
+            value, blocks = forward_jacobian(function, indices, arguments, vector, keywords, forward_options)
         else:
-            value, blocks = reverse_jacobian(function, indices, arguments, vector, keywords, options)
+            value, blocks = reverse_jacobian(function, indices, arguments, vector, keywords, reverse_options)
         per_output = [b if as_tuple else b[0] for b in blocks]
         return tuple(per_output) if isinstance(value, tuple) else per_output[0]
     jacobian_function.__name__ = f"jacobian_of_{function.__name__}"
@@ -188,12 +191,13 @@ def jacobian(f, wrt=0, mode="auto", vector=True, sparse=False, sparsity=None, ch
 
 
 def hessian(f, wrt=0, vector=True, sparse=False, sparsity=None, check=False, coloring="star",
-            order=None, *, checkpoint=None, checkpoint_memory="256MB"):
+            order=None, *, checkpoint=None, checkpoint_memory="256MB", compile=None):
     """``hessian(f, wrt=0)(*args)``: H with shape ``arg.shape + arg.shape``; for a tuple
     `wrt`, nested tuples ``H[i][j]`` of shape ``arg_i.shape + arg_j.shape``.
 
     Forward-over-reverse: the vector-mode JVP of srcad's generated gradient code (made with
-    `checkpoint`, `checkpoint_memory` as for `srcad.grad`).
+    `checkpoint`, `checkpoint_memory` as for `srcad.grad`; `compile`: that JVP compiled
+    with numba).
     `sparse=True`: a ``scipy.sparse.csr_array`` (n, n) from one such sweep with a direction
     per color of a star `coloring` of its pattern ("column": distance-2), see `jacobian`."""
     if sparse or sparsity is not None:
@@ -201,15 +205,17 @@ def hessian(f, wrt=0, vector=True, sparse=False, sparsity=None, check=False, col
         return SparseDerivative(f, wrt, "hessian", coloring, sparsity, check, order)
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
-    options = _reverse_options(checkpoint, checkpoint_memory)
-    gradient = None if has_varargs(function) else derivative(function, "grad", indices, True, (), options)
+    gradient_options = _options(None, checkpoint, checkpoint_memory)
+    options = _options(compile)
+    gradient = None if has_varargs(function) else \
+        derivative(function, "grad", indices, True, (), gradient_options)
 
     def hessian_function(*args, **kwargs):
         arguments, keywords = bind_call(function, args, kwargs)
         check_inputs(function, arguments, indices)
         arrays_only(function, arguments, indices, "hessian")
-        gradient_code = gradient or derivative(function, "grad", indices, True, arguments, options)
-        _, blocks = forward_jacobian(gradient_code, indices, arguments, vector, keywords)
+        gradient_code = gradient or derivative(function, "grad", indices, True, arguments, gradient_options)
+        _, blocks = forward_jacobian(gradient_code, indices, arguments, vector, keywords, options)
         if as_tuple:
             return tuple(tuple(row) for row in blocks)
         return blocks[0][0]
@@ -217,16 +223,17 @@ def hessian(f, wrt=0, vector=True, sparse=False, sparsity=None, check=False, col
     return hessian_function
 
 
-def hvp(f, wrt=0, *, checkpoint=None, checkpoint_memory="256MB"):
+def hvp(f, wrt=0, *, checkpoint=None, checkpoint_memory="256MB", compile=None):
     """``hvp(f, wrt=0)(*args, v)``: the Hessian-vector product H·v, shaped like the
     argument (a tuple for a tuple `wrt`, with `v` a tuple), without forming H: one JVP of
     the generated gradient code (made with `checkpoint`, `checkpoint_memory` as for
-    `srcad.grad`)."""
+    `srcad.grad`; `compile`: that JVP compiled with numba)."""
     indices, as_tuple = _normalize_wrt(wrt)
     function = _plain_function(f)
-    options = _reverse_options(checkpoint, checkpoint_memory)
-    tangent_of_gradient = None if has_varargs(function) else \
-        derivative(derivative(function, "grad", indices, True, (), options), "jvp", indices, False)
+    gradient_options = _options(None, checkpoint, checkpoint_memory)
+    options = _options(compile)
+    tangent_of_gradient = None if has_varargs(function) else derivative(
+        derivative(function, "grad", indices, True, (), gradient_options), "jvp", indices, False, (), options)
 
     def hvp_function(*args, **kwargs):
         *primal, v = args
@@ -234,7 +241,8 @@ def hvp(f, wrt=0, *, checkpoint=None, checkpoint_memory="256MB"):
         check_inputs(function, arguments, indices)
         arrays_only(function, arguments, indices, "hvp")
         tangent_code = tangent_of_gradient or derivative(
-            derivative(function, "grad", indices, True, arguments, options), "jvp", indices, False)
+            derivative(function, "grad", indices, True, arguments, gradient_options), "jvp", indices, False,
+            (), options)
         vectors = v if as_tuple else (v,)
         _, products = tangent_code(*arguments, *vectors, **keywords)
         return tuple(products) if as_tuple else products[0]

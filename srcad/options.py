@@ -17,6 +17,10 @@ generated code is exactly the ordinary code.
                  schedule, checkpoint_loops.py) or "auto" (k from `checkpoint_memory`); reverse
                  mode only, not passed on to the functions it calls.
     checkpoint_memory  the snapshots' budget for checkpoint="auto": "256MB", "1GB" or bytes.
+    compile      the compile target of the generated code: "" (run it as Python/NumPy),
+                 "numba" (compile it with numba.njit; srcad.CompileError if it does not fit),
+                 "numba?" (compile it if it fits, else warn once and run the NumPy code);
+                 see compiled/. The code for a target fits that target's subset (flavor.py).
 
 A new option is a new field here (with its default off), a keyword of the transformations
 in api.py, and whatever stage reads it.
@@ -24,6 +28,7 @@ in api.py, and whatever stage reads it.
 import os
 from dataclasses import dataclass, field, fields, replace
 
+COMPILE_TARGETS = ("numba", "numba?")   # "?": fall back to the NumPy code if it does not fit
 ENVIRONMENT = {"debug_nans": "SRCAD_DEBUG_NANS"}   # option -> variable that turns it on
 
 
@@ -35,6 +40,7 @@ class Options:
     sequence_args: tuple = field(default=(), metadata={"inherited": False})
     checkpoint: int | str | None = field(default=None, metadata={"inherited": False})
     checkpoint_memory: int | str = field(default="256MB", metadata={"inherited": False})
+    compile: str = ""
 
     def checkpoint_plan(self):
         """None, ("snapshots", k) or ("memory", bytes): what the reverse transform reads."""
@@ -89,4 +95,10 @@ def make(**settings):
             parse_bytes(settings["checkpoint_memory"])
         except ValueError as error:
             raise SrcadError(str(error)) from None
+    if settings.get("compile") is None:
+        settings.pop("compile", None)
+    elif settings["compile"] not in COMPILE_TARGETS:
+        from .errors import SrcadError
+        raise SrcadError(f"compile must be one of {', '.join(map(repr, COMPILE_TARGETS))} or None, "
+                         f"not {settings['compile']!r}")
     return Options(**settings)

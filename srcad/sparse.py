@@ -46,8 +46,10 @@ def dependency_pattern(function, indices, args, keywords=None):
     return pattern_of(list(out) if isinstance(out, tuple) else out, columns)
 
 
-def dependency_code(f, wrt=0):
+def dependency_code(f, wrt=0, compile=None):
     """The generated dependency-mode function of `f` (``srcad show --mode deps``)."""
+    if compile:
+        raise SrcadError("the dependency mode is not compiled: leave out compile= (--compile)")
     indices, _ = _normalize_wrt(wrt)
     return _derivative(_plain_function(f), "deps", indices, False, ())
 

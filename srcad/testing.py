@@ -49,19 +49,20 @@ def _close(what, got, expected, rtol, atol):
 
 
 def check_grads(f, args, wrt=0, modes=("forward", "reverse"), eps=1e-6, rtol=1e-5, atol=1e-6,
-                directions=2, seed=0):
+                directions=2, seed=0, compile=None):
     """Raise AssertionError unless srcad's derivatives of `f` at `args` are right.
 
     `args` is the tuple of positional arguments; `wrt` an int or tuple of ints; `modes`
     any of "forward" and "reverse". Each direction draws random tangents t for the `wrt`
-    arguments and a random cotangent u for the output.
+    arguments and a random cotangent u for the output. `compile`: check the derivatives
+    compiled for that target (``"numba"``).
     """
     args = tuple(args)
     wrt_tuple = (wrt,) if isinstance(wrt, int) else tuple(wrt)
     rng = np.random.default_rng(seed)
     value = f(*args)
-    forward = jvp(f, wrt) if "forward" in modes else None
-    reverse = vjp(f, wrt) if "reverse" in modes else None
+    forward = jvp(f, wrt, compile=compile) if "forward" in modes else None
+    reverse = vjp(f, wrt, compile=compile) if "reverse" in modes else None
     for _ in range(directions):
         tangents = tuple(_random_like(args[i], rng) for i in wrt_tuple)
         numeric = numerical_jvp(f, args, wrt_tuple, tangents, eps)

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import gast
 
@@ -19,6 +19,7 @@ from .arity import split_arity
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
 from .custom import calls_itself, is_custom
 from .debugging import add_finite_checks, debug_nans_check
+from .compiled.flavor import for_target, tapes_across
 from .contexts import wrap_contexts
 from .derivatives import assign, call, name
 from .emit import import_lines, to_source, with_comments
@@ -335,7 +336,8 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
     saved = namer.fresh("saved")
     saved_tuple = gast.Tuple(elts=[name(r) for r in residuals], ctx=gast.Load())
     forward = _function(fn, parsed, "fwd", wrt, primal, gast.Tuple(elts=[outputs, saved_tuple],
-                        ctx=gast.Load()), fn.params, namer, keep_defaults=True, optimized=False)
+                        ctx=gast.Load()), fn.params, namer, keep_defaults=True, optimized=False,
+                        options=replace(DEFAULT_OPTIONS, compile=options.compile))
     unpack = assign(gast.Tuple(elts=[gast.Name(r, gast.Store(), None, None) for r in residuals],
                                ctx=gast.Store()), name(saved))
     start = [unpack] if residuals else []
@@ -343,6 +345,8 @@ def _split(fn, parsed, wrt, primal, adjoint, outputs, adjoints, cotangent, namer
         start.append(assign(tape, call("list", name(tape))))
     backward = _function(fn, parsed, "bwd", wrt, start + adjoint, adjoints,
                          [saved, cotangent], namer, optimized=True, options=options)
+    if options.compile and tape in residuals:
+        tapes_across(forward[0], backward[0], tape)
     names = f"{forward[0].name}.saved_names = {tuple(residuals)!r}  # what `saved` holds, in order"
     return _module(fn, parsed, "split", wrt, [forward, backward], linker, trailer=[names])
 
@@ -375,6 +379,8 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
     if options.debug_nans:
         body = add_finite_checks(body, params, set(namer.derived_names.values()), _shown_path)
     body = wrap_contexts(body)
+    if options.compile:
+        body = for_target(body, options.compile, returned)
     if mode in ("jvp", "jvp_call", "jvp_batch") + DEPENDENCY_MODES:
         header = _HEADERS["deps" if mode in DEPENDENCY_MODES else "jvp"]
         header_at = {0: header} if body else {}

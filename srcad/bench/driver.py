@@ -46,8 +46,8 @@ def run(names, systems):
     with tempfile.TemporaryDirectory() as cache:
         for system in systems:
             results[system] = _worker(system, names, cache)
-            if system == "srcad":   # a second process reads what the first one cached
-                results["srcad (disk cache)"] = _worker("srcad", names, cache)
+            if system in ("srcad", "srcad-numba"):   # a second process reads what the first cached
+                results[f"{system} (disk cache)"] = _worker(system, names, cache)
     return results
 
 
@@ -92,12 +92,33 @@ def markdown(results, names, systems):
                    _ms(results, "srcad (disk cache)", workload.name)]
                   + [_ms(results, p, workload.name) for p in peers] for workload in chosen]
     peer_names = [SYSTEMS[p].name for p in peers]
+    compiled = _compiled_tables(results, chosen) if "srcad-numba" in systems else []
     return "\n".join(
         ["### Gradient time (µs, median) and ratios measured in the same run", ""]
         + _table(["workload", "primal", "hand-written", "srcad", "srcad / hand", "grad / primal"]
                  + peer_names + [f"srcad / {n}" for n in peer_names], gradient_rows)
         + ["", "### Time to the first gradient (transformation, tracing or compilation included)", ""]
-        + _table(["workload", "srcad, uncached", "srcad, disk cache"] + peer_names, first_rows))
+        + _table(["workload", "srcad, uncached", "srcad, disk cache"] + peer_names, first_rows)
+        + compiled)
+
+
+def _compiled_tables(results, chosen):
+    """srcad's compiled derivatives against its NumPy path, JAX's jit and hand-written numba:
+    gradient times, ratios, and compile times (uncached; in a new process with srcad's and
+    numba's disk caches warm, numba's own import excluded)."""
+    rows, first = [], []
+    for workload in chosen:
+        w = workload.name
+        row = [workload.label] + [_cell(results, s, w, "gradient") for s in ("srcad", "srcad-numba", "jax-jit", "numba-hand")]
+        row += [_format_ratio(ratio(results, "srcad-numba", other, w)) for other in ("srcad", "jax-jit", "numba-hand")]
+        rows.append(row)
+        first.append([workload.label, _ms(results, "srcad-numba", w), _ms(results, "srcad-numba (disk cache)", w),
+                      _ms(results, "jax-jit", w)])
+    return (["", "### Compiled derivatives (`compile=\"numba\"`): gradient time (µs, median)", ""]
+            + _table(["workload", "srcad (NumPy)", "srcad (numba)", "JAX (jit)", "hand-written numba",
+                      "numba / NumPy", "numba / jax.jit", "numba / hand numba"], rows)
+            + ["", "### Compiled derivatives: time to the first gradient", ""]
+            + _table(["workload", "srcad (numba), uncached", "srcad (numba), disk caches warm", "JAX (jit)"], first))
 
 
 def _side_by_side(results, w):

@@ -48,15 +48,42 @@ class Hand(System):
 
 class Srcad(System):
     name = "srcad"
+    options: dict = {}
 
     def make(self, workload, args):
         import srcad
         if workload.cotangent is not None:
-            pull = srcad.vjp(workload.function, wrt=workload.wrt[0])
+            pull = srcad.vjp(workload.function, wrt=workload.wrt[0], **self.options)
             return (lambda: workload.function(*args)), (lambda: pull(*args, workload.cotangent)[1])
         wrt = workload.wrt if len(workload.wrt) > 1 else workload.wrt[0]
-        gradient = srcad.grad(workload.function, wrt=wrt)
+        gradient = srcad.grad(workload.function, wrt=wrt, **self.options)
         return (lambda: workload.function(*args)), (lambda: gradient(*args))
+
+
+class SrcadNumba(Srcad):
+    """srcad's derivative compiled with numba (an error where it does not compile: no
+    fallback, so the table shows what compiles)."""
+    name = "srcad (numba)"
+    options = {"compile": "numba"}
+
+    def prepare(self):
+        """numba's own start-up (its import, and its compiler made ready by a first trivial
+        function) is not part of the first gradient; the worker reports it apart."""
+        import numba
+        from ..compiled import numba_target  # noqa: F401
+        numba.njit(lambda x: x + 1.0)(1.0)
+
+
+class NumbaHand(System):
+    """Hand-written numba gradients (bench/numba_reference.py), where the workload has one."""
+    name = "hand-written numba"
+
+    def make(self, workload, args):
+        from .numba_reference import GRADIENTS
+        if workload.name not in GRADIENTS:
+            raise NotImplementedError("no hand-written numba gradient for this workload")
+        primal, gradient = GRADIENTS[workload.name]
+        return (lambda: primal(*args)), (lambda: gradient(*args))
 
 
 class Autograd(System):
@@ -166,9 +193,11 @@ class Torch(System):
         return tuple(np.asarray(v, dtype=np.float64) for v in value)
 
 
-SYSTEMS = {"hand": Hand, "srcad": Srcad, "autograd": Autograd, "jax": Jax, "jax-jit": JaxJit, "torch": Torch}
-PEERS = ("autograd", "jax", "jax-jit", "torch")
-MODULES = {"autograd": "autograd", "jax": "jax", "jax-jit": "jax", "torch": "torch"}
+SYSTEMS = {"hand": Hand, "srcad": Srcad, "autograd": Autograd, "jax": Jax, "jax-jit": JaxJit, "torch": Torch,
+           "srcad-numba": SrcadNumba, "numba-hand": NumbaHand}
+PEERS = ("autograd", "jax", "jax-jit", "torch", "srcad-numba", "numba-hand")
+MODULES = {"autograd": "autograd", "jax": "jax", "jax-jit": "jax", "torch": "torch",
+           "srcad-numba": "numba", "numba-hand": "numba"}
 
 
 def workload_named(name):

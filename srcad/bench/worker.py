@@ -25,6 +25,11 @@ def _close(got, expected):
 def run(system_name, names, budget=0.2):
     system = SYSTEMS[system_name]()
     results = {}
+    prepare = getattr(system, "prepare", None)
+    if prepare is not None:
+        start = time.perf_counter()
+        prepare()
+        results["_prepare_seconds"] = time.perf_counter() - start
     for workload in WORKLOADS:
         if names and workload.name not in names:
             continue

@@ -225,6 +225,8 @@ def markdown():
                 vjp = jvp = "zero"
             lines.append(f"| `{_cell(display_name(fn))}` | {vjp} | {jvp} | {_cell(rule.note)} |")
         lines.append("")
+    from ..compiled import survey   # what compiles with numba: recorded by the compiled test run
+    lines += survey.markdown(survey.load())
     return "\n".join(lines)
 
 
