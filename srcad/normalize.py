@@ -13,7 +13,7 @@ import gast
 import numpy as np
 
 from .aliasing import check_views
-from .errors import SrcadError, UnsupportedSyntax
+from .errors import SrcadError, UnsupportedSyntax, report
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
 from .names import Namer
@@ -136,8 +136,11 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         return self.parsed.where(node)
 
     def unsupported(self, node, construct=None, hint=""):
+        raise self.unsupported_error(node, construct, hint)
+
+    def unsupported_error(self, node, construct=None, hint=""):
         default_construct, default_hint = _construct(node)
-        raise UnsupportedSyntax(construct or default_construct, self.where(node), hint or default_hint)
+        return UnsupportedSyntax(construct or default_construct, self.where(node), hint or default_hint)
 
     def set_origin(self, stmt):
         self.origin = Origin(self.parsed.filename, self.parsed.line_of(stmt),
@@ -186,17 +189,22 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         for stmt in body:
             for node in walk_tree(stmt):
                 if type(node).__name__ in _HINTS and type(node).__name__ not in HANDLED:
-                    self.unsupported(node)
+                    report(self.unsupported_error(node))
                 if isinstance(node, (gast.For, gast.While)) and node.orelse:
-                    self.unsupported(node, "`else` on a loop", "Use a flag variable instead.")
+                    report(self.unsupported_error(node, "`else` on a loop", "Use a flag variable instead."))
                 if isinstance(node, gast.FunctionDef) and node.decorator_list:
-                    self.unsupported(node, "a decorated nested function",
-                                     "Define it at module level.")
+                    report(self.unsupported_error(node, "a decorated nested function",
+                                                  "Define it at module level."))
 
     def block(self, stmts):
         for stmt in stmts:
             self.set_origin(stmt)
-            self.statement(stmt)
+            try:
+                self.statement(stmt)
+            except SrcadError as error:   # collected by `srcad check`, which goes on
+                report(error)
+                for user_name in sorted(assigned_names(stmt) - set(self.current)):
+                    self.define(user_name)   # assigned all the same, as far as the rest can tell
 
     def nested(self, stmts, loop=False):
         """Normalize `stmts` into a new block and return it."""
@@ -666,6 +674,7 @@ def normalize(parsed, arity=None):
     make the function read a value other than the one srcad differentiates."""
     normalizer = Normalizer(parsed, arity)
     fn = normalizer.run()
+    fn.user_of = normalizer.user_of
     check_views(fn, normalizer.user_of)
     return fn
 
