@@ -1,13 +1,22 @@
 """Functions defined in notebook cells: IPython registers each cell's source with
 `linecache`, which is where srcad reads it (skipped without IPython)."""
+import importlib.util
+import sys
+
 import numpy as np
 import pytest
 
-pytest.importorskip("IPython", reason="IPython runs the cells")
+# found, not imported: importing IPython has effects on the process (see `shell`)
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("IPython") is None,
+                                reason="IPython runs the cells")
 
 
 @pytest.fixture
 def shell(tmp_path, monkeypatch):
+    # IPython (jedi, imported with it) raises the recursion limit, and the shell installs
+    # hooks, for the whole process: put them back, so that later tests run as they would
+    # alone
+    saved = sys.getrecursionlimit(), sys.displayhook, sys.excepthook
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
@@ -16,6 +25,8 @@ def shell(tmp_path, monkeypatch):
     config.HistoryManager.enabled = False
     yield InteractiveShell.instance(config=config)
     InteractiveShell.clear_instance()
+    sys.setrecursionlimit(saved[0])
+    sys.displayhook, sys.excepthook = saved[1:]
 
 
 def run(shell, cell):
