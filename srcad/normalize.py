@@ -23,6 +23,7 @@ from .normalize_functions import (LiftedFunction, NestedFunctions, _CallAliases,
 from .normalize_syntax import HANDLED, SyntaxSupport, is_generator, plain_args
 from .parse import MISSING
 from .restructure import restructure
+from .temporaries import name_for
 from .rules import lookup
 from .trees import clone, walk as walk_tree
 
@@ -125,12 +126,20 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         self.versions.add(version)
         return version
 
-    def temp(self):
-        self.temp_count += 1
-        name = self.fresh(f"t{self.temp_count}")
+    def temp(self, holds=None):
+        """A new temporary, named after the expression it `holds` when that is short and
+        the name is free (temporaries.py), else ``t<n>``."""
+        name = holds is not None and name_for(holds, self.is_local_name, _reserved())
+        if not name or name in self.namer.taken:   # not sin_x_1: it would read as a version
+            self.temp_count += 1
+            name = f"t{self.temp_count}"
+        name = self.fresh(name)
         self.versions.add(name)
         self.temporaries.add(name)
         return name
+
+    def is_local_name(self, name):
+        return name in self.local_names or name in self.lifted
 
     def where(self, node):
         return self.parsed.where(node)
@@ -424,7 +433,7 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                 and not self.is_local(_root(node)):
             return node  # a module constant such as np.pi
         operation = self.operation(node)
-        target = self.temp()
+        target = self.temp(node)
         self.emit(target, operation)
         return normalized(gast.Name(target, gast.Load(), None, None))
 
@@ -691,3 +700,14 @@ def coalesce_setitems(fn, keep=frozenset()):
             rename[stmt.target] = rename.get(stmt.base, stmt.base)
     return rename
 
+
+def _reserved():
+    """Names generated code uses for srcad's helpers: no temporary takes one."""
+    if not _RESERVED:
+        from . import runtime
+        from .rules.registry import all_free_names
+        _RESERVED.update(all_free_names(), (n for n in vars(runtime) if not n.startswith("_")))
+    return _RESERVED
+
+
+_RESERVED: set = set()
