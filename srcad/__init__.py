@@ -12,12 +12,13 @@ from .custom import custom_jvp, custom_vjp  # noqa: E402
 from .parse import from_source  # noqa: E402
 from .api import Differentiable, differentiable, grad, jvp, source, value_and_grad, vjp  # noqa: E402
 from .matrices import hessian, hvp, jacobian  # noqa: E402
+from .checking import check  # noqa: E402
 from .compare import compare_modes  # noqa: E402
 from .sparse import hessian_sparsity, jacobian_sparsity  # noqa: E402
 from . import testing  # noqa: E402,F401
 
 __all__ = [
-    "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "compare_modes", "source",
+    "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "compare_modes", "check", "source",
     "jacobian_sparsity", "hessian_sparsity",
     "differentiable", "Differentiable", "from_source",
     "stop_gradient", "grad_hook", "custom_vjp", "custom_jvp", "defvjp", "defjvp", "defelementwise", "alias", "nondifferentiable",

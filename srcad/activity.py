@@ -10,7 +10,7 @@ import gast
 import numpy as np
 
 from .debugging import debug_nans_check
-from .errors import UnsupportedSyntax
+from .errors import UnsupportedSyntax, report
 from .ir import walk
 from .normalize_syntax import FunctionValue, starred_atoms
 from .rules import lookup
@@ -102,32 +102,33 @@ def analyze(fn, wrt_names):
                 changed = True
     for stmt in statements:
         if stmt.kind == "inert" and any(n in varied for n in _operands(stmt)):
-            raise UnsupportedSyntax(
+            report(UnsupportedSyntax(
                 "`and` / `or` whose value may be a differentiated value",
                 f"{stmt.origin.filename}:{stmt.origin.line}",
-                f"`{stmt.origin.text}` would give it no derivative; write `a if condition else b`.")
+                f"`{stmt.origin.text}` would give it no derivative; write `a if condition else b`."))
         if stmt.kind == "effect" and stmt.callee not in HARMLESS_EFFECTS \
                 and any(n in varied for n in _operands(stmt)):
             where = f"{stmt.origin.filename}:{stmt.origin.line}"
             instead = IN_PLACE_WRITES.get(_hashable(stmt.callee))
             if instead:
-                raise UnsupportedSyntax(
+                report(UnsupportedSyntax(
                     f"`{stmt.origin.text}`, which writes into an array in place, on a "
                     "differentiated value", where,
                     f"srcad differentiates item assignment, not writes inside a call: write "
-                    f"{instead} instead.")
-            raise UnsupportedSyntax(
-                "a call whose result is discarded, on a differentiated value", where,
-                f"`{stmt.origin.text}` may change its arguments in place, which srcad cannot "
-                "see; assign the result to a variable instead.")
+                    f"{instead} instead."))
+            else:
+                report(UnsupportedSyntax(
+                    "a call whose result is discarded, on a differentiated value", where,
+                    f"`{stmt.origin.text}` may change its arguments in place, which srcad "
+                    "cannot see; assign the result to a variable instead."))
         if stmt.kind == "guard" and isinstance(stmt.expr, gast.Try) and (
                 any(n in varied for n in _operands(stmt)) or any(w in varied for w in stmt.writes)):
-            raise UnsupportedSyntax(
+            report(UnsupportedSyntax(
                 "a `try` statement around differentiated values",
                 f"{stmt.origin.filename}:{stmt.origin.line}",
                 "srcad differentiates the statements it sees, and an exception may skip any of "
                 "them; compute the differentiated values outside the `try`, or move the "
-                "`try` outside the differentiated function.")
+                "`try` outside the differentiated function."))
     useful = {o.id for o in fn.outputs if isinstance(o, gast.Name)}
     changed = True
     while changed:
@@ -142,19 +143,19 @@ def analyze(fn, wrt_names):
         if isinstance(stmt.callee, FunctionValue) and stmt.target in varied and stmt.target in useful \
                 and not _only_called(stmt.target, statements):
             captured = [c for c, a in stmt.kwargs.items() if _is_varied(a, varied)]
-            raise UnsupportedSyntax(
+            report(UnsupportedSyntax(
                 f"passing {stmt.callee.description} as a value when it reads the differentiated "
                 f"{'value' if len(captured) == 1 else 'values'} {', '.join(f'`{c}`' for c in captured)}",
                 f"{stmt.origin.filename}:{stmt.origin.line}",
                 f"In `{stmt.origin.text}`, srcad cannot see where the function is called, so no "
                 "derivative can flow through what it reads; call it directly, or pass the value "
-                "as an argument.")
+                "as an argument."))
         stars, double = starred_atoms(stmt)
         if stmt.target in varied and stmt.target in useful and (
                 stars or double is not None and (stmt.kind == "call" or _is_varied(double, varied))):
-            raise UnsupportedSyntax(
+            report(UnsupportedSyntax(
                 "passing `*v` or `**v` whose items srcad cannot see to a call a derivative flows through",
                 f"{stmt.origin.filename}:{stmt.origin.line}",
                 f"In `{stmt.origin.text}`, pass the values one by one (or as a tuple or dict "
-                "built in the function), so that srcad knows where each derivative goes.")
+                "built in the function), so that srcad knows where each derivative goes."))
     return Activity(varied, useful)

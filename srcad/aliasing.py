@@ -24,7 +24,7 @@ import numpy as np
 
 from . import runtime
 from .bindings import integers
-from .errors import UnsupportedSyntax
+from .errors import UnsupportedSyntax, report
 from .ir import walk
 from .shapes import ShapeClasses
 
@@ -377,18 +377,18 @@ def check_views(fn, user_names):
         where = f"{stmt.origin.filename}:{stmt.origin.line}"
         memory = _written(facts, written[id(stmt)], stmt)
         for site in sorted(s[1] for s, _ in memory if s[0] in ("argument", "free")):
-            raise UnsupportedSyntax(
+            report(UnsupportedSyntax(
                 f"item assignment into {user(stmt.base)}, which shares memory with `{site}`", where,
                 f"It would change the {'caller' if site in fn.params + fn.kwonly else 'module'}'s "
-                f"array; make a copy first (`.copy()`).")
+                f"array; make a copy first (`.copy()`)."))
         for other in sorted(after[id(stmt)] - {stmt.base, stmt.target}):
             if _meet(facts, memory, facts.sites(read[id(stmt)], other), stmt):
-                raise UnsupportedSyntax(
+                report(UnsupportedSyntax(
                     f"reading {user(other)}, which shares memory with {user(stmt.base)}, after "
                     f"`{stmt.origin.text}` wrote into it", where,
                     "NumPy views (basic indexing, reshape, .T, ...) share memory with their "
                     "array, and srcad differentiates each value as it was when it was made: "
-                    "make a copy (`.copy()`), or take the view after the write.")
+                    "make a copy (`.copy()`), or take the view after the write."))
 
 
 def copies(fn, needed, rename, shapes=None):

@@ -1,4 +1,4 @@
-"""The ``srcad`` command: ``srcad demo``, ``srcad show PATH.py:FUNC``,
+"""The ``srcad`` command: ``srcad demo``, ``srcad show PATH.py:FUNC``, ``srcad check PATH.py:FUNC``,
 ``srcad compare PATH.py:FUNC --shape x=100 --shape w=100,10``, ``srcad cache info|clear``
 and ``srcad bench``."""
 import argparse
@@ -94,6 +94,11 @@ def main(argv=None):
     show.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
     show.add_argument("--compile", choices=("numba",), default=None,
                       help="the code generated for that compile target (what numba compiles)")
+    check = commands.add_parser("check", help="without running the function, list what stops srcad "
+                                              "from differentiating it (exit status 1 if anything)")
+    check.add_argument("target", metavar="PATH.py:FUNC")
+    check.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
+    check.add_argument("--mode", default="reverse", choices=("reverse", "forward"))
     compare = commands.add_parser("compare", help="time forward vs reverse mode on random inputs")
     compare.add_argument("target", metavar="PATH.py:FUNC")
     compare.add_argument("--shape", action="append", default=[], metavar="NAME=D1,D2",
@@ -121,6 +126,11 @@ def main(argv=None):
             run()
         elif options.command == "cache":
             print(cache_command(options.action, options.older_than))
+        elif options.command == "check":
+            from .checking import check
+            report = check(load_function(options.target), wrt=_wrt(options.wrt), mode=options.mode)
+            print(report)
+            return 0 if report.ok else 1
         elif options.command == "compare":
             from .compare import compare_modes
             function = load_function(options.target)

@@ -1,4 +1,28 @@
 """The errors srcad raises. Every one names where in the user's code it happened."""
+import contextlib
+import contextvars
+
+_COLLECTED = contextvars.ContextVar("srcad_collected", default=None)
+
+
+def report(error):
+    """Raise `error`; inside `collecting()` (``srcad check``), record it and return, so that
+    the caller goes on and finds the next problem."""
+    found = _COLLECTED.get()
+    if found is None:
+        raise error
+    found.append(error)
+
+
+@contextlib.contextmanager
+def collecting():
+    """Collect the errors `report` is given instead of raising them: yields their list."""
+    found = []
+    token = _COLLECTED.set(found)
+    try:
+        yield found
+    finally:
+        _COLLECTED.reset(token)
 
 
 class SrcadError(Exception):
@@ -19,12 +43,13 @@ class NoDerivativeRule(SrcadError):
 
     def __init__(self, callable_name, where, detail="", message=None):
         self.callable_name, self.where = callable_name, where
+        self.hint = "" if message else (
+            "Register one with srcad.defvjp / srcad.defjvp (see docs/api.md, 'Adding rules'), "
+            "or wrap the argument in srcad.stop_gradient(...) if it should be treated as a constant.")
         text = message or (
             f"{where}: no derivative rule for {callable_name}"
             f"{' (' + detail + ')' if detail else ''}, and a differentiated value flows into it. "
-            "Register one with srcad.defvjp / srcad.defjvp (see docs/api.md, 'Adding rules'), "
-            "or wrap the argument in srcad.stop_gradient(...) if it should be treated as a constant."
-        )
+            f"{self.hint}")
         super().__init__(text)
 
 

@@ -118,6 +118,7 @@ class NormalFunction:
     derivative_bindings: list = field(default_factory=list)  # srcad.grad(g) used inside
     # the positional parameters that may hold a list, tuple or dict (None: any of them)
     sequence_params: set | None = None
+    user_of: dict = field(default_factory=dict)   # version -> the user's name of the variable
 
     def definition_of(self):
         """version name -> the Stmt that defines it."""

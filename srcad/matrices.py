@@ -133,7 +133,7 @@ def arrays_only(function, arguments, indices, what):
         if isinstance(arguments[i], (list, tuple, dict)) or is_object(arguments[i]):
             kind = type(arguments[i]).__name__
             raise InputError(
-                f"{function.__qualname__}: srcad.{what} differentiates with respect to arrays and "
+                f"{where(function)}: {function.__qualname__}: srcad.{what} differentiates with respect to arrays and "
                 f"numbers, but argument {i} is a {kind}; pass np.asarray(...) of it, or use "
                 "srcad.grad / vjp / jvp, which take lists, tuples, dicts and objects")
 

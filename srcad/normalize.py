@@ -13,7 +13,7 @@ import gast
 import numpy as np
 
 from .aliasing import check_views
-from .errors import SrcadError, UnsupportedSyntax
+from .errors import SrcadError, UnsupportedSyntax, report
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
 from .dicts import METHODS as DICT_METHODS, merged
@@ -27,6 +27,7 @@ from .normalize_functions import (LiftedFunction, NestedFunctions, _CallAliases,
 from .normalize_syntax import FunctionValue, HANDLED, SyntaxSupport, is_generator, plain_args
 from .parse import MISSING
 from .restructure import restructure
+from .temporaries import name_for
 from .rules import lookup
 from .trees import clone, walk as walk_tree
 from .written_out import WRITTEN_OUT
@@ -130,19 +131,30 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         self.versions.add(version)
         return version
 
-    def temp(self):
-        self.temp_count += 1
-        name = self.fresh(f"t{self.temp_count}")
+    def temp(self, holds=None):
+        """A new temporary, named after the expression it `holds` when that is short and
+        the name is free (temporaries.py), else ``t<n>``."""
+        name = holds is not None and name_for(holds, self.is_local_name, _reserved())
+        if not name or name in self.namer.taken:   # not sin_x_1: it would read as a version
+            self.temp_count += 1
+            name = f"t{self.temp_count}"
+        name = self.fresh(name)
         self.versions.add(name)
         self.temporaries.add(name)
         return name
+
+    def is_local_name(self, name):
+        return name in self.local_names or name in self.lifted
 
     def where(self, node):
         return self.parsed.where(node)
 
     def unsupported(self, node, construct=None, hint=""):
+        raise self.unsupported_error(node, construct, hint)
+
+    def unsupported_error(self, node, construct=None, hint=""):
         default_construct, default_hint = _construct(node)
-        raise UnsupportedSyntax(construct or default_construct, self.where(node), hint or default_hint)
+        return UnsupportedSyntax(construct or default_construct, self.where(node), hint or default_hint)
 
     def set_origin(self, stmt):
         self.origin = Origin(self.parsed.filename, self.parsed.line_of(stmt),
@@ -195,17 +207,22 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         for stmt in body:
             for node in walk_tree(stmt):
                 if type(node).__name__ in _HINTS and type(node).__name__ not in HANDLED:
-                    self.unsupported(node)
+                    report(self.unsupported_error(node))
                 if isinstance(node, (gast.For, gast.While)) and node.orelse:
-                    self.unsupported(node, "`else` on a loop", "Use a flag variable instead.")
+                    report(self.unsupported_error(node, "`else` on a loop", "Use a flag variable instead."))
                 if isinstance(node, gast.FunctionDef) and node.decorator_list:
-                    self.unsupported(node, "a decorated nested function",
-                                     "Define it at module level.")
+                    report(self.unsupported_error(node, "a decorated nested function",
+                                                  "Define it at module level."))
 
     def block(self, stmts):
         for stmt in stmts:
             self.set_origin(stmt)
-            self.statement(stmt)
+            try:
+                self.statement(stmt)
+            except SrcadError as error:   # collected by `srcad check`, which goes on
+                report(error)
+                for user_name in sorted(assigned_names(stmt) - set(self.current)):
+                    self.define(user_name)   # assigned all the same, as far as the rest can tell
 
     def nested(self, stmts, loop=False):
         """Normalize `stmts` into a new block and return it."""
@@ -453,7 +470,7 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                 and not self.is_local(_root(node)):
             return node  # a module constant such as np.pi
         operation = self.operation(node)
-        target = self.temp()
+        target = self.temp(node)
         self.emit(target, operation)
         return normalized(gast.Name(target, gast.Load(), None, None))
 
@@ -785,6 +802,7 @@ def normalize(parsed, arity=None):
     make the function read a value other than the one srcad differentiates."""
     normalizer = Normalizer(parsed, arity)
     fn = normalizer.run()
+    fn.user_of = normalizer.user_of
     check_views(fn, normalizer.user_of)
     return fn
 
@@ -801,3 +819,14 @@ def coalesce_setitems(fn, keep=frozenset()):
             rename[stmt.target] = rename.get(stmt.base, stmt.base)
     return rename
 
+
+def _reserved():
+    """Names generated code uses for srcad's helpers: no temporary takes one."""
+    if not _RESERVED:
+        from . import runtime
+        from .rules.registry import all_free_names
+        _RESERVED.update(all_free_names(), (n for n in vars(runtime) if not n.startswith("_")))
+    return _RESERVED
+
+
+_RESERVED: set = set()

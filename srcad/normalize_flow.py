@@ -18,7 +18,7 @@ class ControlFlow:
         """The atom an ``if`` tests: a name, or an inert temporary holding the test's value."""
         if isinstance(test, (gast.Name, gast.Constant)):
             return self.atom(test)
-        target = self.temp()
+        target = self.temp(test)
         self.body.append(Stmt("inert", target, self.inert(test), self.origin))
         return normalized(gast.Name(target, gast.Load(), None, None))
 

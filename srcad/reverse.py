@@ -400,7 +400,7 @@ class ReverseTransform(CheckpointedLoops, Transform):
             self.emit(adjoint, call("add_each", self.zeros(name(self.rename.get(version, version))),
                                     name(adjoint)), origin)
         elif self.state[adjoint] != "owned":
-            copied = call("copy_of", name(adjoint)) if version in self.sequences \
+            copied = call("copy_of" if self.batch else "owned_items", name(adjoint)) if version in self.sequences \
                 else _method(name(adjoint), "copy")
             self.emit(adjoint, copied, origin)
         self.state[adjoint] = "owned"

@@ -240,6 +240,24 @@ def copy_of(x):
     return arrays.copy(x) if arrays.foreign(x) is not None else x
 
 
+def owned_items(x, axis=0):
+    """A copy of the cotangent `x` of a list that the adjoint may pop from and write into:
+    a list, one item per item, even when NumPy read the list as an array (``np.sum(xs)``)
+    and gave its cotangent as one (items along `axis`: 1 when `x` carries directions)."""
+    if arrays.is_array(x) and np.ndim(x) > axis:
+        before = (slice(None),) * axis
+        return Cotangents(copy_of(x[before + (i,)]) for i in range(np.shape(x)[axis]))
+    return copy_of(x)
+
+
+def items_like(g, value, axis=0):
+    """The cotangent of `owned_items`'s argument `value`: the items `g`, stacked back into
+    one array along `axis` when `value` was an array."""
+    if arrays.is_array(value) and np.ndim(value) >= 1 and isinstance(g, (list, tuple)):
+        return arrays.namespace(value).stack([arrays.asarray_like(item, value) for item in g], axis=axis)
+    return g
+
+
 def seed_cotangent(y, function_name):
     """The cotangent 1 that starts reverse mode; `grad` needs a scalar output."""
     if type(y) is float:

@@ -301,7 +301,7 @@ def test_clipping_changes_the_gradient_exactly_as_it_should():
 def test_the_hook_reads_where_the_derivative_flows():
     reverse = srcad.source(srcad.grad(clipped)).splitlines()
     assert any(line.startswith("    y = srcad.grad_hook(") for line in reverse)  # the primal
-    assert "    t1_bar = clip(y_bar)" in reverse            # the cotangent flowing into x * 3.0
+    assert "    x_times_3_bar = clip(y_bar)" in reverse     # the cotangent flowing into x * 3.0
     forward = srcad.source(srcad.jvp(clipped)).splitlines()
     assert any(line.startswith("    y_dot = clip(") for line in forward)
 

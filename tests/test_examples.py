@@ -1,8 +1,12 @@
 """The examples run and their derivatives agree with their references."""
+import io
 import pathlib
 import sys
 
 import numpy as np
+import pytest
+
+from srcad.testing import check_grads
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / "examples"))
 
@@ -75,3 +79,23 @@ def test_sparse_newton_converges_quadratically():
     norms = sparse_newton.main(side=20, show=False)
     assert norms[-1] < 1e-11 and len(norms) <= 6
     assert norms[-1] < norms[-2] ** 1.5   # quadratic: the Jacobian is exact
+
+
+def test_train_mlp_learns_the_digits():
+    pytest.importorskip("sklearn", reason="examples/train_mlp.py needs the [examples] extra")
+    import train_mlp
+    out = io.StringIO()
+    losses, accuracy = train_mlp.train(out=out)
+    assert accuracy >= 0.95
+    assert len(losses) == 20 and losses[-1] < losses[0] / 10
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"epoch  1/20 [{'#' * 30}] 45/45  loss {losses[0]:.4f}"
+    assert lines[-1].startswith("test accuracy: ")
+
+
+def test_train_mlp_gradient_matches_finite_differences():
+    import train_mlp
+    rng = np.random.default_rng(1)
+    weights = train_mlp.initial_weights(rng, sizes=(6, 5, 3))
+    X, Y = rng.random((4, 6)), np.eye(3)[[0, 2, 1, 2]]
+    check_grads(train_mlp.loss, (*weights, X, Y), wrt=(0, 1, 2, 3))

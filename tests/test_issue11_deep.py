@@ -322,7 +322,7 @@ def test_kept_derivative_is_bound_under_its_name():
     source = srcad.source(srcad.grad(issue_slope))
     assert "slope = derivative_of(energy, 'grad', (0,), False)" in source
     assert "slope_fwd, slope_bwd = split_of(slope, (0,))" in source
-    assert "t1 = slope(2.0)" in source
+    assert "slope_2 = slope(2.0)" in source
 
 
 def reassigned(x):

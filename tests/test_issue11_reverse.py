@@ -815,4 +815,4 @@ def test_item_assignment_that_broadcasts_hessian(f, x):
 def test_a_value_is_summed_back_only_when_the_slot_may_be_larger():
     assert "unbroadcast(h_bar[t], " in srcad.source(srcad.vjp(scalar_into_rows))
     one_element = srcad.source(srcad.vjp(element_read_after_write))   # y = np.zeros(4): y[0] is one
-    assert "unbroadcast(y" not in one_element, one_element
+    assert "unbroadcast(y_bar" not in one_element, one_element

@@ -158,7 +158,7 @@ def test_r_and_c_second_derivatives():
 def test_r_keeps_the_primal_as_written():
     """The primal is np.r_[...] itself (no rewrite: the dtype rules of np.r_ stay NumPy's)."""
     text = srcad.source(srcad.grad(r_sum_squares))
-    assert "np.r_[x, t1]" in text
+    assert "np.r_[x, x_times_2]" in text
     x32 = np.array([1.0, 2.0], np.float32)
     value, gradient = srcad.value_and_grad(r_sum_squares)(x32)
     assert value == r_sum_squares(x32) and gradient.dtype == np.float32

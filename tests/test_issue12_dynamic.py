@@ -75,6 +75,17 @@ def with_list_map(x):
     return squares[0] * squares[-1] + sum(map(lambda a, b: a * b, x, x[::-1]))
 
 
+def mapped_into_numpy(x):   # a list a callee made, read by NumPy as an array
+    scaled = list(map(lambda v: v * x, [1.0, 2.0]))
+    return np.sum(np.stack(list(map(np.sin, scaled))) ** 2) + np.mean(scaled) + np.prod(scaled)
+
+
+def mapped_captured_into_sum(x):
+    def scaled(i):
+        return x * i
+    return np.sum(list(map(scaled, [1.0, 2.0])))
+
+
 def with_reduce(x):
     product = functools.reduce(lambda a, b: a * b, x)
     return product + functools.reduce(lambda a, b: a + np.sin(b), x, 1.0)
@@ -112,7 +123,8 @@ def starred_shape(x):
 
 @pytest.mark.parametrize("function", [with_module_function, with_lambda, with_closure, with_partial,
                                       with_partial_rule, with_rule_function, with_map, with_list_map,
-                                      with_reduce, in_a_list, starred_shape],
+                                      with_reduce, in_a_list, starred_shape, mapped_into_numpy,
+                                      mapped_captured_into_sum],
                          ids=lambda f: f.__name__)
 def test_function_values_in_both_modes(function):
     check_grads(function, (X,))

@@ -24,3 +24,12 @@ def test_markdown_lists_every_family_and_the_count():
         assert f"## {title}" in text
     assert "| `np.sin` | yes | yes |" in text
     assert "| `np.floor` | zero | zero |" in text
+
+
+def test_the_readme_gives_the_count_of_the_rule_table():
+    import pathlib
+    import re
+    pytest.importorskip("scipy.special", reason="the count includes scipy.special's rules")
+    counts = re.search(r"\*\*(\d+) callables .*?(\d+) more are declared", markdown()).groups()
+    readme = (pathlib.Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert f"the {counts[0]} callables with derivative rules, and {counts[1]} more" in readme

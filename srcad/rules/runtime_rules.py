@@ -8,7 +8,7 @@ from ..dicts import (item_cotangent, item_tangent, items_cotangent, items_tangen
                      restricted, unless_present, values_cotangent, values_tangent)
 from ..objects import (attribute_tangent, field_cotangent, field_of,  # noqa: F401  (templates name them)
                        fields_with)
-from .registry import ZERO, defjvp, defvjp, nondifferentiable, returns_sequence
+from .registry import ZERO, defjvp, defvector, defvjp, nondifferentiable, returns_sequence
 
 defvjp(runtime.unbroadcast, "value, like", "broadcast_as(g, value)", ZERO)
 defjvp(runtime.unbroadcast, "value, like", "unbroadcast(value_dot, like)", ZERO)
@@ -48,6 +48,16 @@ defvjp(runtime.add_each, "a, b", "g", "g")
 defjvp(runtime.add_each, "a, b", "a_dot", "b_dot")
 defvjp(runtime.copy_of, "x", "g")
 defjvp(runtime.copy_of, "x", "copy_of(x_dot)")
+# owned_items splits an array cotangent of a list into items; items_like stacks them back.
+defvjp(runtime.owned_items, "x, axis=0", "items_like(g, x, axis)", ZERO)
+defjvp(runtime.owned_items, "x, axis=0", "owned_items(x_dot, axis)", ZERO)
+defvector(runtime.owned_items, vjps={"x": "items_like(g, x, axis + 1)"},
+          jvps={"x": "owned_items(x_dot, axis + 1)"})
+returns_sequence(runtime.owned_items)
+defvjp(runtime.items_like, "g, value, axis=0", "owned_items(g, axis)", ZERO, ZERO)
+defjvp(runtime.items_like, "g, value, axis=0", "items_like(g_dot, value, axis)", ZERO, ZERO)
+defvector(runtime.items_like, vjps={"g": "owned_items(g, axis + 1)"},
+          jvps={"g": "items_like(g_dot, value, axis + 1)"})
 # unrepeated sums the slices of a repeated list's cotangent; repeated_like repeats them back.
 defvjp(runtime.unrepeated, "value, like", "repeated_like(g, value)", ZERO)
 defjvp(runtime.unrepeated, "value, like", "unrepeated(value_dot, like)", ZERO)

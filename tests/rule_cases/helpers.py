@@ -89,6 +89,16 @@ def repeated_like_list(x, y):
     return copies[0] * copies[3] + copies[2] ** 2 * copies[1]
 
 
+def owned_items_array(x):
+    items = runtime.owned_items(np.sin(x))
+    return items[0] * items[2] + items[1] ** 2
+
+
+def items_like_array(x, y):
+    stacked = runtime.items_like([x, y * 2.0, np.sin(x)], np.zeros((3, 4)))
+    return stacked * stacked[::-1]
+
+
 def seed_cotangent(x):
     return runtime.seed_cotangent(np.sum(x), "f")
 
@@ -169,6 +179,9 @@ CASES += [   # helpers of control flow, lists and index scatters
     RuleCase((runtime.unrepeated,), unrepeated_list, (uniform((3,), seed=34), uniform((3,), seed=35)),
              wrt=(0, 1), extra={"needs": "list"}),
     RuleCase((runtime.repeated_like,), repeated_like_list, (0.5, uniform((3,), seed=36)),
+             wrt=(0, 1), extra={"needs": "list"}),
+    RuleCase((runtime.owned_items,), owned_items_array, (uniform((3, 4), seed=37),)),
+    RuleCase((runtime.items_like,), items_like_array, (uniform((4,), seed=38), uniform((4,), seed=39)),
              wrt=(0, 1), extra={"needs": "list"}),
     ]
 class _Box:
