@@ -106,15 +106,8 @@ def _tape_per_variable(body, returned):
     if init is None:
         return body
     tape = body[init].targets[0].id
-    receivers, variables = [], []
-    for node in (n for stmt in body for n in gast.walk(stmt)):
-        tag = getattr(node, "tape", None)
-        if tag and tag[0] in ("push", "pop"):
-            call = node.value
-            receiver = call.func.value if isinstance(call, gast.Call) and isinstance(call.func, gast.Attribute) else None
-            if isinstance(receiver, gast.Name) and receiver.id == tape:
-                receivers.append((receiver, tag[1]))
-                variables += [tag[1]] if tag[1] not in variables else []
+    receivers = _tape_statements(body, tape)
+    variables = list(dict.fromkeys(variable for _, variable in receivers))
     uses = sum(isinstance(n, gast.Name) and n.id == tape for stmt in body for n in gast.walk(stmt))
     if not receivers or uses != len(receivers) + 1 or returned is not None and _names([returned], tape):
         return body
