@@ -92,8 +92,10 @@ class Resolutions:
 
     def record(self, path, obj, chain):
         """`chain`: the objects along the path, root first."""
-        if inspect.ismethod(obj) and len(path) > 1 and chain[-2] is obj.__self__:
-            # each access makes a new bound method (``norm.logpdf is norm.logpdf`` is False):
+        if len(path) > 1 and (inspect.ismethod(obj) or inspect.isbuiltin(obj)) \
+                and getattr(obj, "__self__", None) is chain[-2] and not isinstance(chain[-2], types.ModuleType):
+            # each access makes a new bound method (``norm.logpdf is norm.logpdf`` is False, as
+            # ``WEIGHTS.values is WEIGHTS.values`` for a global dict):
             # what stays the same is the object it is bound to (``norm``)
             path, obj, chain = path[:-1], chain[-2], chain[:-1]
         elif not (callable(obj) or isinstance(obj, types.ModuleType)):

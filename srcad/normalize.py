@@ -69,7 +69,6 @@ _HINTS = {
     "ImportFrom": "Import at module level.",
     "NamedExpr": "Assign the value in its own statement.",
     "SetComp": "Build a list instead.",
-    "DictComp": "Build the dict with a loop and item assignment.",
     "Set": "Use a list or tuple.",
     "Match": "Use `if`/`elif`.",
 }
@@ -427,6 +426,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             source = operation["expr"]
             if operation["kind"] == "copy" and isinstance(source, gast.Name) and source.id in self.versions:
                 self.array_of[target] = self.array_of.get(source.id, source.id)
+            else:   # a new value: no longer the array it held before (a loop's `a = f(a)`)
+                self.array_of.pop(target, None)
             if operation["kind"] in ("call", "getitem", "pack", "usercall") \
                     and target in loaded_names(source):
                 # x = f(x): compute into a temporary first, so that derivative code can
@@ -541,9 +542,11 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                     "keys": [k.value for k in node.keys]}
         if isinstance(node, gast.IfExp):
             return self.if_expression(node)
-        if isinstance(node, (gast.ListComp, gast.GeneratorExp)):
+        if isinstance(node, (gast.ListComp, gast.GeneratorExp, gast.DictComp)):
             atom = self.comprehension(node)
             return {"kind": "copy", "expr": atom, "args": [atom]}
+        if isinstance(node, gast.JoinedStr):   # an f-string: text, no derivative
+            return {"kind": "inert", "expr": self.inert(node), "args": []}
         if isinstance(node, gast.BoolOp):
             if not all(isinstance(v, (gast.Compare, gast.BoolOp, gast.Call, gast.Constant))
                        or isinstance(v, gast.UnaryOp) and isinstance(v.op, gast.Not)

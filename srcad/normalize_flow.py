@@ -146,7 +146,8 @@ class ControlFlow:
                 "args": [normalized(gast.Name(target, gast.Load(), None, None))]}
 
     def comprehension(self, node):
-        """``[e for x in xs if c]`` -> a list built by a loop; returns the list's atom."""
+        """``[e for x in xs if c]`` -> a list built by a loop (``{k: v for ...}``: a dict
+        filled by item assignment); returns its atom."""
         if len(node.generators) != 1 or node.generators[0].is_async:
             self.unsupported(node, "a comprehension with several `for` clauses",
                              "Write nested loops that append to a list.")
@@ -155,15 +156,24 @@ class ControlFlow:
         for n in walk_tree(generator.target):
             if isinstance(n, gast.Name):
                 renames[n.id] = self.fresh(n.id)
-        element, generator = _renamed_copy(node.elt, renames), _renamed_copy(generator, renames)
+        generator = _renamed_copy(generator, renames)
         self.local_names |= set(renames.values())
         self.mutable |= set(renames.values())
         result = self.temp()
-        self.body.append(Stmt("pack", result, gast.List(elts=[], ctx=gast.Load()), self.origin, args=[]))
-        append = gast.Expr(value=gast.Call(
-            func=gast.Attribute(value=gast.Name(result, gast.Load(), None, None), attr="append",
-                                ctx=gast.Load()), args=[element], keywords=[]))
-        body = [append]
+        if isinstance(node, gast.DictComp):   # {k: v for ...}: result[k] = v in the loop
+            self.mutable.add(result)   # written in the loop: one name throughout
+            key, value = _renamed_copy(node.key, renames), _renamed_copy(node.value, renames)
+            self.body.append(Stmt("pack", result, gast.Dict(keys=[], values=[]), self.origin, args=[],
+                                  keys=[]))
+            add = gast.Assign(targets=[gast.Subscript(value=gast.Name(result, gast.Load(), None, None),
+                                                      slice=key, ctx=gast.Store())],
+                              value=value, type_comment=None)
+        else:
+            self.body.append(Stmt("pack", result, gast.List(elts=[], ctx=gast.Load()), self.origin, args=[]))
+            add = gast.Expr(value=gast.Call(
+                func=gast.Attribute(value=gast.Name(result, gast.Load(), None, None), attr="append",
+                                    ctx=gast.Load()), args=[_renamed_copy(node.elt, renames)], keywords=[]))
+        body = [add]
         for condition in reversed(generator.ifs):
             body = [gast.If(test=condition, body=body, orelse=[])]
         loop = gast.For(target=generator.target, iter=generator.iter, body=body, orelse=[],

@@ -378,6 +378,14 @@ class SyntaxSupport:
                 kwargs[None] = atom
         return args, kwargs
 
+    def holds_dict(self, node):
+        """Whether `node` may be a dict: a local value (or an attribute of one: `model.params`),
+        or a global or captured dict."""
+        root = node
+        while isinstance(root, gast.Attribute):
+            root = root.value
+        return self.is_local(root) or isinstance(self.parsed.resolve(node), dict)
+
     def as_sequence(self, node):
         """A loop over ``zip(*pairs)`` (or another iterator a builtin returns, outside the
         loops srcad reads itself) runs over ``list(...)`` of it."""
@@ -385,7 +393,7 @@ class SyntaxSupport:
                 isinstance(node.func, gast.Name) and not self.is_local(node.func)
                 and self.parsed.resolve(node.func) in ITERATOR_BUILTINS
                 or isinstance(node.func, gast.Attribute) and node.func.attr in ("items", "keys", "values")
-                and self.is_local(node.func.value) and not node.args):   # d.items() of a local dict
+                and not node.args and self.holds_dict(node.func.value)):   # d.items()
             return _at(gast.Call(func=_name("list"), args=[node], keywords=[]), node)
         return node
 

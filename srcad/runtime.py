@@ -637,6 +637,8 @@ def direction_of(value, d):
         return Cotangents(direction_of(v, d) for v in value)
     if isinstance(value, dict):
         return type(value)((k, direction_of(v, d)) for k, v in value.items())
+    if isinstance(value, (int, float)):   # a constant (`d_bar[k] = 0.0`): the same in every direction
+        return value
     return value[d]
 
 

@@ -753,3 +753,71 @@ def test_call_time_errors_start_with_the_functions_location():
     with pytest.raises(srcad.SrcadError) as info:
         srcad.vjp(indexed_args)(X)
     assert str(info.value).startswith(__file__)
+
+
+def prints_progress(x):
+    y = np.sum(x * x)
+    print(f"loss = {y:.3f}, first {x[0]!r}, largest {np.max(x)}")
+    for i in range(2):
+        y = y + x[i] * np.sin(x[i + 1])
+        print(f"step {i}: {y:.4f}")
+    if x[0] > 10:
+        raise ValueError(f"too big: {x[0]}")
+    return y
+
+
+def test_f_strings_run_in_the_primal_and_have_no_derivative(capsys):
+    x = np.array([0.3, 0.7, 0.45])
+    check_grads(prints_progress, (x,))
+    check_matrices(prints_progress, (x,))
+    srcad.grad(prints_progress)(x)
+    assert f"loss = {np.sum(x * x):.3f}" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="too big: 11.0"):
+        srcad.grad(prints_progress)(np.array([11.0, 0.5, 0.5]))
+
+
+WEIGHTS = {"a": 1.0, "b": 2.0, "skip": 5.0}
+
+
+def dict_comprehension(x):
+    scaled = {k: w * np.sin(x) for k, w in WEIGHTS.items() if k != "skip"}
+    powers = {i: x ** i for i in range(1, 4)}
+    return np.sum(scaled["a"] * scaled["b"]) + np.sum(powers[1] + powers[3] * powers[2])
+
+
+def dict_comprehension_of_argument(x, params):
+    squares = {name: np.sum(w ** 2) * x for name, w in params.items() if name != "skip"}
+    return np.sum(sum(squares.values()))
+
+
+def test_dict_comprehensions():
+    x = np.array([0.3, 0.5, 0.8])
+    check_grads(dict_comprehension, (x,))
+    check_matrices(dict_comprehension, (x,))
+    params = {"w": np.array([0.2, 0.4]), "v": np.array([1.5]), "skip": np.array([3.0])}
+    gradient = srcad.grad(dict_comprehension_of_argument, wrt=1)(x, params)
+    assert type(gradient) is dict and set(gradient) == set(params)
+    for name, w in params.items():
+        expected = np.zeros_like(w) if name == "skip" else 2 * w * np.sum(x)
+        np.testing.assert_allclose(gradient[name], expected, rtol=1e-12)
+
+
+def weighted_by_global_dict(x):
+    total = 0.0
+    for name, w in WEIGHTS.items():
+        total = total + w * np.sum(np.sin(x)) * len(name)
+    return total + sum(w * x[0] for w in WEIGHTS.values())
+
+
+def test_loops_over_a_global_dict_follow_its_changes():
+    x = np.array([0.3, 0.5])
+    check_grads(weighted_by_global_dict, (x,))
+    before = srcad.grad(weighted_by_global_dict)(x)
+    WEIGHTS["c"] = 3.0   # the same dict, changed: the next call reads it as the function would
+    try:
+        lengths = sum(w * len(name) for name, w in WEIGHTS.items())
+        expected = lengths * np.cos(x) + np.array([sum(WEIGHTS.values()), 0.0])
+        np.testing.assert_allclose(srcad.grad(weighted_by_global_dict)(x), expected, rtol=1e-12)
+    finally:
+        del WEIGHTS["c"]
+    np.testing.assert_allclose(srcad.grad(weighted_by_global_dict)(x), before, rtol=1e-12)
