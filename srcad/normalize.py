@@ -17,7 +17,7 @@ from .errors import SrcadError, UnsupportedSyntax, report
 from .ir import NormalFunction, Origin, Stmt, assigned_names, keywords, loaded_names, normalized
 from .linking import LazyDerivative
 from .dicts import METHODS as DICT_METHODS, merged
-from .objects import read_attribute
+from .objects import read_attribute, record_fields, record_of
 from .runtime import bind_captured, copy_of
 from .names import Namer
 from .namespaces import namespace_names, standard_function
@@ -639,6 +639,29 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         return {"kind": "call", "expr": expr, "callee": callee, "args": args,
                 "kwargs": kwargs or {}}
 
+    def record(self, node, cls, fields):
+        """``P(a, b=c)`` of a NamedTuple or a plain dataclass (`record_fields`) as
+        ``record_of(P, (a, c))`` (a dataclass: ``{'w': a, 'b': c}``), whose derivative is the
+        derivative of the packed values: the object's derivative in srcad's own form."""
+        given = dict(zip(fields, node.args))
+        given.update((k.arg, k.value) for k in node.keywords)
+        if len(node.args) > len(fields) or not set(given) <= set(fields):
+            raise SrcadError(f"{self.where(node)}: {cls.__name__}(...) takes the fields "
+                             f"{', '.join(fields)}, not these arguments")
+        ordered = [name for name in fields if name in given]
+        if issubclass(cls, tuple):
+            if ordered != fields[:len(ordered)]:
+                self.unsupported(node, f"leaving out a field of {cls.__name__} before one you pass",
+                                 "Pass the fields in order, up to the last one you give.")
+            packed = gast.Tuple(elts=[given[name] for name in ordered], ctx=gast.Load())
+        else:
+            packed = gast.Dict(keys=[gast.Constant(name, None) for name in ordered],
+                               values=[given[name] for name in ordered])
+        cls_atom, values = self.atom(node.func), self.atom(gast.copy_location(packed, node))
+        expr = gast.Call(func=gast.Name("record_of", gast.Load(), None, None), args=[cls_atom, values],
+                         keywords=[])
+        return self.call_op(record_of, expr, [cls_atom, values])
+
     def call(self, node):
         func = node.func
         if isinstance(func, gast.Name) and func.id in self.derivative_aliases:
@@ -680,6 +703,10 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         if callee is dict and not node.args and all(k.arg for k in node.keywords):   # dict(a=x)
             return self.operation(gast.Dict(keys=[gast.Constant(k.arg, None) for k in node.keywords],
                                             values=[k.value for k in node.keywords]))
+        fields = record_fields(callee)
+        if fields is not None and not any(isinstance(a, gast.Starred) for a in node.args) \
+                and all(k.arg for k in node.keywords):   # Point(x, y=2.0): a record of values
+            return self.record(node, callee, fields)
         if callee is bind_captured and node.args and isinstance(node.args[0], gast.Name):
             kwargs = {k.arg: self.atom(k.value) for k in node.keywords}   # generated code, again
             expr = gast.Call(func=func, args=node.args, keywords=keywords(kwargs))

@@ -18,13 +18,35 @@ def read_attribute(obj, name):
     return getattr(obj, name)
 
 
+def record_fields(cls):
+    """The fields, in order, of a class whose constructor only stores its arguments: a
+    NamedTuple, or a dataclass with its generated ``__init__`` and no ``__post_init__``
+    (None for any other class: its ``__init__`` may compute)."""
+    if not isinstance(cls, type):
+        return None
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        return list(cls._fields)
+    if dataclasses.is_dataclass(cls) and cls.__dataclass_params__.init \
+            and not hasattr(cls, "__post_init__"):
+        fields = dataclasses.fields(cls)
+        return [f.name for f in fields] if all(f.init for f in fields) else None
+    return None
+
+
+def record_of(cls, values):
+    """``cls(...)`` of a NamedTuple (`values` a tuple of its first fields) or a dataclass
+    (`values` a dict of the fields given): what generated code runs to build one."""
+    return cls(*values) if isinstance(values, tuple) else cls(**values)
+
+
 def attribute_tangent(obj_dot, obj, name):
     """The tangent of ``obj.name`` from the tangent of `obj` (a `Fields`, a list for a
     NamedTuple, or an object of `obj`'s type that you passed as a tangent)."""
     if isinstance(obj_dot, dict):
         return obj_dot.get(name, 0.0)
     if isinstance(obj_dot, (list, tuple)) and isinstance(obj, tuple):
-        return obj_dot[type(obj)._fields.index(name)]
+        index = type(obj)._fields.index(name)   # fields left at their defaults: no tangent
+        return obj_dot[index] if index < len(obj_dot) else 0.0
     return getattr(obj_dot, name)
 
 

@@ -19,6 +19,7 @@ import gast
 import numpy as np
 
 from . import runtime
+from .objects import record_of
 from .bindings import integers as integer_names
 from .ir import walk
 from .rules import lookup
@@ -42,7 +43,8 @@ _UNARY = {operator.neg, operator.pos, operator.invert, operator.abs, abs}
 SEQUENCE_CALLABLES = {list, tuple, sum, np.array, np.asarray, np.stack, np.concatenate, np.hstack,
                       np.vstack, np.dstack, np.column_stack, np.linalg.multi_dot,
                       runtime.add_each, runtime.copy_of, runtime.add_at, runtime.scatter_add,
-                      runtime.unrepeated, runtime.repeated_like, operator.add, operator.mul}
+                      runtime.unrepeated, runtime.repeated_like, operator.add, operator.mul,
+                      record_of}
 # Every other operator on a list raises, or meets an array, NumPy's (``w - ps``): in its
 # templates, the other operands are arrays.
 OPERATORS = {getattr(operator, n) for n in dir(operator) if not n.startswith("_")

@@ -54,7 +54,7 @@ RUNTIME_NAMES["debug_nans_check"] = debug_nans_check
 RUNTIME_NAMES.update(split_of=linking.split_of, jvp_of=linking.jvp_of, derivative_of=linking.derivative_of)
 RUNTIME_NAMES.update({n: getattr(runtime, n) for n in BATCH_RUNTIME_NAMES})
 RUNTIME_NAMES.update(bind_captured=runtime.bind_captured, as_structure_of=objects.as_structure_of,
-                     field_of=objects.field_of, Fields=dynamic.Fields, merged=dicts.merged,
+                     field_of=objects.field_of, record_of=objects.record_of, Fields=dynamic.Fields, merged=dicts.merged,
                      dynamic_split=dynamic.dynamic_split, dynamic_jvp=dynamic.dynamic_jvp,
                      **{helper.__name__: helper for helper in dicts.METHODS.values()}, **WRITTEN_OUT_NAMES)
 RUNTIME_NAMES.update(revolve=checkpointing.revolve, snapshots_within=checkpointing.snapshots_within)

@@ -459,3 +459,47 @@ def test_shapes_of_autograd_examples():
     check_object_grad(star_zip_loss, params, X)
     check_grads(star_zip_loss, (params, X), wrt=1)
     check_object_grad(sequence_loss, {"change": np.array([0.5, -0.3, 0.8]), "init": X}, RNG.randn(4, 3))
+
+
+class Scaled(NamedTuple):
+    value: np.ndarray
+    scale: float = 2.0
+
+
+def builds_records(x):
+    params = Params(w=np.sin(x), b=np.sum(x))          # a dataclass, label left at its default
+    pair = Pair(x * 2, b=np.exp(x))                     # a NamedTuple, a keyword too
+    scaled = Scaled(x ** 2)                             # a NamedTuple's default
+    return np.sum(params.w * pair.a) * params.b + np.sum(pair.b * scaled.value) * scaled.scale
+
+
+def updates_a_record_argument(params, x):
+    stepped = Params(w=params.w - 0.1 * x * params.b, b=params.b * 2.0)
+    return np.sum(stepped.w ** 2) + stepped.b * np.sum(x)
+
+
+def test_records_built_from_differentiated_values():
+    x = np.array([0.3, 0.5, 0.9])
+    check_grads(builds_records, (x,))
+    check_matrices(builds_records, (x,), hessian="per direction")   # vector mode: not yet
+    params = Params(w=np.array([0.2, -0.4, 0.7]), b=1.5)
+    gradient = srcad.grad(updates_a_record_argument)(params, x)
+    assert type(gradient) is Params
+    step = 1e-6
+    for field, shape in (("w", (3,)), ("b", ())):
+        for index in np.ndindex(shape):
+            def shifted(delta):
+                value = np.array(getattr(params, field), dtype=float)
+                value[index] += delta
+                return updates_a_record_argument(dataclasses.replace(params, **{field: value[()]}), x)
+            numeric = (shifted(step) - shifted(-step)) / (2 * step)
+            np.testing.assert_allclose(np.asarray(getattr(gradient, field))[index], numeric, rtol=1e-6)
+    check_grads(updates_a_record_argument, (params, x), wrt=1)
+
+
+def test_a_record_with_a_field_left_out_before_a_given_one_is_refused():
+    def skips_a_field(x):
+        pair = Scaled(scale=np.sum(x))
+        return pair.scale
+    with pytest.raises(TypeError):   # Python's own error: `value` is required
+        skips_a_field(np.ones(2))

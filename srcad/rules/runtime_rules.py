@@ -48,6 +48,11 @@ defvjp(runtime.add_each, "a, b", "g", "g")
 defjvp(runtime.add_each, "a, b", "a_dot", "b_dot")
 defvjp(runtime.copy_of, "x", "g")
 defjvp(runtime.copy_of, "x", "copy_of(x_dot)")
+# record_of builds a NamedTuple or dataclass from its packed fields, whose derivative
+# (a list for a tuple, a Fields dict for a dict) is the object's derivative as it is.
+defvjp(objects.record_of, "cls, values", ZERO, "g")
+defjvp(objects.record_of, "cls, values", ZERO, "values_dot")
+defvector(objects.record_of, vjps={"values": "g"}, jvps={"values": "values_dot"})
 # owned_items splits an array cotangent of a list into items; items_like stacks them back.
 defvjp(runtime.owned_items, "x, axis=0", "items_like(g, x, axis)", ZERO)
 defjvp(runtime.owned_items, "x, axis=0", "owned_items(x_dot, axis)", ZERO)

@@ -4,6 +4,9 @@ helpers of the elementwise, reduction, scalar and scipy.special rules. Their rul
 lets derivative code be differentiated again, so they are checked like any other rule, by
 calling the helpers directly.
 """
+import dataclasses
+from typing import NamedTuple
+
 import numpy as np
 
 from srcad import checkpointing, dicts, objects, runtime
@@ -87,6 +90,23 @@ def unrepeated_list(x, y):
 def repeated_like_list(x, y):
     copies = runtime.repeated_like([x, y], [0.0, 0.0, 0.0, 0.0])
     return copies[0] * copies[3] + copies[2] ** 2 * copies[1]
+
+
+class _Point(NamedTuple):
+    x: float
+    y: float = 1.0
+
+
+@dataclasses.dataclass
+class _Weights:
+    w: np.ndarray
+    b: float = 0.5
+
+
+def record_of_fields(x, y):
+    point = objects.record_of(_Point, (x * 2.0, np.sum(y)))
+    weights = objects.record_of(_Weights, {"w": y * x, "b": x ** 2})
+    return point.x * point.y + np.sum(weights.w ** 2) * weights.b
 
 
 def owned_items_array(x):
@@ -180,6 +200,7 @@ CASES += [   # helpers of control flow, lists and index scatters
              wrt=(0, 1), extra={"needs": "list"}),
     RuleCase((runtime.repeated_like,), repeated_like_list, (0.5, uniform((3,), seed=36)),
              wrt=(0, 1), extra={"needs": "list"}),
+    RuleCase((objects.record_of,), record_of_fields, (0.7, uniform((3,), seed=40)), wrt=(0, 1)),
     RuleCase((runtime.owned_items,), owned_items_array, (uniform((3, 4), seed=37),)),
     RuleCase((runtime.items_like,), items_like_array, (uniform((4,), seed=38), uniform((4,), seed=39)),
              wrt=(0, 1), extra={"needs": "list"}),
