@@ -317,8 +317,9 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
                              "Assign to a plain variable or an array item.")
 
     def unpack(self, target, value):
-        if any(isinstance(e, gast.Starred) for e in target.elts):
-            self.unsupported(target, "starred unpacking", "Unpack a fixed number of values.")
+        stars = [i for i, e in enumerate(target.elts) if isinstance(e, gast.Starred)]
+        if stars:
+            return self.starred_unpack(target, value, stars[0])
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
             atoms = [self.atom(v) for v in value.elts]  # every right side before any target
             for element, atom in zip(target.elts, atoms):
@@ -336,6 +337,23 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
             item = gast.Subscript(value=whole, slice=gast.Constant(value=i, kind=None),
                                   ctx=gast.Load())
             self.assign(element, item)
+
+    def starred_unpack(self, target, value, star):
+        """``a, *rest, z = xs`` as ``a = xs[0]; rest = list(xs[1:-1]); z = xs[-1]``."""
+        whole = self.atom(self.as_sequence(value))
+        after = len(target.elts) - star - 1
+
+        def item(index):
+            return gast.Subscript(value=whole, slice=gast.Constant(index, None), ctx=gast.Load())
+        for i in range(star):
+            self.assign(target.elts[i], item(i))
+        middle = gast.Subscript(value=whole, slice=gast.Slice(gast.Constant(star, None),
+                                                              gast.Constant(-after, None) if after else None,
+                                                              None), ctx=gast.Load())
+        self.assign(target.elts[star].value,
+                    gast.Call(func=gast.Name("list", gast.Load(), None, None), args=[middle], keywords=[]))
+        for j in range(after):
+            self.assign(target.elts[star + 1 + j], item(j - after))
 
     def copy_written_arguments(self, body, args):
         """``x[0] = a * b`` into a parameter `x`: the derivative code takes a copy of `x` on

@@ -28,7 +28,7 @@ def model(x, w, n):
     z = helper(x, w)
     del n
     k = 2.0
-    first, *rest = x
+    pairs = {k, 2.0}
     return np.sum(z) * k
 
 
@@ -76,14 +76,14 @@ def test_every_problem_of_the_function_and_its_callees(module):
     assert not report.ok
     found = [(p.where.rsplit("/", 1)[-1], p.what.split(" (")[0].split(" is not")[0]) for p in report.problems]
     assert found == [("checked.py:5", "no derivative rule for numpy.unwrap"),
-                     ("checked.py:12", "`del`"), ("checked.py:14", "starred unpacking")]
+                     ("checked.py:12", "`del`"), ("checked.py:14", "set literal")]
     assert all(p.fix for p in report.problems)
     names = [(c.name, c.wrt) for c in report.functions]
     assert names == [("model", (0, 1)), ("helper", (0, 1))]
     assert report.functions[0].active == ["w", "x", "z"]
     assert report.functions[1].active == ["a", "h", "w"]
     text = str(report)
-    assert "3 problem(s)" in text and "fix: Unpack a fixed number of values." in text
+    assert "3 problem(s)" in text and "fix: Use a list or tuple." in text
     assert "calls helper" in text and "active variables: a, h, w" in text
 
 

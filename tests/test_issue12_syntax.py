@@ -821,3 +821,17 @@ def test_loops_over_a_global_dict_follow_its_changes():
     finally:
         del WEIGHTS["c"]
     np.testing.assert_allclose(srcad.grad(weighted_by_global_dict)(x), before, rtol=1e-12)
+
+
+def starred_unpacking(x):
+    first, *rest = x
+    a, *middle, z = [x[0] * 2, x[1], x[2] ** 2, np.sin(x[0])]
+    *init, last = x
+    return first * np.sum(np.array(rest)) + a * z + sum(middle) * len(middle) \
+        + np.sum(np.stack(init) ** 2) * last
+
+
+def test_starred_unpacking():
+    x = np.array([0.3, 0.5, 0.9])
+    check_grads(starred_unpacking, (x,))
+    check_matrices(starred_unpacking, (x,))

@@ -11,8 +11,9 @@ import numpy as np  # noqa: F401  (templates call np.sign)
 from .elementwise_helpers import (extremum_share, power_log, scalar_polygamma,  # noqa: F401
                                   scaled_power, sum_cotangents, sum_items_jvp,
                                   sum_items_vjp)  # (templates call them)
-from .registry import (ZERO, alias, defjvp, defliteral, defvjp, describe, elementwise,
-                       nondifferentiable)
+from .registry import (ZERO, alias, defjvp, defliteral, defvector, defvjp, describe,
+                       elementwise, nondifferentiable)
+from ..runtime import items_like  # noqa: F401  (templates call it)
 
 LN2 = 0.6931471805599453
 LN10 = 2.302585092994046
@@ -99,9 +100,11 @@ describe(pow, "as x ** y; mod is not differentiable")
 defvjp(sum, "iterable, start=0", "sum_items_vjp(g, iterable)", "unbroadcast(g, start)")
 defjvp(sum, "iterable, start=0", "sum_items_jvp(iterable_dot, ans)", "broadcast_as(start_dot, ans)")
 # list(...) / tuple(...) of values copy them (the backward part of a split call copies its tape)
-defvjp(list, "iterable", "g")
+# (an array iterable gets its items stacked back: in vector mode along the items' axis, 1)
+for _sequence in (list, tuple):
+    defvjp(_sequence, "iterable", "items_like(g, iterable)")
+    defvector(_sequence, vjps={"iterable": "items_like(g, iterable, 1)"})
 defjvp(list, "iterable", "list(iterable_dot)")
-defvjp(tuple, "iterable", "g")
 defjvp(tuple, "iterable", "tuple(iterable_dot)")
 # ... and the helpers themselves, linear in their first argument (second derivatives of sum):
 defvjp(sum_items_vjp, "cotangent, items", "sum_cotangents(g, cotangent)", ZERO)
