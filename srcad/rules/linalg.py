@@ -1,5 +1,6 @@
-"""Linear algebra: products (dot, matmul, ``@``, vdot, inner, outer, tensordot, kron, cross,
-einsum, vecdot, multi_dot), np.linalg's solvers, determinants and decompositions, and norms.
+"""Linear algebra: products (dot, matmul, ``@``, vdot, inner, outer, tensordot, kron, convolve,
+correlate, cross, einsum, vecdot, multi_dot), np.linalg's solvers, determinants and
+decompositions, and norms.
 
 Real inputs. Matrix functions act on the last two axes, so stacks of matrices work. The
 products, inv, solve, det, slogdet and the 2-norm/Frobenius norm have rules whose pieces all
@@ -16,7 +17,8 @@ import numpy as np
 
 from .registry import ZERO, alias, defjvp, defvjp, describe, nondifferentiable, returns_sequence
 from .linalg_helpers import (  # noqa: F401  (the templates below name them)
-    cholesky_jvp, cholesky_vjp, cross_vjp_a, cross_vjp_b, eig_jvp, eig_vjp, eigh_jvp, eigh_vjp,
+    cholesky_jvp, cholesky_vjp, convolution_padding, cross_vjp_a, cross_vjp_b, eig_jvp, eig_vjp,
+    eigh_jvp, eigh_vjp,
     eigvals_jvp, eigvals_vjp, eigvalsh_jvp, eigvalsh_vjp, einsum_jvp, einsum_vjp, inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y,
     lstsq_jvp_a, lstsq_jvp_b, lstsq_vjp_a, lstsq_vjp_b, matrix_power_jvp, matrix_power_vjp,
     multi_dot_jvp, multi_dot_vjp, norm_axes, norm_curvature_n, norm_curvature_x,
@@ -54,6 +56,20 @@ alias(np.linalg.tensordot, np.tensordot)
 
 defvjp(np.kron, "x, y", "kron_vjp_x(g, x, y)", "kron_vjp_y(g, x, y)")
 defjvp(np.kron, "x, y", "np.kron(x_dot, y)", "np.kron(x, y_dot)")
+
+# convolve / correlate: bilinear in a and v. The cotangent is padded to the "full" result's
+# length (convolution_padding), then correlated with (or convolved by) the other argument.
+for _fn, _mode, _vjps in (
+        (np.convolve, "full", ("np.correlate({full}, v, 'valid')",
+                               "np.correlate({full}, a, 'valid')")),
+        (np.correlate, "valid", ("np.convolve({full}, v, 'valid')",
+                                 "np.flip(np.correlate({full}, a, 'valid'))"))):
+    _full = f"np.pad(g, convolution_padding(a, v, mode, '{_fn.__name__}'))"
+    defvjp(_fn, f"a, v, mode='{_mode}'", *(t.format(full=_full) for t in _vjps))
+    defjvp(_fn, f"a, v, mode='{_mode}'", f"np.{_fn.__name__}(a_dot, v, mode=mode)",
+           f"np.{_fn.__name__}(a, v_dot, mode=mode)")
+    describe(_fn, "1-d real a and v; modes full, same, valid")
+nondifferentiable(convolution_padding)
 
 if hasattr(np, "vecdot"):  # NumPy >= 2.0
     for _fn in (np.vecdot, np.linalg.vecdot):

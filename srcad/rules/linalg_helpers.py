@@ -114,6 +114,25 @@ def kron_vjp_y(g, x, y):
     return np.reshape(summed, np.shape(y))
 
 
+# -- convolve, correlate ---------------------------------------------------------------
+
+def convolution_padding(a, v, mode="full", kind="convolve"):
+    """Where ``np.convolve(a, v, mode)`` (``np.correlate`` for kind "correlate") sits in the
+    "full" result: the (before, after) padding that turns its cotangent into the full one."""
+    n, m = np.size(a), np.size(v)
+    short, length = min(n, m) - 1, n + m - 1
+    letter = str(mode)[:1].lower()
+    if letter == "f":
+        return (0, 0)
+    if letter == "v":
+        return (short, short)
+    if letter != "s":
+        raise ValueError(f"mode must be 'full', 'same' or 'valid', not {mode!r}")
+    # "same" is centred on the full result; np.correlate rounds the other way when a is shorter
+    before = short - short // 2 if kind == "correlate" and n < m else short // 2
+    return (before, length - max(n, m) - before)
+
+
 # -- cross -------------------------------------------------------------------------------
 
 def _cross_axes(a, b, axisa, axisb, axisc, axis):

@@ -1,4 +1,5 @@
-"""Python scalars: the ``math`` module and the builtins abs, pow, max, min, sum and float.
+"""Python scalars: the ``math`` module and the builtins abs, pow, max, min, sum, sorted and
+float.
 
 The rules of math functions use math functions, so Python floats stay Python floats.
 ``math.gamma`` / ``math.lgamma`` need the digamma function, computed without SciPy by
@@ -12,7 +13,8 @@ from .elementwise_helpers import (extremum_share, power_log, scalar_polygamma,  
                                   scaled_power, sum_cotangents, sum_items_jvp,
                                   sum_items_vjp)  # (templates call them)
 from .registry import (ZERO, alias, defjvp, defliteral, defvector, defvjp, describe,
-                       elementwise, nondifferentiable)
+                       elementwise, nondifferentiable, returns_sequence)
+from .shape_helpers import sorted_jvp, sorted_vjp  # noqa: F401  (templates call them)
 from ..runtime import items_like  # noqa: F401  (templates call it)
 
 LN2 = 0.6931471805599453
@@ -125,6 +127,25 @@ for _extremum in (max, min):
     describe(_extremum, "of numbers, or of one 1-d array; ties split equally")
 nondifferentiable(extremum_share)
 describe(extremum_share, "srcad helper: an argument's share of max(...) / min(...)")
+
+# sorted(items, key=..., reverse=...): the derivative follows the sorting permutation; the key
+# only orders the items (it gets no derivative). The result is a list.
+SORTED = "iterable, *, key=None, reverse=False"
+defvjp(sorted, SORTED, "sorted_vjp(g, iterable, key, reverse)", ZERO, ZERO)
+defjvp(sorted, SORTED, "sorted_jvp(iterable_dot, iterable, key, reverse)", ZERO, ZERO)
+returns_sequence(sorted)
+describe(sorted, "of a list / tuple of values or a 1-d array; key and reverse (the key gets "
+                 "no derivative); ties keep their order, as sorted does")
+# ... and its helpers, an adjoint pair (second derivatives of sorted):
+defvjp(sorted_jvp, "t, items, key=None, reverse=False", "sorted_vjp(g, items, key, reverse)", ZERO,
+       ZERO, ZERO)
+defjvp(sorted_jvp, "t, items, key=None, reverse=False", "sorted_jvp(t_dot, items, key, reverse)",
+       ZERO, ZERO, ZERO)
+returns_sequence(sorted_jvp)
+defvjp(sorted_vjp, "cot, items, key=None, reverse=False", "sorted_jvp(g, items, key, reverse)",
+       ZERO, ZERO, ZERO)
+defjvp(sorted_vjp, "cot, items, key=None, reverse=False",
+       "sorted_vjp(cot_dot, items, key, reverse)", ZERO, ZERO, ZERO)
 
 nondifferentiable(math.floor, math.ceil, math.trunc, round, int, math.isnan, math.isinf,
                   math.isfinite, bool, isinstance)

@@ -18,7 +18,7 @@ from .registry import ZERO, alias, defjvp, defvjp, describe, nondifferentiable, 
 from .shape_helpers import (  # noqa: F401  (the templates below name them)
     append_jvp, append_vjp, arange_slope, array_jvp, array_vjp, astype_jvp, astype_vjp,
     concatenate_vjp, concatenator_jvp, concatenator_vjp, delete_vjp, diag_vjp, diagonal_vjp,
-    diff_jvp, diff_vjp, insert_jvp, insert_vjp,
+    diff_jvp, diff_vjp, insert_jvp, insert_vjp, meshgrid_jvp, meshgrid_vjp,
     expand_to_shape, item_of, item_vjp, linspace_weights, pad_constant_jvp, pad_constant_vjp,
     pad_vjp, repeat_vjp, restack, sort_jvp, sort_vjp, stack_vjp, stacked_vjp, sum_to_shape,
     take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp,
@@ -88,6 +88,14 @@ for _fn in (np.hstack, np.vstack):
            f"stacked_vjp(g, tup, '{_fn.__name__}')", f"np.{_fn.__name__}(tup_dot)")
 for _fn in (np.dstack, np.column_stack):
     linear(_fn, "tup", f"stacked_vjp(g, tup, '{_fn.__name__}')", f"np.{_fn.__name__}(tup_dot)")
+
+# np.meshgrid(x, y, ...): output i is xi[i] spread along its axis (axes 0 and 1 swapped for
+# indexing="xy"); g is the list of the outputs' cotangents, and each input adds its tangent.
+MESHGRID = "*xi, copy=True, sparse=False, indexing='xy'"
+defvjp(np.meshgrid, MESHGRID, None, None, None, "meshgrid_vjp(g, xi, position, indexing)")
+defjvp(np.meshgrid, MESHGRID, None, None, None, "meshgrid_jvp(xi_dot, xi, position, ans, indexing)")
+returns_sequence(np.meshgrid)
+describe(np.meshgrid, "each input; indexing xy and ij, sparse or dense")
 
 # np.r_[a, b, ...] / np.c_[a, b, ...]: a subscript whose items are the arguments (see
 # normalize.py); each item's cotangent is its piece of g, each tangent fills its piece.
@@ -294,6 +302,18 @@ defjvp(stacked_vjp, "cot, arrays, kind", "tuple(stacked_vjp(cot_dot, arrays, kin
 returns_sequence(concatenate_vjp, stack_vjp, stacked_vjp)
 defvjp(restack, "pieces, kind", "stacked_vjp(g, pieces, kind)")
 defjvp(restack, "pieces, kind", "restack(pieces_dot, kind)")
+
+# meshgrid_vjp sums the output `position`'s cotangent out of the list `cot`; meshgrid_jvp
+# spreads a tangent into such a list (shaped as `like`): adjoint pairs.
+defvjp(meshgrid_vjp, "cot, xi, position, indexing='xy'",
+       "meshgrid_jvp(g, xi, position, cot, indexing)", ZERO)
+defjvp(meshgrid_vjp, "cot, xi, position, indexing='xy'",
+       "meshgrid_vjp(cot_dot, xi, position, indexing)", ZERO)
+defvjp(meshgrid_jvp, "t, xi, position, like, indexing='xy'",
+       "meshgrid_vjp(g, xi, position, indexing)", ZERO, None, ZERO)
+defjvp(meshgrid_jvp, "t, xi, position, like, indexing='xy'",
+       "meshgrid_jvp(t_dot, xi, position, like, indexing)", ZERO, None, ZERO)
+returns_sequence(meshgrid_jvp)
 
 PIECE = "cot, items, position, kind"
 defvjp(concatenator_vjp, PIECE, "concatenator_jvp(g, items, position, cot, kind)", ZERO)

@@ -10,7 +10,7 @@ A cotangent keeps the dtype of the incoming cotangent ``g`` (float32 stays float
 import numpy as np
 
 from .. import arrays
-from ..runtime import add_at, unbroadcast
+from ..runtime import Cotangents, add_at, unbroadcast
 
 
 def _float_dtype(like):
@@ -133,6 +133,32 @@ def stacked_vjp(g, arrays, kind):
 def restack(pieces, kind):
     """``np.hstack(pieces)`` etc. by name (the adjoint of `stacked_vjp`)."""
     return getattr(np, kind)(list(pieces))
+
+
+def _meshgrid_axis(count, position, indexing):
+    """The axis along which output `position` of ``np.meshgrid`` of `count` arrays varies."""
+    if indexing == "xy" and count > 1 and position < 2:
+        return 1 - position
+    return position
+
+
+def meshgrid_vjp(g, xi, position, indexing="xy"):
+    """The cotangent of ``xi[position]`` in ``np.meshgrid(*xi)``: its output's cotangent
+    ``g[position]`` (dense or sparse) summed over the other axes."""
+    cot = g[position]
+    axis = _meshgrid_axis(len(xi), position, indexing)
+    others = tuple(d for d in range(np.ndim(cot)) if d != axis)
+    return np.reshape(np.sum(cot, axis=others), np.shape(xi[position]))
+
+
+def meshgrid_jvp(t, xi, position, like, indexing="xy"):
+    """The tangents of the outputs `like` of ``np.meshgrid(*xi)`` from the tangent `t` of
+    ``xi[position]``: `t` spread along its axis, zeros for the other outputs."""
+    axis = _meshgrid_axis(len(xi), position, indexing)
+    along = [-1 if d == axis else 1 for d in range(np.ndim(like[position]))]
+    spread = np.broadcast_to(np.reshape(t, along), np.shape(like[position])).copy()
+    return Cotangents(spread if i == position else _zeros(np.shape(out), t)
+                      for i, out in enumerate(like))
 
 
 def _concatenator_piece(items, position, kind):
@@ -335,6 +361,34 @@ def sort_vjp(g, x, axis=-1):
         return np.reshape(out, np.shape(x))
     out = _zeros(np.shape(x), g)
     np.put_along_axis(out, np.argsort(x, axis=axis, kind="stable"), g, axis=axis)
+    return out
+
+
+def _sorted_order(items, key=None, reverse=False):
+    """The positions of `items` in the order builtin ``sorted(items, key=key,
+    reverse=reverse)`` puts them (stable, as sorted is)."""
+    items = list(items)
+    if key is None:
+        return sorted(range(len(items)), key=items.__getitem__, reverse=reverse)
+    return sorted(range(len(items)), key=lambda i: key(items[i]), reverse=reverse)
+
+
+def sorted_jvp(t, items, key=None, reverse=False):
+    """The tangent of ``sorted(items, ...)``: a list of the items' tangents `t` in sorted order."""
+    return [t[i] for i in _sorted_order(items, key, reverse)]
+
+
+def sorted_vjp(g, items, key=None, reverse=False):
+    """The cotangent of `items` in ``sorted(items, ...)``: ``g[j]`` put back where the j-th
+    sorted item came from (a list for a list or tuple of items, an array for an array)."""
+    order = _sorted_order(items, key, reverse)
+    if isinstance(items, (list, tuple)):
+        out = [None] * len(order)
+        for j, i in enumerate(order):
+            out[i] = g[j]
+        return out
+    out = _zeros(np.shape(items), np.asarray(g))
+    out[order] = np.asarray(g)
     return out
 
 

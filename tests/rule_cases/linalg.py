@@ -121,6 +121,22 @@ def kron_fn(x, y):
     return np.kron(x, y)
 
 
+def convolve_fn(a, v, mode):
+    return np.convolve(a, v, mode=mode) ** 2
+
+
+def convolve_default(a, v):
+    return np.cos(np.convolve(a, v))
+
+
+def correlate_fn(a, v, mode):
+    return np.correlate(a, v, mode) ** 2
+
+
+def correlate_default(a, v):
+    return np.correlate(np.sin(a), v) * 2.0
+
+
 def vecdot_fn(x, y):
     return np.vecdot(x, y)
 
@@ -239,6 +255,10 @@ CASES = [
              name="vector_matrix"),
     RuleCase((np.kron,), kron_fn, (uniform((2, 1, 2), seed=31), uniform(V3, seed=32)),
              wrt=(0, 1), name="3d"),
+    RuleCase((np.convolve,), convolve_default, (uniform((5,), seed=41), uniform(V3, seed=42)),
+             wrt=(0, 1), extra=F32),
+    RuleCase((np.correlate,), correlate_default, (uniform((5,), seed=43), uniform(V3, seed=44)),
+             wrt=(0, 1), extra=F32),
     RuleCase((np.vecdot,), vecdot_fn, (uniform(V3, seed=33), uniform(V3, seed=34)), wrt=(0, 1),
              name="vectors"),
     RuleCase((np.vecdot,), vecdot_fn, (uniform((4, 3), seed=33), uniform(V3, seed=34)),
@@ -666,12 +686,21 @@ CASES += [
 ]
 
 
+# every mode, with a longer a, a longer v (np.correlate's "same" is not symmetric then) and
+# even lengths (where "same" has to round)
+for _mode in ("full", "same", "valid"):
+    for _n, _m in ((5, 3), (4, 6), (2, 5), (4, 4)):
+        _a, _v = uniform((_n,), seed=45 + _n), uniform((_m,), seed=55 + _m)
+        CASES += [RuleCase((_fn,), _case, (_a, _v, _mode), wrt=(0, 1), name=f"{_mode}-{_n}-{_m}")
+                  for _fn, _case in ((np.convolve, convolve_fn), (np.correlate, correlate_fn))]
+
+
 # ---------------------------------------------------------------------------------------
 # The helpers' own rules (so the code generated for the rules above differentiates again)
 # ---------------------------------------------------------------------------------------
 
 from srcad.rules.linalg_helpers import (  # noqa: E402
-    cross_vjp_a, cross_vjp_b, inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y, norm_axes,
+    convolution_padding, cross_vjp_a, cross_vjp_b, inner_vjp_x, inner_vjp_y, kron_vjp_x, kron_vjp_y, norm_axes,
     norm_derivative, solve_as_column, solve_from_column, tensordot_vjp_x, tensordot_vjp_y,
 )
 
@@ -749,6 +778,12 @@ def h_norm_axes(x):
     return np.sum(norm_axes(x, None, (0, 1))) * 1.0
 
 
+def h_convolution_padding(a, v):
+    """The padding of a cotangent: ints (the lengths of a and v), no derivative."""
+    before, after = convolution_padding(a, v, "same", "correlate")
+    return a * 0.0 + before + after
+
+
 CASES += [
     RuleCase((tensordot_vjp_x,), h_tensordot_vjp_x, (uniform((4, 5), seed=410), Y253),
              wrt=(0, 1)),
@@ -780,4 +815,7 @@ CASES += [
     RuleCase((norm_derivative,), h_norm_derivative_ord1, (uniform((4,), seed=425), 1.1),
              wrt=(0, 1), name="ord1"),
     RuleCase((norm_axes,), h_norm_axes, (uniform((2, 3), seed=426),), differentiable=False),
+    RuleCase((convolution_padding,), h_convolution_padding, (uniform((2,), seed=433),
+                                                             uniform((5,), seed=434)),
+             wrt=(0, 1), differentiable=False),
 ]

@@ -1,5 +1,5 @@
 """Rule cases for Python scalars (srcad/rules/pymath.py): the math module and the builtins
-abs, float, pow, max, min and sum.
+abs, float, pow, max, min, sum and sorted.
 
 Math functions run on Python floats at several points of their domain (and a few on 0-d
 arrays). Cases whose ``extra["needs"]`` is set use an engine contract that may not have
@@ -14,6 +14,7 @@ from . import RuleCase, uniform
 
 VARARG = {"needs": "vararg"}
 LIST = {"needs": "list"}
+SEQ = {"needs": "sequence"}
 
 
 def m_sin(x):
@@ -324,6 +325,51 @@ CASES += [
     RuleCase((sum,), b_sum_tuple_start, (0.3, -1.2), wrt=(0, 1), extra=LIST),
     RuleCase((sum,), b_sum_broadcast, (uniform((3, 4), seed=12), uniform((4,), seed=13)), wrt=(0, 1),
              extra=LIST),
+]
+
+
+def by_magnitude(value):
+    return abs(value)
+
+
+def b_sorted_array(x):
+    s = sorted(x)
+    return s[0] * 2.0 + s[1] * s[3] + s[2] ** 2
+
+
+def b_sorted_list(a, b, c):
+    s = sorted([a, b * 2.0, c])
+    return s[0] - s[1] * s[2]
+
+
+def b_sorted_reverse(x):
+    s = sorted(x * x, reverse=True)
+    return np.array(s) * np.arange(1.0, 1.0 + np.size(x))
+
+
+def b_sorted_key(x):
+    s = sorted(x, key=by_magnitude)
+    return s[0] * 3.0 + s[1] ** 2 + sum(s[2:])
+
+
+def b_sorted_key_builtin(x):
+    return np.array(sorted(x, key=abs, reverse=True)) * np.arange(1.0, 1.0 + np.size(x))
+
+
+def b_sorted_key_lambda(x, c):
+    """A lambda key that reads a value not differentiated (one that reads a differentiated
+    value raises UnsupportedSyntax, tests/test_issue12_syntax.py)."""
+    s = sorted(x, key=lambda t: (t - c) ** 2)
+    return np.array(s) * np.arange(1.0, 1.0 + np.size(x)) * c
+
+
+CASES += [
+    RuleCase((sorted,), b_sorted_array, (uniform((5,), seed=16),), extra=SEQ),
+    RuleCase((sorted,), b_sorted_list, (0.3, -0.4, 0.5), wrt=(0, 1, 2), extra={**SEQ, **LIST}),
+    RuleCase((sorted,), b_sorted_reverse, (uniform((5,), seed=17),), extra=SEQ),
+    RuleCase((sorted,), b_sorted_key, (uniform((5,), seed=18),), extra=SEQ),
+    RuleCase((sorted,), b_sorted_key_builtin, (uniform((5,), seed=19),), extra=SEQ),
+    RuleCase((sorted,), b_sorted_key_lambda, (uniform((5,), seed=20), 0.2), extra=SEQ),
 ]
 
 

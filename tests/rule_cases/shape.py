@@ -326,6 +326,45 @@ CASES += [
 ]
 
 
+def meshgrid_pair(x, y, indexing):
+    xx, yy = np.meshgrid(x, y, indexing=indexing)
+    return np.sin(xx) * yy ** 2 + xx * np.arange(np.size(xx)).reshape(np.shape(xx))
+
+
+def meshgrid_three(x, y, z, indexing):
+    grids = np.meshgrid(x, y * 2.0, z, indexing=indexing)
+    return grids[0] * grids[1] + grids[2] ** 2
+
+
+def meshgrid_one_used(x, y):
+    _, yy = np.meshgrid(x, y)
+    return yy ** 2
+
+
+def meshgrid_sparse(x, y):
+    xx, yy = np.meshgrid(x, y, sparse=True, indexing="ij")
+    return xx * np.exp(yy)
+
+
+CASES += [
+    RuleCase((np.meshgrid,), meshgrid_pair, (uniform((3,), seed=60), uniform((4,), seed=61), _ix),
+             wrt=(0, 1), name=_ix, extra=SEQ)
+    for _ix in ("xy", "ij")
+] + [
+    RuleCase((np.meshgrid,), meshgrid_three, (uniform((3,), seed=62), uniform((2,), seed=63),
+                                              uniform((4,), seed=64), _ix),
+             wrt=(0, 1, 2), name=_ix, extra=SEQ)
+    for _ix in ("xy", "ij")
+] + [
+    RuleCase((np.meshgrid,), meshgrid_one_used, (uniform((3,), seed=65), uniform((2,), seed=66)),
+             wrt=(0, 1), extra=SEQ),
+    RuleCase((np.meshgrid,), meshgrid_one_used, (uniform((3,), seed=65), uniform((2,), seed=66)),
+             wrt=(0, 1), name="float32", extra={**SEQ, **F32}),
+    RuleCase((np.meshgrid,), meshgrid_sparse, (uniform((3,), seed=67), uniform((2,), seed=68)),
+             wrt=(0, 1), extra=SEQ),
+]
+
+
 def r_pair(a, b):
     return np.r_[a, b]
 
@@ -967,9 +1006,10 @@ CASES += [
 from srcad.rules.shape_helpers import (  # noqa: E402
     arange_slope, array_jvp, array_vjp, astype_jvp, astype_vjp, concatenate_vjp,
     concatenator_jvp, concatenator_vjp, diag_vjp, diagonal_vjp,
-    expand_to_shape, item_of, item_vjp, linspace_weights, pad_constant_jvp, pad_constant_vjp,
-    pad_vjp, repeat_vjp, restack, sort_jvp, sort_vjp, stack_vjp, stacked_vjp, sum_to_shape,
-    take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp,
+    expand_to_shape, item_of, item_vjp, linspace_weights, meshgrid_jvp, meshgrid_vjp,
+    pad_constant_jvp, pad_constant_vjp, pad_vjp, repeat_vjp, restack, sort_jvp, sort_vjp,
+    sorted_jvp, sorted_vjp, stack_vjp, stacked_vjp, sum_to_shape, take_along_axis_vjp, take_vjp,
+    tile_vjp, trace_vjp,
 )
 
 X23 = uniform((2, 3), seed=300)
@@ -1104,6 +1144,34 @@ def h_arange_slope(x):
     return arange_slope(x, "step") + arange_slope(x, "start", 4.0)
 
 
+MESH_XI = (np.ones(3), np.ones(4))
+MESH_LIKE = np.meshgrid(*MESH_XI, indexing="ij")
+
+
+def h_meshgrid_vjp(a, b):
+    return meshgrid_vjp([a, b], MESH_XI, 0, "xy") ** 2 + np.sum(meshgrid_vjp([a, b], MESH_XI, 1))
+
+
+def h_meshgrid_jvp(t):
+    grids = meshgrid_jvp(t, MESH_XI, 1, MESH_LIKE, "ij")
+    return grids[1] ** 2 + grids[0]
+
+
+SORTED_ITEMS = np.array([0.3, -0.9, 0.1, 0.7])
+
+
+def h_sorted_jvp(t, a, b):
+    s = sorted_jvp(t, SORTED_ITEMS, None, True)
+    pair = sorted_jvp([a, b], [0.5, -0.5], abs)
+    return s[0] * s[1] + s[3] ** 2 + pair[0] * pair[1] ** 2
+
+
+def h_sorted_vjp(a, b, c):
+    """The cotangent of sorted's result is a list (one per item)."""
+    first, second = sorted_vjp([a, b * 2.0], [0.5, -0.5])
+    return sorted_vjp([a, b, c * a, c], SORTED_ITEMS, abs) ** 2 + first * second
+
+
 R_ITEMS = (np.ones(2), 0.5, slice(0, 3), np.ones(1))      # np.r_[...] has 7 elements
 C_ITEMS = (np.ones(2), X23, 0.5 * np.ones((2, 1)))        # np.c_[...] is 2 x 5
 
@@ -1152,6 +1220,12 @@ CASES += [
     RuleCase((linspace_weights,), h_linspace_weights, (uniform((3,), seed=339),),
              differentiable=False),
     RuleCase((arange_slope,), h_arange_slope, (uniform((3,), seed=340),), differentiable=False),
+    RuleCase((meshgrid_vjp,), h_meshgrid_vjp, (uniform((4, 3), seed=345), uniform((4, 3), seed=346)),
+             wrt=(0, 1), extra=LIST),
+    RuleCase((meshgrid_jvp,), h_meshgrid_jvp, (uniform((4,), seed=347),), extra=SEQ),
+    RuleCase((sorted_jvp,), h_sorted_jvp, (uniform((4,), seed=348), 0.3, -0.8), wrt=(0, 1, 2),
+             extra=SEQ),
+    RuleCase((sorted_vjp,), h_sorted_vjp, (0.6, 0.3, -0.8), wrt=(0, 1, 2), extra=LIST),
     RuleCase((concatenator_vjp,), h_concatenator_vjp,
              (uniform((7,), seed=341), uniform((2, 5), seed=343)), wrt=(0, 1)),
     RuleCase((concatenator_jvp,), h_concatenator_jvp,
