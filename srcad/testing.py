@@ -3,6 +3,9 @@
 Compares forward mode (J·t) and reverse mode (uᵀJ) with central finite differences in
 float64 along random directions, and with each other: u·(J t) == (uᵀJ)·t.
 """
+import copy
+import dataclasses
+
 import numpy as np
 
 from .api import jvp, vjp
@@ -12,23 +15,58 @@ def _as_tuple(value):
     return value if isinstance(value, tuple) else (value,)
 
 
+def _is_value(x):
+    """A leaf that has a derivative: a real number or a float array."""
+    return isinstance(x, (float, np.floating)) or isinstance(x, np.ndarray) and x.dtype.kind == "f"
+
+
+def _map(function, *trees):
+    """`function` on the leaves of `trees` (alike: dicts, lists, tuples, NamedTuples,
+    dataclasses, plain objects), rebuilt as the first; leaves without a derivative (ints,
+    strings) are kept from the first tree."""
+    first = trees[0]
+    if isinstance(first, dict):
+        return type(first)((k, _map(function, *(t[k] for t in trees))) for k in first)
+    if isinstance(first, (list, tuple)):
+        items = [_map(function, *(t[i] for t in trees)) for i in range(len(first))]
+        return type(first)(*items) if hasattr(first, "_fields") else type(first)(items)
+    if dataclasses.is_dataclass(first) and not isinstance(first, type):
+        return dataclasses.replace(first, **{f.name: _map(function, *(getattr(t, f.name) for t in trees))
+                                             for f in dataclasses.fields(first) if f.init})
+    if hasattr(first, "__dict__") and not callable(first):
+        rebuilt = copy.copy(first)
+        for name, value in vars(first).items():
+            setattr(rebuilt, name, _map(function, *(getattr(t, name) for t in trees)))
+        return rebuilt
+    return function(*trees) if _is_value(first) else first
+
+
 def _random_like(value, rng):
-    shape = np.shape(value)
-    sample = rng.standard_normal(shape)
-    return float(sample) if shape == () and not isinstance(value, np.ndarray) else sample
+    def draw(leaf):
+        sample = rng.standard_normal(np.shape(leaf))
+        return float(sample) if not isinstance(leaf, np.ndarray) else sample
+    return _map(draw, value) if not isinstance(value, (int, float, np.ndarray)) else draw(value)
 
 
 def _inner(a, b):
-    return sum(float(np.sum(np.asarray(x, dtype=np.float64) * np.asarray(y, dtype=np.float64)))
-               for x, y in zip(_as_tuple(a), _as_tuple(b)))
+    """The sum of the products of matching leaves of `a` and `b`, in float64."""
+    products = []
+    _map(lambda x, y: products.append(float(np.sum(np.asarray(x, dtype=np.float64)
+                                                    * np.asarray(y, dtype=np.float64)))),
+         _as_tuple(a), _as_tuple(b))
+    return sum(products)
 
 
 def _shift(args, wrt, tangents, step):
+    def moved_leaf(leaf, t):
+        shifted = np.asarray(leaf, dtype=np.float64) + step * np.asarray(t)
+        return float(shifted) if np.ndim(leaf) == 0 and not isinstance(leaf, np.ndarray) else shifted
     moved = list(args)
     for i, t in zip(wrt, tangents):
-        moved[i] = np.asarray(args[i], dtype=np.float64) + step * np.asarray(t)
-        if np.ndim(args[i]) == 0 and not isinstance(args[i], np.ndarray):
-            moved[i] = float(moved[i])
+        if isinstance(args[i], (int, float, np.ndarray)):
+            moved[i] = moved_leaf(args[i], t)
+        else:   # a dict, list, tuple or object of values
+            moved[i] = _map(moved_leaf, args[i], t)
     return moved
 
 
@@ -79,7 +117,7 @@ def check_grads(f, args, wrt=0, modes=("forward", "reverse"), eps=1e-6, rtol=1e-
             _close("reverse mode: value", _as_tuple(primal)[0], _as_tuple(value)[0], 1e-12, 1e-12)
             pulled = pulled if isinstance(wrt, tuple) else (pulled,)
             for i, p in zip(wrt_tuple, pulled):
-                if np.shape(p) != np.shape(args[i]):
+                if isinstance(args[i], (int, float, np.ndarray)) and np.shape(p) != np.shape(args[i]):
                     raise AssertionError(f"reverse mode: cotangent of argument {i} has shape "
                                          f"{np.shape(p)}, expected {np.shape(args[i])}")
             _close("reverse mode (uᵀJ)·t against finite differences", _inner(pulled, tangents),

@@ -503,3 +503,21 @@ def test_a_record_with_a_field_left_out_before_a_given_one_is_refused():
         return pair.scale
     with pytest.raises(TypeError):   # Python's own error: `value` is required
         skips_a_field(np.ones(2))
+
+
+def loss_of_dict(x, params):
+    return np.sum(params["w"] ** 2 * np.sin(x)) + params["b"] * np.sum(x)
+
+
+def tanh_of_record(params, x):
+    return np.sum(np.tanh(params.w * x)) * params.b
+
+
+def test_check_grads_takes_dicts_lists_and_objects():
+    x = np.array([0.3, 0.5])
+    check_grads(loss_of_dict, (x, {"w": np.array([0.2, 0.4]), "b": 1.5}), wrt=(0, 1))
+    check_grads(updates_a_record_argument, (Params(w=np.array([0.2, -0.4, 0.7]), b=1.5), X[:3]),
+                wrt=(0, 1))
+    with pytest.raises(AssertionError, match="derivative mismatch"):   # it can fail: a coarse step
+        check_grads(tanh_of_record, (Params(w=np.array([0.2, -0.4, 0.7]), b=1.5), X),
+                    wrt=0, eps=0.5, rtol=1e-9, atol=1e-12)
