@@ -84,16 +84,18 @@ def forward_jacobian(function, indices, args, vector=True, keywords=None, option
     inputs = [args[i] for i in indices]
     directions = _basis(inputs)
     n = directions[0].shape[0]
-    if vector:
+    def one_sweep():
         tangent_function = derivative(function, "jvp_batch", indices, False, args, options)
         value, tangent = tangent_function(*args, *directions, **keywords)
-        tangents = [_as_array(t) for t in _as_tuple(tangent)]   # each (n,) + out.shape
-    else:
+        return value, [_as_array(t) for t in _as_tuple(tangent)]   # each (n,) + out.shape
+
+    def one_per_direction():
         tangent_function = derivative(function, "jvp", indices, False, args, options)
         columns = [_as_tuple(tangent_function(*args, *[d[k] for d in directions], **keywords)[1])
                    for k in range(n)]
         value = function(*args, **keywords)
-        tangents = [_stack([c[o] for c in columns]) for o in range(len(columns[0]))]
+        return value, [_stack([c[o] for c in columns]) for o in range(len(columns[0]))]
+    value, tangents = _vector_or_each(function, one_sweep, one_per_direction, vector)
     result = []
     for out, t in zip(_as_tuple(value), tangents):
         matrix = arrays.namespace(t).moveaxis(t.reshape((n, _size(out))), 0, -1)   # (m, n)
@@ -115,15 +117,43 @@ def reverse_jacobian(function, indices, args, vector=True, keywords=None, option
     seeds = np.eye(m, dtype=_dtype(out)).reshape((m,) + np.shape(out))
     if arrays.foreign(out) is not None:
         seeds = arrays.asarray_like(seeds, out)
-    if vector:
+    def one_sweep():
         pull = derivative(function, "vjp_batch", indices, True, args, options)
-        _, rows = pull(*args, seeds, **keywords)   # each (m,) + arg.shape
-    else:
+        return pull(*args, seeds, **keywords)[1]   # each (m,) + arg.shape
+
+    def one_per_direction():
         pull = derivative(function, "vjp", indices, True, args, options)
         pulled = [pull(*args, seeds[k], **keywords)[1] for k in range(m)]
-        rows = [_stack([p[j] for p in pulled]) for j in range(len(indices))]
+        return [_stack([p[j] for p in pulled]) for j in range(len(indices))]
+    rows = _vector_or_each(function, one_sweep, one_per_direction, vector)
     blocks = tuple(_as_array(r).reshape(np.shape(out) + np.shape(a)) for r, a in zip(rows, inputs))
     return value, [blocks]
+
+
+_FELL_BACK = set()   # functions whose vector mode failed once (warned)
+
+
+def _vector_or_each(function, one_sweep, one_per_direction, vector):
+    """The vector-mode sweep (one call for every direction); if its code fails on a value
+    it was not made for (a case srcad's vector mode does not cover yet), one call per
+    direction instead, with one warning per function: never a crash where the ordinary
+    derivative works. srcad's own errors (no rule, unsupported syntax) are raised."""
+    if not vector:
+        return one_per_direction()
+    try:
+        return one_sweep()
+    except SrcadError:
+        raise
+    except Exception as error:   # noqa: BLE001  (whatever the batched code raised)
+        result = one_per_direction()   # raises if the function itself fails here
+        if function not in _FELL_BACK:
+            _FELL_BACK.add(function)
+            import warnings
+            warnings.warn(f"srcad: vector mode of {function.__qualname__} failed "
+                          f"({type(error).__name__}: {str(error).splitlines()[0][:200]}); computed "
+                          "one direction at a time instead (vector=False). Please report this.",
+                          RuntimeWarning, stacklevel=4)
+        return result
 
 
 def arrays_only(function, arguments, indices, what):

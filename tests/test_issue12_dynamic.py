@@ -481,7 +481,10 @@ def updates_a_record_argument(params, x):
 def test_records_built_from_differentiated_values():
     x = np.array([0.3, 0.5, 0.9])
     check_grads(builds_records, (x,))
-    check_matrices(builds_records, (x,), hessian="per direction")   # vector mode: not yet
+    check_matrices(builds_records, (x,), hessian="per direction")
+    with pytest.warns(RuntimeWarning, match="one direction at a time"):   # vector mode: not yet
+        hessian = srcad.hessian(builds_records)(x)
+    np.testing.assert_allclose(hessian, srcad.hessian(builds_records, vector=False)(x), rtol=1e-12)
     params = Params(w=np.array([0.2, -0.4, 0.7]), b=1.5)
     gradient = srcad.grad(updates_a_record_argument)(params, x)
     assert type(gradient) is Params
@@ -521,3 +524,15 @@ def test_check_grads_takes_dicts_lists_and_objects():
     with pytest.raises(AssertionError, match="derivative mismatch"):   # it can fail: a coarse step
         check_grads(tanh_of_record, (Params(w=np.array([0.2, -0.4, 0.7]), b=1.5), X),
                     wrt=0, eps=0.5, rtol=1e-9, atol=1e-12)
+
+
+def sums_a_list(x):
+    return sum([x[0] * x[1], np.sin(x[2]), x[0] ** 3])
+
+
+def test_vector_mode_falls_back_to_one_direction_at_a_time():
+    x = np.array([0.3, 0.5, 0.9])
+    with pytest.warns(RuntimeWarning, match="vector mode of sums_a_list_grad failed"):
+        hessian = srcad.hessian(sums_a_list)(x)
+    expected = np.array([[6 * x[0], 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, -np.sin(x[2])]])
+    np.testing.assert_allclose(hessian, expected, rtol=1e-12, atol=1e-15)
