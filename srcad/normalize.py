@@ -29,7 +29,7 @@ from .parse import MISSING
 from .restructure import restructure
 from .temporaries import name_for
 from .rules import lookup
-from .trees import clone, walk as walk_tree
+from .trees import attribute_root as _root, clone, walk as walk_tree
 from .written_out import WRITTEN_OUT
 
 BINARY_OPERATORS = {
@@ -663,7 +663,8 @@ class Normalizer(ControlFlow, NestedFunctions, SyntaxSupport):
         derivative of the packed values: the object's derivative in srcad's own form."""
         given = dict(zip(fields, node.args))
         given.update((k.arg, k.value) for k in node.keywords)
-        if len(node.args) > len(fields) or not set(given) <= set(fields):
+        if len(node.args) > len(fields) or not set(given) <= set(fields) \
+                or len(given) < len(node.args) + len(node.keywords):   # a field given twice
             raise SrcadError(f"{self.where(node)}: {cls.__name__}(...) takes the fields "
                              f"{', '.join(fields)}, not these arguments")
         ordered = [name for name in fields if name in given]
@@ -807,12 +808,6 @@ def _hashable(value):
     except TypeError:
         return False
     return True
-
-
-def _root(node):
-    while isinstance(node, gast.Attribute):
-        node = node.value
-    return node
 
 
 def _is_method_call(func, normalizer):

@@ -9,7 +9,7 @@ import gast
 
 from .ir import assigned_names, keywords
 from .rules import lookup
-from .trees import clone, walk as walk_tree
+from .trees import attribute_root, clone, walk as walk_tree
 
 
 class NestedFunctions:
@@ -315,6 +315,5 @@ class _CallAliases(gast.NodeTransformer):
 
 def _root_id(node):
     """The name an attribute chain starts from (``x`` of ``x.sum``), or None."""
-    while isinstance(node, gast.Attribute):
-        node = node.value
-    return node.id if isinstance(node, gast.Name) else None
+    root = attribute_root(node)
+    return root.id if isinstance(root, gast.Name) else None

@@ -22,7 +22,7 @@ import gast
 from .contexts import Region
 from .errors import SrcadError, UnsupportedSyntax
 from .ir import Stmt, assigned_names, keywords, normalized
-from .trees import clone, walk as walk_tree
+from .trees import attribute_root, clone, walk as walk_tree
 
 HANDLED = {"Try", "With", "Raise", "Assert", "Import", "ImportFrom", "Lambda", "Yield", "YieldFrom"}
 ITERATOR_BUILTINS = (zip, map, filter, enumerate, reversed, iter)
@@ -381,10 +381,7 @@ class SyntaxSupport:
     def holds_dict(self, node):
         """Whether `node` may be a dict: a local value (or an attribute of one: `model.params`),
         or a global or captured dict."""
-        root = node
-        while isinstance(root, gast.Attribute):
-            root = root.value
-        return self.is_local(root) or isinstance(self.parsed.resolve(node), dict)
+        return self.is_local(attribute_root(node)) or isinstance(self.parsed.resolve(node), dict)
 
     def as_sequence(self, node):
         """A loop over ``zip(*pairs)`` (or another iterator a builtin returns, outside the

@@ -12,6 +12,8 @@ import re
 
 import gast
 
+from .trees import attribute_root
+
 LONGEST = 16
 _OPERATORS = {gast.Add: "plus", gast.Sub: "minus", gast.Mult: "times", gast.Div: "over",
               gast.Pow: "pow", gast.MatMult: ""}       # h @ W2 -> h_W2, as in the formula hW₂
@@ -77,9 +79,7 @@ class _Reader:
         if isinstance(func, gast.Name):
             return func.id
         if isinstance(func, gast.Attribute):
-            root = func.value
-            while isinstance(root, gast.Attribute):
-                root = root.value
+            root = attribute_root(func.value)
             if isinstance(root, gast.Name) and not self.is_local(root.id):
                 return func.attr
             return f"{self.reading(func.value)}_{func.attr}"

@@ -41,6 +41,13 @@ def walk(node):
         yield node
 
 
+def attribute_root(node):
+    """What an attribute chain starts from: ``x`` of ``x.a.b`` (`node` itself otherwise)."""
+    while isinstance(node, gast.Attribute):
+        node = node.value
+    return node
+
+
 def in_nested_scopes(node):
     """ids of the nodes under `node` that are inside a comprehension or lambda, whose
     names are their own."""
