@@ -20,32 +20,38 @@ def _is_value(x):
     return isinstance(x, (float, np.floating)) or isinstance(x, np.ndarray) and x.dtype.kind == "f"
 
 
-def _map(function, *trees):
-    """`function` on the leaves of `trees` (alike: dicts, lists, tuples, NamedTuples,
-    dataclasses, plain objects), rebuilt as the first; leaves without a derivative (ints,
-    strings) are kept from the first tree."""
+def _numeric(x):
+    """A number or an array: an argument or result that is one leaf, not a structure."""
+    return isinstance(x, (int, float, np.number, np.ndarray))
+
+
+def _map(function, *trees, leaf=_is_value):
+    """`function` on the `leaf` leaves of `trees` (alike: dicts, lists, tuples, NamedTuples,
+    dataclasses, plain objects), rebuilt as the first; other leaves (by default those
+    without a derivative: ints, strings) are kept from the first tree."""
     first = trees[0]
     if isinstance(first, dict):
-        return type(first)((k, _map(function, *(t[k] for t in trees))) for k in first)
+        return type(first)((k, _map(function, *(t[k] for t in trees), leaf=leaf)) for k in first)
     if isinstance(first, (list, tuple)):
-        items = [_map(function, *(t[i] for t in trees)) for i in range(len(first))]
+        items = [_map(function, *(t[i] for t in trees), leaf=leaf) for i in range(len(first))]
         return type(first)(*items) if hasattr(first, "_fields") else type(first)(items)
     if dataclasses.is_dataclass(first) and not isinstance(first, type):
-        return dataclasses.replace(first, **{f.name: _map(function, *(getattr(t, f.name) for t in trees))
+        return dataclasses.replace(first, **{f.name: _map(function, *(getattr(t, f.name) for t in trees),
+                                                          leaf=leaf)
                                              for f in dataclasses.fields(first) if f.init})
     if hasattr(first, "__dict__") and not callable(first):
         rebuilt = copy.copy(first)
         for name, value in vars(first).items():
-            setattr(rebuilt, name, _map(function, *(getattr(t, name) for t in trees)))
+            setattr(rebuilt, name, _map(function, *(getattr(t, name) for t in trees), leaf=leaf))
         return rebuilt
-    return function(*trees) if _is_value(first) else first
+    return function(*trees) if leaf(first) else first
 
 
 def _random_like(value, rng):
     def draw(leaf):
         sample = rng.standard_normal(np.shape(leaf))
         return float(sample) if not isinstance(leaf, np.ndarray) else sample
-    return _map(draw, value) if not isinstance(value, (int, float, np.ndarray)) else draw(value)
+    return draw(value) if _numeric(value) else _map(draw, value)
 
 
 def _inner(a, b):
@@ -53,7 +59,7 @@ def _inner(a, b):
     products = []
     _map(lambda x, y: products.append(float(np.sum(np.asarray(x, dtype=np.float64)
                                                     * np.asarray(y, dtype=np.float64)))),
-         _as_tuple(a), _as_tuple(b))
+         _as_tuple(a), _as_tuple(b), leaf=_numeric)
     return sum(products)
 
 
@@ -63,10 +69,8 @@ def _shift(args, wrt, tangents, step):
         return float(shifted) if np.ndim(leaf) == 0 and not isinstance(leaf, np.ndarray) else shifted
     moved = list(args)
     for i, t in zip(wrt, tangents):
-        if isinstance(args[i], (int, float, np.ndarray)):
-            moved[i] = moved_leaf(args[i], t)
-        else:   # a dict, list, tuple or object of values
-            moved[i] = _map(moved_leaf, args[i], t)
+        # a dict, list, tuple or object of values: each of its values moves
+        moved[i] = moved_leaf(args[i], t) if _numeric(args[i]) else _map(moved_leaf, args[i], t)
     return moved
 
 
@@ -117,7 +121,7 @@ def check_grads(f, args, wrt=0, modes=("forward", "reverse"), eps=1e-6, rtol=1e-
             _close("reverse mode: value", _as_tuple(primal)[0], _as_tuple(value)[0], 1e-12, 1e-12)
             pulled = pulled if isinstance(wrt, tuple) else (pulled,)
             for i, p in zip(wrt_tuple, pulled):
-                if isinstance(args[i], (int, float, np.ndarray)) and np.shape(p) != np.shape(args[i]):
+                if _numeric(args[i]) and np.shape(p) != np.shape(args[i]):
                     raise AssertionError(f"reverse mode: cotangent of argument {i} has shape "
                                          f"{np.shape(p)}, expected {np.shape(args[i])}")
             _close("reverse mode (uᵀJ)·t against finite differences", _inner(pulled, tangents),
