@@ -80,26 +80,24 @@ def jacobian_sparsity(f, wrt=0):
     Found by running f's dependency mode on `args`: exact for elementwise operations,
     indexing, slicing, reshapes and concatenation, a superset elsewhere; for code with
     branches, the pattern of the branches these inputs take."""
-    indices, _ = _normalize_wrt(wrt)
-    function = _plain_function(f)
-
-    def sparsity_function(*args, **kwargs):
-        arguments, keywords = _prepared(function, args, kwargs, indices, "jacobian_sparsity")
-        return dependency_pattern(function, indices, arguments, keywords)
-    sparsity_function.__name__ = f"jacobian_sparsity_of_{function.__name__}"
-    return sparsity_function
+    return _pattern_function(f, wrt, "jacobian_sparsity", dependency_pattern)
 
 
 def hessian_sparsity(f, wrt=0):
     """``hessian_sparsity(f, wrt=0)(*args)``: the symmetric sparsity pattern of the Hessian
     (a superset of it: the pattern of the Jacobian of srcad's gradient code, symmetrized)."""
+    return _pattern_function(f, wrt, "hessian_sparsity", hessian_pattern)
+
+
+def _pattern_function(f, wrt, what, pattern):
+    """``what(f, wrt)``: the function of f's arguments that returns `pattern` at them."""
     indices, _ = _normalize_wrt(wrt)
     function = _plain_function(f)
 
     def sparsity_function(*args, **kwargs):
-        arguments, keywords = _prepared(function, args, kwargs, indices, "hessian_sparsity")
-        return hessian_pattern(function, indices, arguments, keywords)
-    sparsity_function.__name__ = f"hessian_sparsity_of_{function.__name__}"
+        arguments, keywords = _prepared(function, args, kwargs, indices, what)
+        return pattern(function, indices, arguments, keywords)
+    sparsity_function.__name__ = f"{what}_of_{function.__name__}"
     return sparsity_function
 
 

@@ -157,15 +157,20 @@ def reads_global_scale(x):
     return SCALE * x ** 2
 
 
-def test_rebound_global_recompiles():
+def gradient_follows_scale(function):
+    """The compiled gradient of `function` (2 * SCALE * x at 1.5) after SCALE is rebound."""
     global SCALE
-    grad = srcad.grad(reads_global_scale, compile="numba")
+    grad = srcad.grad(function, compile="numba")
     assert grad(1.5) == 6.0
     SCALE = 3.0
     try:
         assert grad(1.5) == 9.0
     finally:
         SCALE = 2.0
+
+
+def test_rebound_global_recompiles():
+    gradient_follows_scale(reads_global_scale)
 
 
 def test_unknown_target_and_missing_numba(monkeypatch):
@@ -232,11 +237,4 @@ def calls_scaled_square(x):
 
 def test_rebound_global_of_a_called_function_recompiles():
     """Compiled code calls the compiled derivative of scaled_square, which froze SCALE."""
-    global SCALE
-    grad = srcad.grad(calls_scaled_square, compile="numba")
-    assert grad(1.5) == 6.0
-    SCALE = 3.0
-    try:
-        assert grad(1.5) == 9.0
-    finally:
-        SCALE = 2.0
+    gradient_follows_scale(calls_scaled_square)
