@@ -6,6 +6,8 @@ output direction); in *vector mode* all directions go through one sweep of gener
 with an extra leading axis. ``hessian`` and ``hvp`` are forward-over-reverse: the JVP
 transform of the generated gradient code, nothing else.
 """
+import warnings
+
 import numpy as np
 
 from . import arrays
@@ -148,7 +150,6 @@ def _vector_or_each(function, one_sweep, one_per_direction, vector):
         result = one_per_direction()   # raises if the function itself fails here
         if function not in _FELL_BACK:
             _FELL_BACK.add(function)
-            import warnings
             warnings.warn(f"srcad: vector mode of {function.__qualname__} failed "
                           f"({type(error).__name__}: {str(error).splitlines()[0][:200]}); computed "
                           "one direction at a time instead (vector=False). Please report this.",

@@ -400,8 +400,10 @@ class ReverseTransform(CheckpointedLoops, Transform):
             self.emit(adjoint, call("add_each", self.zeros(name(self.rename.get(version, version))),
                                     name(adjoint)), origin)
         elif self.state[adjoint] != "owned":
-            copied = call("copy_of" if self.batch else "owned_items", name(adjoint)) if version in self.sequences \
-                else _method(name(adjoint), "copy")
+            if version in self.sequences:   # a list NumPy may have read as an array: owned_items
+                copied = call("copy_of" if self.batch else "owned_items", name(adjoint))
+            else:
+                copied = _method(name(adjoint), "copy")
             self.emit(adjoint, copied, origin)
         self.state[adjoint] = "owned"
         return adjoint
