@@ -20,6 +20,8 @@ generated code is exactly the ordinary code.
     compile      the compile target of the generated code: "" (run it as Python/NumPy),
                  "numba" (compile it with numba.njit; srcad.CompileError if it does not fit),
                  "numba?" (compile it if it fits, else warn once and run the NumPy code);
+                 "numba-parallel" / "numba-parallel?": the same, the fused elementwise loops
+                 running on every core (numba.prange);
                  see compiled/. The code for a target fits that target's subset (flavor.py).
 
 A new option is a new field here (with its default off), a keyword of the transformations
@@ -28,7 +30,7 @@ in api.py, and whatever stage reads it.
 import os
 from dataclasses import dataclass, field, fields, replace
 
-COMPILE_TARGETS = ("numba", "numba?")   # "?": fall back to the NumPy code if it does not fit
+COMPILE_TARGETS = ("numba", "numba?", "numba-parallel", "numba-parallel?")   # "?": fall back to the NumPy code if it does not fit
 ENVIRONMENT = {"debug_nans": "SRCAD_DEBUG_NANS"}   # option -> variable that turns it on
 
 
