@@ -188,3 +188,21 @@ def test_division_by_zero_as_numpy():
         got = srcad.grad(divides, compile="numba")(x)
     np.testing.assert_array_equal(np.isinf(got), np.isinf(expected))
     np.testing.assert_allclose(got[1:], expected[1:], rtol=1e-12)
+
+
+def rnn(W, xs, h0):
+    h = h0
+    for t in range(xs.shape[0]):
+        h = np.tanh(h @ W + xs[t])
+    return np.sum(h ** 2)
+
+
+def test_parallel_steps_aside_for_numba_array_analysis():
+    """numba's parallel array analysis refuses some matrix code at run time; the loops then
+    run on one core, with the same numbers."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(1)
+    args = (rng.normal(size=(4, 4)) * 0.3, rng.normal(size=(5, 3, 4)), rng.normal(size=(3, 4)))
+    expected = srcad.grad(rnn, (0, 1, 2))(*args)
+    for a, b in zip(srcad.grad(rnn, (0, 1, 2), compile="numba-parallel")(*args), expected):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)

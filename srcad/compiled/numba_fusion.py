@@ -63,7 +63,7 @@ def _at(value, i):
         if value.ndim == 1:
             return lambda value, i: value[i]
         if value.layout == "C":
-            return lambda value, i: value.reshape(value.size)[i]
+            return lambda value, i: value.flat[i]
         return lambda value, i: value.ravel()[i]   # never runs: same_shape refuses such arrays
     if isinstance(value, types.Array):
         return lambda value, i: value[()]
@@ -86,7 +86,7 @@ def _store(array, i, value):
         return impl
     if _is_array(array) and array.layout == "C":
         def impl(array, i, value):
-            array.reshape(array.size)[i] = value
+            array.flat[i] = value
             return array
         return impl
     if _is_array(array):

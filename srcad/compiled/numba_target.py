@@ -31,7 +31,7 @@ _OPTIONAL_NONE = re.compile(r"^expected \S.*, got None$")
 warnings.filterwarnings(   # "numba-parallel": the helpers fused loops call have no loops of their own
     "ignore", r"(?s).*The keyword argument 'parallel=True' was specified but no transformation.*srcad",
     numba.NumbaPerformanceWarning)
-_SIZES = re.compile(r"^Sizes of \S+, \S+ do not match")
+_SIZES = re.compile(r"^(Sizes of \S+, \S+ do not match|Dimension mismatch for)")
 _PRANGE_ONLY = {"prange": True, "numpy": False, "reduction": False, "setitem": False, "stencil": False,
                 "fusion": False, "comprehension": False, "inplace_binop": False}   # numba's parallel=
 
