@@ -152,10 +152,10 @@ class _Flow:
         for stmt in run:
             name = stmt.targets[0].id if isinstance(stmt, gast.Assign) else stmt.target.id
             if _is_reduction(stmt):
-                summed = stmt.value.args[0].id
-                self.loads[summed] = self.loads.get(summed, 0) + 1
-                self.read(summed, True)
-                self.deps[name] = list(self.deps.get(summed, [summed]))
+                deps = {}
+                for read_name, _ in self.reads(stmt.value.args[0]):
+                    deps.update(dict.fromkeys(self.deps.get(read_name, [read_name])))
+                self.deps[name] = list(deps)
                 self.reduced.append(name)
                 continue
             read = self.reads(stmt.value)
@@ -210,11 +210,13 @@ def _walk_reads(node):
 
 
 def _is_reduction(stmt):
-    """``s = np.sum(t)``: a sum the loop accumulates (numba's np.sum adds in the same order)."""
+    """``s = np.sum(<elementwise>)``: a sum the loop accumulates (numba's np.sum adds in the
+    same order)."""
     if not (isinstance(stmt, gast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name)):
         return False
     call = stmt.value
-    return isinstance(call, gast.Call) and _is_sum(call) and call.args[0].id != stmt.targets[0].id
+    return isinstance(call, gast.Call) and _is_sum(call, of_name=False) and _elementwise(call.args[0]) \
+        and not _mentions(call, {stmt.targets[0].id})
 
 
 def _reduced(stmt):
@@ -262,10 +264,10 @@ def _is_seed(node):
         and not node.keywords and isinstance(node.args[0], gast.Call) and _is_sum(node.args[0])
 
 
-def _is_sum(call):
+def _is_sum(call, of_name=True):
     return isinstance(call.func, gast.Attribute) and isinstance(call.func.value, gast.Name) \
         and call.func.value.id in ("np", "numpy") and call.func.attr == "sum" and len(call.args) == 1 \
-        and not call.keywords and isinstance(call.args[0], gast.Name)
+        and not call.keywords and (isinstance(call.args[0], gast.Name) or not of_name)
 
 
 def _is_unary_ufunc(func):
@@ -297,7 +299,7 @@ def _elementwise_copy(stmt, element):
         return gast.Constant(node.value, None)
     if _is_reduction(stmt):
         return gast.AugAssign(target=gast.Name(_reduced(stmt), gast.Store(), None, None), op=gast.Add(),
-                              value=gast.Name(element[stmt.value.args[0].id], gast.Load(), None, None))
+                              value=rewrite(stmt.value.args[0]))
     if isinstance(stmt, gast.Assign):
         return _assign(element[stmt.targets[0].id], rewrite(stmt.value))
     return gast.AugAssign(target=gast.Name(element[stmt.target.id], gast.Store(), None, None),
