@@ -80,6 +80,8 @@ def runner(body, filename, fallback):
     def compiled(*args, **kwargs):
         if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
             reset()
+        if "call" not in state and not any(type(a) is np.ndarray and a.ndim for a in args):
+            state["unfused"] = True   # scalars only: no loops to fuse, and none to compile
         try:
             call = state.get("call") or build()
         except CompileError as error:   # a function it calls reads an array numba would freeze
