@@ -5,7 +5,9 @@ accepts (flavor.py). The loader moves each entry function's statements into a fu
 their own (``_srcad_body_<entry>``, loader.py) which the entry calls after its plumbing
 (input checks, guards, error notes, which stay Python); `attach` puts numba's compiled
 version of it there (numba_target.py), with numba implementations of srcad's runtime
-helpers (numba_helpers.py). numba is imported on the first compiled derivative only.
+helpers (numba_helpers.py). Runs of elementwise statements are fused into one loop each
+(fusion.py; its helpers: srcad/fused.py and numba_fusion.py), run on every core with
+``compile="numba-parallel"``. numba is imported on the first compiled derivative only.
 """
 import importlib.util
 import warnings

@@ -1,8 +1,8 @@
 """Fusion, for code numba compiles: a run of elementwise statements becomes one loop.
 
 NumPy evaluates ``t = np.sin(x) * y + z`` one operation at a time, each reading and writing
-a whole array. A run of such statements fused reads each input once and writes each value
-used later once, computing everything else one element at a time in registers::
+a whole array. A run of such statements fused reads each input once, writes only the
+values used after it, and computes everything else one element at a time in registers::
 
     if fused_loops and fused.same_shape(x, y, z):   # one loop over the elements (numba)
         t = fused.empty(x, y, z)
@@ -10,17 +10,24 @@ used later once, computing everything else one element at a time in registers::
             x_i = fused.at(x, i)
             ...
             t_i = np.sin(x_i) * y_i + z_i
-            fused.store(t, i, t_i)
+            t = fused.store(t, i, t_i)
     else:
         t = np.sin(x) * y + z   # the NumPy statements, as generated
 
 ``fused_loops`` is False in Python (the NumPy statements run) and True where numba compiles
-the code; numba drops the branch it never takes when it is False, so the code compiles
-unfused too. The loop runs only when every array it reads is a float64 C-contiguous array
-of one shape (``fused.same_shape``; the helpers are srcad/fused.py); anything else (broadcasting, other dtypes, views) runs the
-NumPy statements. Statements qualify when they are arithmetic, unary NumPy math functions
-and ``expand_reduced`` of a value over an array of that shape, assigned to plain names.
-With ``compile="numba-parallel"`` the loop is ``prange`` and numba runs it on every core.
+the code; numba drops the branch it never takes when it is False, so the code also
+compiles unfused. The loop runs only when every array it reads is a float64 C-contiguous
+array of one shape (``fused.same_shape``); anything else (broadcasting, other dtypes,
+views) runs the NumPy statements. The helpers (srcad/fused.py) read a scalar input whole
+at every element, and a value computed from scalars only stays a scalar, so the loop
+gives each name the type the NumPy statements give it.
+
+Statements qualify when they assign plain names from arithmetic, unary NumPy math
+functions, ``expand_reduced(g, x)`` / ``unbroadcast(g, x)`` where they do not sum (the
+test adds ``fused.holds_array`` for the second), grad's seed ``seed_cotangent(np.sum(t))``
+(1), and ``s = np.sum(<elementwise>)``, which the loop accumulates (a later statement that
+reads ``s`` starts a new loop). With ``compile="numba-parallel"`` the loop is ``prange``
+and numba runs it on every core.
 """
 import gast
 
@@ -60,10 +67,7 @@ def fuse(body, returned, parallel=False):
 
 
 class _Region:
-    """The origin-like label of a fused region (emit.py prints it as the comment above it)."""
-
-    def __init__(self, lines):
-        self.lines = lines
+    """The origin-like label of a fused loop (emit.py prints it as the comment above it)."""
 
     def comment(self):
         return "fused: one loop over the elements, where numba compiles this code"
@@ -134,7 +138,7 @@ class _Fuser:
                         body=loop_body, orelse=[], type_comment=None)
         after = [_assign(n, _load(target[n])) for n in outputs if target[n] != n]
         fused = gast.If(test=test, body=before + [loop] + after, orelse=run)
-        fused.origin = _Region([getattr(s, "origin", None) for s in run])
+        fused.origin = _Region()
         return [fused]
 
 
