@@ -175,6 +175,21 @@ def _matmul_vjp_y(g, x, y):
     return None
 
 
+@overload(runtime.dot_vjp_x)
+def _dot_vjp_x(g, x, y):
+    """np.dot of arrays of at most two dimensions is x @ y: its cotangents are matmul's."""
+    if _is_array(x) and _is_array(y) and x.ndim <= 2 and y.ndim <= 2:
+        return lambda g, x, y: runtime.matmul_vjp_x(g, x, y)
+    return None
+
+
+@overload(runtime.dot_vjp_y)
+def _dot_vjp_y(g, x, y):
+    if _is_array(x) and _is_array(y) and x.ndim <= 2 and y.ndim <= 2:
+        return lambda g, x, y: runtime.matmul_vjp_y(g, x, y)
+    return None
+
+
 @overload(elementwise_helpers.maximum_weight)
 def _maximum_weight(x, y, larger):
     """Always float weights (the NumPy helper returns the bool mask when nothing ties: a
