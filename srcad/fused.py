@@ -13,10 +13,10 @@ def _arrays(values):
 
 def same_shape(*values):
     """Whether the loop can run: some value is an array, and every array is a float64
-    C-contiguous array of one shape."""
+    array of one shape (C-contiguous, where it has more than one dimension)."""
     arrays = _arrays(values)
-    return bool(arrays) and all(a.dtype == np.float64 and a.flags.c_contiguous
-                                and a.shape == arrays[0].shape for a in arrays)
+    return bool(arrays) and all(a.dtype == np.float64 and a.shape == arrays[0].shape
+                                and (a.ndim == 1 or a.flags.c_contiguous) for a in arrays)
 
 
 def holds_array(*values):

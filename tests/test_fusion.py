@@ -132,7 +132,7 @@ def divides(x):
 
 X = np.linspace(0.2, 1.4, 7)
 COMPILED = [(chain, (X,)), (chain, (X.reshape(7, 1)[::2, 0],)), (chain, (np.float64(0.3),)),
-            (scaled, (0.7, X)), (scaled, (X, X)), (matrix, (np.outer(X, X[:3]),)),
+            (scaled, (0.7, X)), (scaled, (X, X)), (matrix, (np.outer(X, X[:3]),)), (matrix, (np.outer(X, X)[:, ::2],)),
             (broadcasting, (X[:3].reshape(3, 1), X[:4])), (recurrence, (X, X[::-1].copy())),
             (recurrence, (X, 0.3)), (in_place, (X,))]
 

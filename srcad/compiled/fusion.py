@@ -16,9 +16,9 @@ values used after it, and computes everything else one element at a time in regi
 
 ``fused_loops`` is False in Python (the NumPy statements run) and True where numba compiles
 the code; numba drops the branch it never takes when it is False, so the code also
-compiles unfused. The loop runs only when every array it reads is a float64 C-contiguous
-array of one shape (``fused.same_shape``); anything else (broadcasting, other dtypes,
-views) runs the NumPy statements. The helpers (srcad/fused.py) read a scalar input whole
+compiles unfused. The loop runs only when every array it reads is a float64 array of one
+shape, C-contiguous where it has more than one dimension (``fused.same_shape``); anything
+else (broadcasting, other dtypes, views of matrices) runs the NumPy statements. The helpers (srcad/fused.py) read a scalar input whole
 at every element, and a value computed from scalars only stays a scalar, so the loop
 gives each name the type the NumPy statements give it.
 

@@ -26,12 +26,13 @@ def _function(text, name="impl", **names):
 def _same_shape(*values):
     arrays = _arrays(values)
     if not arrays or any(values[k].dtype != types.float64 or values[k].ndim != values[arrays[0]].ndim
-                         for k in arrays):
+                         or values[k].ndim > 1 and values[k].layout != "C" for k in arrays):
         return lambda *values: False
     first = arrays[0]
-    tests = [f"values[{k}].flags.c_contiguous" for k in arrays] + \
-        [f"values[{k}].shape == values[{first}].shape" for k in arrays[1:]]
-    return _function("def impl(*values):\n    return " + " and ".join(tests))
+    tests = [f"values[{k}].shape == values[{first}].shape" for k in arrays[1:]]
+    if values[first].ndim > 1:   # read through .flat: C order, as NumPy's result has
+        tests += [f"values[{k}].flags.c_contiguous" for k in arrays]
+    return _function("def impl(*values):\n    return " + (" and ".join(tests) or "True"))
 
 
 @overload(fused.holds_array)
