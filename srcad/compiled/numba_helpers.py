@@ -6,7 +6,8 @@ case not handled here (no implementation for those types) is a CompileError nami
 """
 import numpy as np
 from numba import types
-from numba.extending import overload, overload_method
+from numba.cpython.unsafe.tuple import tuple_setitem
+from numba.extending import overload, overload_method, register_jitable
 
 from .. import runtime
 from ..errors import NotScalarOutput
@@ -195,12 +196,84 @@ def _maximum_weight(x, y, larger):
 
 @overload(reduction_helpers.extremum_weights, prefer_literal=True)
 def _extremum_weights(a, ans, axis=None, keepdims=False):
-    if _is_array(a) and _is_scalar(ans) and (axis is None or isinstance(axis, (types.NoneType, types.Omitted))):
+    if _is_array(a) and _is_scalar(ans) and (_is_none(axis) or a.ndim == 1):
         def weights(a, ans, axis=None, keepdims=False):
             hits = (a == ans) * 1.0
             return hits / np.sum(hits)
         return weights
+    if not (_is_array(a) and _is_array(ans) and isinstance(axis, types.Integer)):
+        return None
+    keep = _literal_bool(keepdims)
+    if keep is None or ans.ndim != a.ndim - (not keep):
+        return None
+
+    def weights(a, ans, axis=None, keepdims=False):
+        expanded = ans if keep else np.expand_dims(ans, axis)
+        hits = (a == expanded) * 1.0
+        return hits / np.expand_dims(np.sum(hits, axis=axis), axis)
+    return weights
+
+
+def _literal_bool(t):
+    """The value of a literal or omitted bool argument (None: known only at run time)."""
+    if isinstance(t, types.BooleanLiteral):
+        return t.literal_value
+    if isinstance(t, types.Omitted):
+        return bool(t.value)
+    if isinstance(t, bool):
+        return t
     return None
+
+
+@register_jitable
+def _extremum_kept(a, axis, larger):
+    """np.max (`larger`) or np.min of `a` over `axis`, keeping that axis (NaN propagates)."""
+    ndim = a.ndim
+    if axis < 0:
+        axis += ndim
+    if axis < 0 or axis >= ndim:
+        raise ValueError("axis out of bounds")
+    before, after, n = 1, 1, a.shape[axis]
+    for d in range(axis):
+        before *= a.shape[d]
+    for d in range(axis + 1, ndim):
+        after *= a.shape[d]
+    if n == 0:
+        raise ValueError("zero-size array to reduction operation which has no identity")
+    values = np.ascontiguousarray(a).reshape((before, n, after))
+    out = np.empty((before, 1, after), a.dtype)
+    for i in range(before):
+        for k in range(after):
+            best = values[i, 0, k]
+            for j in range(1, n):
+                v = values[i, j, k]
+                if v != v or (v > best if larger else v < best):
+                    best = v
+                    if v != v:
+                        break
+            out[i, 0, k] = best
+    return out.reshape(tuple_setitem(a.shape, axis, 1))
+
+
+def _extremum_over_axis(larger):
+    """numba's np.max / np.min lack axis= and keepdims=: these add them (an integer axis;
+    keepdims a literal bool), leaving every other call to numba's own implementation."""
+    def typer(a, axis=None, out=None, keepdims=False):
+        if not (_is_array(a) and isinstance(axis, types.Integer) and _is_none(out)):
+            return None
+        keep = _literal_bool(keepdims)
+        if keep is None:
+            return None
+        if keep:
+            return lambda a, axis=None, out=None, keepdims=False: _extremum_kept(a, axis, larger)
+        if a.ndim == 1:
+            return lambda a, axis=None, out=None, keepdims=False: _extremum_kept(a, axis, larger)[0]
+        return lambda a, axis=None, out=None, keepdims=False: np.sum(_extremum_kept(a, axis, larger), axis=axis)
+    return typer
+
+
+for _function, _larger in ((np.max, True), (np.amax, True), (np.min, False), (np.amin, False)):
+    overload(_function, prefer_literal=True)(_extremum_over_axis(_larger))
 
 
 def _is_none(t):
