@@ -92,7 +92,7 @@ def main(argv=None):
     show.add_argument("target", metavar="PATH.py:FUNC")
     show.add_argument("--mode", default="reverse", choices=sorted(_MODES))
     show.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
-    show.add_argument("--compile", choices=("numba",), default=None,
+    show.add_argument("--compile", choices=("numba", "auto"), default=None,
                       help="the code generated for that compile target (what numba compiles)")
     check = commands.add_parser("check", help="without running the function, list what stops srcad "
                                               "from differentiating it (exit status 1 if anything)")
@@ -105,8 +105,9 @@ def main(argv=None):
                          help="shape of a parameter's random float64 input (NAME= for a float)")
     compare.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
     compare.add_argument("--plot", metavar="PNG", help="also draw a bar chart (needs matplotlib)")
-    compare.add_argument("--compile", choices=("numba", "numba?"), default=None,
-                         help="also time the compiled JVP and VJP, with their compile time")
+    compare.add_argument("--compile", choices=("numba", "numba?", "auto"), default=None,
+                         help="also time the compiled JVP and VJP, with their compile time "
+                              "(auto: and what compile='auto' chose, and why)")
     cache = commands.add_parser("cache", help="the disk cache of generated code: `srcad cache info`, "
                                               "`srcad cache clear [--older-than DAYS]`")
     cache.add_argument("action", choices=("info", "clear"))

@@ -19,7 +19,10 @@ generated code is exactly the ordinary code.
     checkpoint_memory  the snapshots' budget for checkpoint="auto": "256MB", "1GB" or bytes.
     compile      the compile target of the generated code: "" (run it as Python/NumPy),
                  "numba" (compile it with numba.njit; srcad.CompileError if it does not fit),
-                 "numba?" (compile it if it fits, else warn once and run the NumPy code);
+                 "numba?" (compile it if it fits, else warn once and run the NumPy code),
+                 "auto" (numba's code where it is faster than the NumPy code, compiled in the
+                 background; never waits more than ~2 s for numba, never warns that it
+                 does not fit);
                  see compiled/. The code for a target fits that target's subset (flavor.py).
 
 A new option is a new field here (with its default off), a keyword of the transformations
@@ -28,7 +31,14 @@ in api.py, and whatever stage reads it.
 import os
 from dataclasses import dataclass, field, fields, replace
 
-COMPILE_TARGETS = ("numba", "numba?")   # "?": fall back to the NumPy code if it does not fit
+COMPILE_TARGETS = ("numba", "numba?", "auto")   # "?": fall back to the NumPy code if it does not fit;
+# "auto": numba where it is faster, compiled in the background (compiled/auto.py)
+
+
+def code_target(compile):
+    """The flavor of code generated for a compile target: "auto" runs numba's code or the
+    same code as NumPy (compiled/flavor.py)."""
+    return "numba" if compile == "auto" else compile
 ENVIRONMENT = {"debug_nans": "SRCAD_DEBUG_NANS"}   # option -> variable that turns it on
 
 

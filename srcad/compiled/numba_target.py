@@ -11,6 +11,7 @@ your globals' values.
 """
 import os
 import re
+import time
 import types
 
 import numba
@@ -19,6 +20,7 @@ from numba.core.errors import NumbaError
 
 from . import numba_helpers  # noqa: F401  (registers numba's versions of srcad's helpers)
 from . import blas, warn_once
+from .auto import Auto, budget, numpy_runner
 from ..errors import CompileError
 from ..linking import LazyDerivative
 from ..loader import ORIGIN_MARK, generated_lines, origin_of
@@ -28,9 +30,16 @@ _COLOR = re.compile(r"\x1b\[[0-9;]*m")
 _OPTIONAL_NONE = re.compile(r"^expected \S.*, got None$")
 
 
-def runner(body, filename, fallback):
-    """A function calling `body` compiled by numba (lazily, per argument types)."""
-    own = _frozen_values(body, filename, fallback)
+def runner(body, filename, fallback, auto=False):
+    """A function calling `body` compiled by numba (lazily, per argument types). `auto`
+    (compile="auto"): compiled in the background, and run only where it is faster (auto.py)."""
+    if auto:
+        try:
+            own = _frozen_values(body, filename, False)
+        except CompileError as error:
+            return numpy_runner(body, f"numba cannot compile it: {error.reason}")
+    else:
+        own = _frozen_values(body, filename, fallback)
     if own is None:   # refused, with fallback: the NumPy statements
         return body
     frozen = list(own)   # and, once compiled, what the functions it calls froze
@@ -50,6 +59,8 @@ def runner(body, filename, fallback):
             return
         callees = state.get("callees", ())
         state.clear()
+        if chooser is not None and chooser.fast is not body:
+            chooser.fast = None   # compiled again, in the background
         state["resetting"] = True
         own[:] = [(namespace, name, namespace[name]) for namespace, name, _ in own]
         frozen[:] = own
@@ -57,7 +68,22 @@ def runner(body, filename, fallback):
             callee.__srcad_reset__()
         del state["resetting"]
 
+    def refresh():
+        if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
+            reset()
+
     def compiled(*args, **kwargs):
+        if chooser is not None:   # compile="auto"
+            fast = chooser.fast   # once chosen, called directly
+            if fast is None or kwargs or frozen and any(namespace[name] is not value
+                                                        for namespace, name, value in frozen):
+                return chooser(args, kwargs)
+            try:
+                return fast(*args)
+            except TypeError as error:   # types numba has not compiled for: chooser compiles them
+                if fast is body or not str(error).startswith("No matching definition"):
+                    raise
+                return chooser(args, kwargs)
         if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
             reset()
         try:
@@ -67,6 +93,8 @@ def runner(body, filename, fallback):
                 raise
             warn_once((filename, body.__name__), f"srcad: {error}; running the NumPy derivative.")
             call = state["call"] = body
+        timed = call is not body and "timed" not in state
+        start = time.perf_counter() if timed else 0.0
         try:
             result = call(*args, **kwargs)
         except NumbaError as error:
@@ -86,15 +114,47 @@ def runner(body, filename, fallback):
                 raise
             state["call"] = _refuse(body, filename, fallback, reason[:400], None) or body
             return body(*args, **kwargs)
+        if timed:
+            state["timed"] = True
+            _slow_first_compile(call, body, time.perf_counter() - start)
         if "checked" not in state and call is not body:
             state["checked"] = blas.check() if _uses_blas(filename) else None
         return result
+    chooser = Auto(body, filename, build, state, refresh, lambda error: _reason(error, body, filename)) \
+        if auto else None
+    if chooser is not None:
+        compiled.__srcad_choice__ = chooser.choice
     compiled.__wrapped__ = body
     compiled.__srcad_compiled__ = state
     compiled.__srcad_build__ = build
     compiled.__srcad_reset__ = reset
     compiled.__srcad_frozen__ = frozen
     return compiled
+
+
+def _slow_first_compile(dispatcher, body, seconds):
+    """The first call of compiled code took longer than the budget (numba compiled it):
+    one warning per function, saying whether a later process loads it from disk."""
+    if seconds <= budget() or not isinstance(dispatcher, numba.core.registry.CPUDispatcher):
+        return
+    name = body.__name__.removeprefix("_srcad_body_")
+    cached = type(getattr(dispatcher, "_cache", None)).__name__ not in ("NullCache", "NoneType")
+    later = ("numba caches the machine code on disk, so a later process loads it instead" if cached else
+             "numba cannot cache it on disk (it reads globals or calls other compiled derivatives), "
+             "so each new process compiles it again")
+    warn_once(("slow-compile", name, dispatcher.py_func.__code__.co_filename),
+              f"srcad: compiling {name} with numba took {seconds:.1f} s; {later}. compile='auto' "
+              f"would not wait: it runs the NumPy derivative until the compiled code is ready", stacklevel=5)
+
+
+def _reason(error, body, filename):
+    """numba's refusal (or failure) of `body`, worded as CompileError words it."""
+    if isinstance(error, NumbaError):
+        try:
+            _refused(error, body, filename, False)
+        except CompileError as refusal:
+            return f"{refusal.where}: {refusal.reason}" if refusal.where else refusal.reason
+    return f"numba failed while compiling it ({type(error).__name__}: {error})"[:400]
 
 
 def _compile(body, frozen, filename, state, inner=False):
