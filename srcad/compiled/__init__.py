@@ -40,9 +40,23 @@ def usable(options):
 
 
 def warn_once(key, message, stacklevel=4):
+    """One RuntimeWarning per `key`; `stacklevel` None: pointing at the first frame outside
+    srcad and its generated code (your call of the derivative)."""
     if key not in _WARNED:
         _WARNED.add(key)
-        warnings.warn(message, RuntimeWarning, stacklevel=stacklevel)
+        warnings.warn(message, RuntimeWarning, stacklevel=_caller_level() if stacklevel is None else stacklevel)
+
+
+def _caller_level():
+    import os
+    import sys
+    from ..loader import generated_lines
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+    frame, level = sys._getframe(2), 2   # warn_once's caller is level 2 of warnings.warn
+    while frame is not None and (frame.f_code.co_filename.startswith(package)
+                                 or generated_lines(frame.f_code.co_filename) is not None):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def attach(functions, filename, target):

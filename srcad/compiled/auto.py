@@ -217,7 +217,7 @@ class Auto:
             warn_once(("compile-budget", self.name),
                       f"srcad: compiling {self.name} with numba takes longer than {limit:g} s; "
                       f"srcad runs the NumPy derivative meanwhile and switches when the compiled "
-                      f"code is ready, if it is faster (srcad.compiled.choice(f) says which runs)", stacklevel=6)
+                      f"code is ready, if it is faster (srcad.compiled.choice(f) says which runs)", stacklevel=None)
         return result
 
     def _signature(self, args, kwargs):

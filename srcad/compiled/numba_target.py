@@ -144,7 +144,7 @@ def _slow_first_compile(dispatcher, body, seconds):
              "so each new process compiles it again")
     warn_once(("slow-compile", name, dispatcher.py_func.__code__.co_filename),
               f"srcad: compiling {name} with numba took {seconds:.1f} s; {later}. compile='auto' "
-              f"would not wait: it runs the NumPy derivative until the compiled code is ready", stacklevel=5)
+              f"would not wait: it runs the NumPy derivative until the compiled code is ready", stacklevel=None)
 
 
 def _reason(error, body, filename):
