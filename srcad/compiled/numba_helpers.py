@@ -136,10 +136,10 @@ def _expand_reduced(g, x, axis=None, keepdims=False):
         isinstance(keepdims, types.Omitted) and keepdims.value
     if no_axis and _is_scalar(g):
         return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g)
+    if keep and _is_array(g) and (no_axis or isinstance(axis, types.Integer)):
+        return lambda g, x, axis=None, keepdims=False: g + np.zeros(x.shape, g.dtype)
     if not isinstance(axis, types.Integer) or not _is_array(g):
         return None
-    if keep:
-        return lambda g, x, axis=None, keepdims=False: g + np.zeros(x.shape, g.dtype)
 
     def expand(g, x, axis=None, keepdims=False):
         return np.expand_dims(g, axis) + np.zeros(x.shape, g.dtype)
@@ -196,7 +196,7 @@ def _maximum_weight(x, y, larger):
 
 @overload(reduction_helpers.extremum_weights, prefer_literal=True)
 def _extremum_weights(a, ans, axis=None, keepdims=False):
-    if _is_array(a) and _is_scalar(ans) and (_is_none(axis) or a.ndim == 1):
+    if _is_array(a) and (_is_scalar(ans) or _is_array(ans) and _is_none(axis)) and (_is_none(axis) or a.ndim == 1):
         def weights(a, ans, axis=None, keepdims=False):
             hits = (a == ans) * 1.0
             return hits / np.sum(hits)
@@ -212,6 +212,29 @@ def _extremum_weights(a, ans, axis=None, keepdims=False):
         hits = (a == expanded) * 1.0
         return hits / np.expand_dims(np.sum(hits, axis=axis), axis)
     return weights
+
+
+def _size_of(x):
+    """The number of values of `x` (1 for a number)."""
+
+
+@overload(_size_of)
+def _size_of_overload(x):
+    if _is_array(x):
+        return lambda x: x.size
+    if _is_scalar(x):
+        return lambda x: 1
+    return None
+
+
+@overload(reduction_helpers.reduced_count)
+def _reduced_count(a, ans, ddof=0, correction=None):
+    """The divisor of np.mean, np.var and np.std."""
+    if not ((_is_array(a) or _is_scalar(a)) and (_is_array(ans) or _is_scalar(ans))):
+        return None
+    if _is_none(correction):
+        return lambda a, ans, ddof=0, correction=None: _size_of(a) / _size_of(ans) - ddof
+    return lambda a, ans, ddof=0, correction=None: _size_of(a) / _size_of(ans) - correction
 
 
 def _literal_bool(t):
@@ -259,10 +282,12 @@ def _extremum_over_axis(larger):
     """numba's np.max / np.min lack axis= and keepdims=: these add them (an integer axis;
     keepdims a literal bool), leaving every other call to numba's own implementation."""
     def typer(a, axis=None, out=None, keepdims=False):
-        if not (_is_array(a) and isinstance(axis, types.Integer) and _is_none(out)):
-            return None
         keep = _literal_bool(keepdims)
-        if keep is None:
+        if _is_array(a) and _is_none(axis) and _is_none(out) and keep:
+            if larger:
+                return lambda a, axis=None, out=None, keepdims=False: np.full(_ones_shape(a), np.max(a))
+            return lambda a, axis=None, out=None, keepdims=False: np.full(_ones_shape(a), np.min(a))
+        if not (_is_array(a) and isinstance(axis, types.Integer) and _is_none(out)) or keep is None:
             return None
         if keep:
             return lambda a, axis=None, out=None, keepdims=False: _extremum_kept(a, axis, larger)
@@ -274,6 +299,38 @@ def _extremum_over_axis(larger):
 
 for _function, _larger in ((np.max, True), (np.amax, True), (np.min, False), (np.amin, False)):
     overload(_function, prefer_literal=True)(_extremum_over_axis(_larger))
+
+
+@register_jitable
+def _ones_shape(a):
+    """(1, 1, ...) for each axis of `a`: the shape of a reduction over all, with keepdims."""
+    shape = a.shape
+    for d in range(a.ndim):
+        shape = tuple_setitem(shape, d, 1)
+    return shape
+
+
+@overload(np.mean, prefer_literal=True)
+def _mean_over_axis(a, axis=None, dtype=None, out=None, keepdims=False):
+    """numba's np.mean lacks axis= and keepdims=: the sum over the axis (numba's) divided by
+    its length."""
+    if not (_is_array(a) and _is_none(dtype) and _is_none(out)):
+        return None
+    keep = _literal_bool(keepdims)
+    if _is_none(axis) and keep:
+        return lambda a, axis=None, dtype=None, out=None, keepdims=False: np.full(_ones_shape(a), np.mean(a))
+    if keep is None or not isinstance(axis, types.Integer):
+        return None
+    if keep:
+        def mean_kept(a, axis=None, dtype=None, out=None, keepdims=False):
+            axis = axis + a.ndim if axis < 0 else axis
+            return np.expand_dims(np.sum(a, axis=axis), axis) / a.shape[axis]
+        return mean_kept
+
+    def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+        axis = axis + a.ndim if axis < 0 else axis
+        return np.sum(a, axis=axis) / a.shape[axis]
+    return mean
 
 
 def _is_none(t):
