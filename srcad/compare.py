@@ -195,10 +195,10 @@ def _time_compiled(report, function, indices, arguments, tangents, cotangent, ta
             warnings.simplefilter("always")
             code = derivative(function, mode, indices, as_tuple, options)
             code(*arguments, *extra)
-        seconds = time.perf_counter() - start
-        if target == "auto":
-            _settle(code, lambda: code(*arguments, *extra))
-            report.choices[which] = choice(code)
+            seconds = time.perf_counter() - start
+            if target == "auto":
+                _settle(code, lambda: code(*arguments, *extra))
+                report.choices[which] = choice(code)
         ran = "numba's compiled code"
         if target == "auto":
             ran = "the code compile='auto' chose"

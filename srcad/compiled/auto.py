@@ -17,11 +17,16 @@ Each entry function of the derivative (each runner, numba_target.py) decides for
 Calls with argument types numba has not compiled for (after the choice) run NumPy while
 numba compiles them in the background; the choice stands. A global the compiled code froze
 that was rebound starts it all again. Nothing in the main thread waits for numba's compiler
-lock: only the background thread compiles.
+lock: only the background thread compiles. numba's modules see a `warnings` module whose
+catch_warnings / simplefilter / filterwarnings do nothing in that thread (see
+`_ThreadAwareWarnings`): the warning state of Python before 3.14 is global, and numba's
+typing would otherwise swallow the main thread's warnings.
 """
 import os
+import sys
 import threading
 import time
+import types
 import warnings
 from dataclasses import dataclass, field
 
@@ -31,6 +36,58 @@ SAMPLES = 2            # timed calls of the compiled code (and at least of NumPy
 CHEAP, CHEAP_SAMPLES = 1e-3, 8   # calls faster than 1 ms: 8 of each (a single call is noisy)
 clock = time.perf_counter   # the timer of the choice (tests replace it)
 BUILD_LOCK = threading.RLock()   # srcad's part of a build (dispatchers, callees): one thread at a time
+
+
+_COMPILING = threading.local()   # .active: this thread is one of srcad's background compilations
+
+
+class _QuietCatch:
+    """`warnings.catch_warnings` in a background compilation: changes nothing (an empty
+    list for ``record=True``)."""
+
+    def __init__(self, *args, record=False, **kwargs):
+        self.record = record
+
+    def __enter__(self):
+        return [] if self.record else None
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _ThreadAwareWarnings(types.ModuleType):
+    """The `warnings` module as numba's modules see it once srcad compiles in the background:
+    in srcad's compile threads, catch_warnings, simplefilter and filterwarnings leave the
+    process's warning state alone (before Python 3.14 that state is global: numba's typing
+    enters catch_warnings(record=True) for each constraint, which in a second thread would
+    swallow or misroute the main thread's warnings and undo its own catch_warnings blocks).
+    Everywhere else: the `warnings` module itself."""
+
+    def __getattr__(self, name):
+        return getattr(warnings, name)
+
+    def catch_warnings(self, *args, **kwargs):
+        if getattr(_COMPILING, "active", False):
+            return _QuietCatch(*args, **kwargs)
+        return warnings.catch_warnings(*args, **kwargs)
+
+    def simplefilter(self, *args, **kwargs):
+        if not getattr(_COMPILING, "active", False):
+            warnings.simplefilter(*args, **kwargs)
+
+    def filterwarnings(self, *args, **kwargs):
+        if not getattr(_COMPILING, "active", False):
+            warnings.filterwarnings(*args, **kwargs)
+
+
+_PROXY = _ThreadAwareWarnings("warnings")
+
+
+def _shield_warnings():
+    """Point numba's modules at `_PROXY` instead of `warnings` (once each)."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("numba") and getattr(module, "warnings", None) is warnings:
+            module.warnings = _PROXY
 
 
 def budget():
@@ -241,6 +298,7 @@ class Auto:
 
     def _launch(self, dispatcher, signature):
         def compile_it():
+            _COMPILING.active = True
             started = time.perf_counter()
             failed = None
             try:
@@ -256,6 +314,7 @@ class Auto:
                     self.failed = failed if failed and not dispatcher.signatures else None
                     if self.choice.compile_seconds is None:
                         self.choice.compile_seconds = time.perf_counter() - started
+        _shield_warnings()
         self.thread = self.choice.thread = threading.Thread(target=compile_it, name=f"srcad-compile-{self.name}",
                                                             daemon=True)
         self.thread.start()
