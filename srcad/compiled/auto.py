@@ -9,8 +9,9 @@ Each entry function of the derivative (each runner, numba_target.py) decides for
    ``SRCAD_COMPILE_BUDGET``) have passed since the call started. It returns the NumPy
    result. A compilation still running then is one RuntimeWarning per function.
 2. While the compilation runs, calls run NumPy. Once it is done, the next calls run the
-   compiled code twice and NumPy once more (a time measured while numba compiled is not
-   the NumPy time), and the faster one (the minimum of each one's times) runs from then on.
+   compiled code and NumPy in turns, timed (NumPy's time while numba compiled does not
+   count), until each has run at least twice and 50 ms or 20 times; then the compiled code
+   runs from then on if its least time is under 95% of NumPy's, else NumPy does.
 3. What numba refuses (and numba not installed) is NumPy, quietly: "auto" promises nothing
    compiled. `choice(f)` says what was chosen and why.
 
@@ -32,8 +33,9 @@ from dataclasses import dataclass, field
 
 COMPILE_BUDGET = 2.0   # seconds a first call may wait for numba's compilation
 BUDGET_VARIABLE = "SRCAD_COMPILE_BUDGET"
-SAMPLES = 2            # timed calls of the compiled code (and at least of NumPy) before choosing
-CHEAP, CHEAP_SAMPLES = 1e-3, 8   # calls faster than 1 ms: 8 of each (a single call is noisy)
+SAMPLES = 2            # timed calls of each (compiled, NumPy) at least before choosing,
+SAMPLE_SECONDS, MAX_SAMPLES = 0.05, 20   # and until each has run 50 ms, or 20 times
+MARGIN = 0.95          # the compiled code runs if it takes less than 95% of NumPy's time
 clock = time.perf_counter   # the timer of the choice (tests replace it)
 BUILD_LOCK = threading.RLock()   # srcad's part of a build (dispatchers, callees): one thread at a time
 
@@ -195,7 +197,6 @@ class Auto:
         self.thread = None
         self.failed = None         # numba's refusal, worded
         self.scalars = False       # 0-d array arguments are passed as scalars (see runner)
-        self.numpy_clean = 0       # NumPy times measured with no compilation running
         self.tried = set()         # the signatures compiled (or tried) in the background
         self.fast = None           # once chosen: what the runner calls directly (positional arguments)
         self.plain = True          # the first call passed every argument by position
@@ -215,43 +216,49 @@ class Auto:
         if choice.backend == "numba":
             return self._compiled(args, kwargs, timed=False)
         choice.reason = "measuring the compiled code against NumPy"
-        needed = CHEAP_SAMPLES if (choice.numpy_time or 0.0) < CHEAP else SAMPLES
-        if len(choice.compiled_seconds) > self.numpy_clean or len(choice.compiled_seconds) >= needed:
+        compiled, numpy = choice.compiled_seconds, choice.numpy_seconds
+        if len(compiled) > len(numpy):   # in turns
             start = clock()
             result = self.body(*args, **kwargs)
-            choice.numpy_seconds.append(clock() - start)
-            self.numpy_clean += 1
+            numpy.append(clock() - start)
         else:
             result = self._compiled(args, kwargs, timed=True)
-        if choice.backend == "pending" and len(choice.compiled_seconds) >= needed \
-                and self.numpy_clean >= needed - 1 and len(choice.numpy_seconds) >= needed:
+        if choice.backend == "pending" and len(compiled) == len(numpy) and _enough(compiled) and _enough(numpy):
             self._decide()
         return result
 
-    def _numpy(self, reason, args, kwargs):
+    def _raised(self, error, args, kwargs):
+        """The compiled code raised `error`: NumPy's answer (or NumPy's error) instead, and
+        NumPy from then on if NumPy has an answer."""
+        result = self.body(*args, **kwargs)
+        self._numpy(f"the compiled code raised {type(error).__name__}: {error}"[:400], (), {}, run=False)
+        return result
+
+    def _numpy(self, reason, args, kwargs, run=True):
         self.choice.backend, self.choice.reason = "NumPy", reason
         self.fast = self.body
-        return self.body(*args, **kwargs)
+        return self.body(*args, **kwargs) if run else None
 
     def _decide(self):
         choice = self.choice
         compiled, numpy = choice.compiled_time, choice.numpy_time
-        if compiled < numpy:
+        if compiled < MARGIN * numpy:
             choice.backend, choice.reason = "numba", \
                 f"{format_seconds(compiled)} against NumPy's {format_seconds(numpy)}"
             self.fast = self.dispatcher if self.plain and not self.scalars else None
         else:
             choice.backend, choice.reason = "NumPy", \
-                f"compiled {format_seconds(compiled)} against NumPy's {format_seconds(numpy)}"
+                f"compiled {format_seconds(compiled)} against NumPy's {format_seconds(numpy)}" + (
+                    f" (not {1 - MARGIN:.0%} faster)" if compiled < numpy else "")
             self.fast = self.body
 
     def _start(self, args, kwargs):
         """Build, start numba's compilation in the background, run NumPy, wait a little."""
         from ..errors import CompileError
-        start = clock()
+        start = time.perf_counter()
         if self.dispatcher is not None:   # a rebound global: measure again
             self.choice.__init__()
-            self.numpy_clean, self.failed, self.fast = 0, None, None
+            self.failed, self.fast = None, None
         self.plain = not kwargs and len(args) >= self.body.__code__.co_argcount
         try:
             with BUILD_LOCK:
@@ -264,11 +271,9 @@ class Auto:
         self.dispatcher, self.tried = dispatcher, {signature}
         self._launch(dispatcher, signature)
         self.choice.reason = "numba compiles it; NumPy runs meanwhile"
-        ran = clock()
-        result = self.body(*args, **kwargs)
-        self.choice.numpy_seconds.append(clock() - ran)
+        result = self.body(*args, **kwargs)   # not timed: numba's compilation slows it
         limit = budget()
-        self.thread.join(max(limit - (clock() - start), 0.0))
+        self.thread.join(max(limit - (time.perf_counter() - start), 0.0))
         if self.thread.is_alive():
             from . import warn_once
             warn_once(("compile-budget", self.name),
@@ -331,12 +336,14 @@ class Auto:
             result = self.dispatcher(*positional)
         except TypeError as error:
             if not str(error).startswith("No matching definition"):
-                raise
+                return self._raised(error, args, kwargs)
             signature, _ = self._signature(args, kwargs)
             if signature not in self.tried:
                 self.tried.add(signature)
                 self._launch(self.dispatcher, signature)
             return self.body(*args, **kwargs)
+        except Exception as error:   # numba at run time (a None it typed optional, ...)
+            return self._raised(error, args, kwargs)
         if timed:
             self.choice.compiled_seconds.append(clock() - start)
         if "checked" not in self.state:
@@ -344,6 +351,10 @@ class Auto:
             from .numba_target import _uses_blas
             self.state["checked"] = blas.check() if _uses_blas(self.filename) else None
         return result
+
+
+def _enough(samples):
+    return len(samples) >= SAMPLES and (sum(samples) >= SAMPLE_SECONDS or len(samples) >= MAX_SAMPLES)
 
 
 def _worded(error):
