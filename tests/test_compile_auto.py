@@ -98,6 +98,27 @@ def test_reason_agrees_with_the_times_measured():
     np.testing.assert_allclose(g(0.5), srcad.grad(loop_c)(0.5), rtol=1e-12)
 
 
+def loop_g(x):
+    for i in range(15):
+        x = 0.95 * x + 0.02 * np.sin(x)
+    return x
+
+
+def test_compiled_code_raising_means_numpy(monkeypatch):
+    """An error the compiled code raises at run time (and NumPy does not): NumPy's answer,
+    and NumPy from then on."""
+    monkeypatch.setattr(auto, "clock", FakeClock(compiled=2e-6, numpy=1e-4))
+    g = srcad.grad(loop_g, compile="auto")
+    assert decided(g, 0.3).backend == "numba"
+    runner = next(c.cell_contents for c in g.__closure__ if hasattr(c.cell_contents, "__srcad_auto__"))
+
+    def broken(*args):
+        raise ValueError("boom")
+    runner.__srcad_auto__.fast = broken
+    assert g(0.3) == srcad.grad(loop_g)(0.3)
+    assert str(choice(g)) == "NumPy: the compiled code raised ValueError: boom"
+
+
 def uses_einsum_auto(x):
     return np.einsum("i,i->", x, x) * 2.0
 
@@ -106,6 +127,7 @@ def test_what_numba_cannot_compile_is_numpy_quietly():
     g = srcad.grad(uses_einsum_auto, compile="auto")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", "srcad: compiling .* takes longer than", RuntimeWarning)
         first = decided(g, np.arange(3.0))
         np.testing.assert_array_equal(g(np.arange(3.0)), 4 * np.arange(3.0))
     assert first.backend == "NumPy" and first.reason.startswith("numba cannot compile it: ")
@@ -183,10 +205,14 @@ def smooth(x):
     return np.sin(x) * np.exp(0.1 * x)
 
 
-def test_every_transformation_takes_auto():
+def test_every_transformation_takes_auto(monkeypatch):
+    """Each gives the NumPy numbers (here while numba compiles: a budget of 0 s), and no
+    warning but that numba is still compiling."""
+    monkeypatch.setenv(auto.BUDGET_VARIABLE, "0")
     x = np.linspace(0.1, 0.9, 3)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
+        warnings.filterwarnings("ignore", "srcad: compiling .* takes longer than 0 s", RuntimeWarning)
         for transform, args in ((srcad.vjp, (x, np.ones(3))), (srcad.jvp, (x, np.ones(3))),
                                 (srcad.value_and_grad, (0.4,)), (srcad.grad, (0.4,))):
             for got, expected in zip(np.atleast_1d(transform(smooth, compile="auto")(*args)),

@@ -227,7 +227,7 @@ class Auto:
             self._decide()
         return result
 
-    def _raised(self, error, args, kwargs):
+    def raised(self, error, args, kwargs):
         """The compiled code raised `error`: NumPy's answer (or NumPy's error) instead, and
         NumPy from then on if NumPy has an answer."""
         result = self.body(*args, **kwargs)
@@ -336,14 +336,14 @@ class Auto:
             result = self.dispatcher(*positional)
         except TypeError as error:
             if not str(error).startswith("No matching definition"):
-                return self._raised(error, args, kwargs)
+                return self.raised(error, args, kwargs)
             signature, _ = self._signature(args, kwargs)
             if signature not in self.tried:
                 self.tried.add(signature)
                 self._launch(self.dispatcher, signature)
             return self.body(*args, **kwargs)
         except Exception as error:   # numba at run time (a None it typed optional, ...)
-            return self._raised(error, args, kwargs)
+            return self.raised(error, args, kwargs)
         if timed:
             self.choice.compiled_seconds.append(clock() - start)
         if "checked" not in self.state:

@@ -80,10 +80,12 @@ def runner(body, filename, fallback, auto=False):
                 return chooser(args, kwargs)
             try:
                 return fast(*args)
-            except TypeError as error:   # types numba has not compiled for: chooser compiles them
-                if fast is body or not str(error).startswith("No matching definition"):
+            except Exception as error:
+                if fast is body:
                     raise
-                return chooser(args, kwargs)
+                if isinstance(error, TypeError) and str(error).startswith("No matching definition"):
+                    return chooser(args, kwargs)   # types not compiled for yet: compiled in the background
+                return chooser.raised(error, args, kwargs)   # NumPy's answer, and NumPy from then on
         if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
             reset()
         try:
@@ -124,6 +126,7 @@ def runner(body, filename, fallback, auto=False):
         if auto else None
     if chooser is not None:
         compiled.__srcad_choice__ = chooser.choice
+        compiled.__srcad_auto__ = chooser
     compiled.__wrapped__ = body
     compiled.__srcad_compiled__ = state
     compiled.__srcad_build__ = build
