@@ -18,6 +18,7 @@ import sys
 import numpy
 
 from . import __version__, diskcache, linking, loader
+from .compiled import fusion
 from .arity import split_arity
 from .objects import is_object
 from .guards import code_digest, lookup_path, still_valid
@@ -119,7 +120,7 @@ def _compiled(source, filename, names, guards, entries, function, mode, wrt, opt
     if mode in USER_MODES:   # the arguments to check, and those that must not be lists
         trailing = {"vjp": 1, "jvp": len(wrt)}.get(mode, 0)
         checks = {entries[0]: (list(wrt), trailing, options.sequence_args)}
-    arguments = (source, filename, entries, function, helpers(), _hidden_guards(guards), checks,
+    arguments = (source, filename, entries, function, _with_fused(helpers(), source), _hidden_guards(guards), checks,
                  mode in ("grad", "value_and_grad"), bool(options.compile))
     try:
         compiled = loader.compile_generated(*arguments)
@@ -127,6 +128,14 @@ def _compiled(source, filename, names, guards, entries, function, mode, wrt, opt
         with recursion_room(depth(ast.parse(source))):
             compiled = loader.compile_generated(*arguments)
     return Variant(source, filename, names, guards, entries, compiled)
+
+
+def _with_fused(names, source):
+    """`names`, with srcad.fused where the code has fused loops (compiled/fusion.py)."""
+    if f"import srcad.fused as {fusion.HELPERS}" not in source:
+        return names
+    from . import fused
+    return {**names, fusion.HELPERS: fused}
 
 
 def _hidden_guards(guards):
@@ -144,7 +153,7 @@ def _load(variant, function, mode, wrt, as_tuple, options):
         if cells is closure and len(objects) == len(expected) and all(
                 a is b for a, b in zip(objects, expected)):
             return result
-    names = dict(helpers())
+    names = _with_fused(helpers(), variant.source)
     names.update({hidden: obj for (hidden, _), obj in zip(_hidden_guards(variant.guards), expected)})
     functions = loader.instantiate(variant.compiled, function, names)
     linking.bind_cells(functions)

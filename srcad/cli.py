@@ -8,6 +8,7 @@ import sys
 
 from . import api, sparse
 from .errors import SrcadError
+from .options import COMPILE_TARGETS
 
 _MODES = {"reverse": api.vjp, "vjp": api.vjp, "forward": api.jvp, "jvp": api.jvp,
           "grad": api.grad, "value_and_grad": api.value_and_grad, "deps": sparse.dependency_code}
@@ -92,7 +93,7 @@ def main(argv=None):
     show.add_argument("target", metavar="PATH.py:FUNC")
     show.add_argument("--mode", default="reverse", choices=sorted(_MODES))
     show.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
-    show.add_argument("--compile", choices=("numba", "auto"), default=None,
+    show.add_argument("--compile", choices=("numba", "numba-parallel", "auto"), default=None,
                       help="the code generated for that compile target (what numba compiles)")
     check = commands.add_parser("check", help="without running the function, list what stops srcad "
                                               "from differentiating it (exit status 1 if anything)")
@@ -105,7 +106,7 @@ def main(argv=None):
                          help="shape of a parameter's random float64 input (NAME= for a float)")
     compare.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
     compare.add_argument("--plot", metavar="PNG", help="also draw a bar chart (needs matplotlib)")
-    compare.add_argument("--compile", choices=("numba", "numba?", "auto"), default=None,
+    compare.add_argument("--compile", choices=COMPILE_TARGETS, default=None,
                          help="also time the compiled JVP and VJP, with their compile time "
                               "(auto: and what compile='auto' chose, and why)")
     cache = commands.add_parser("cache", help="the disk cache of generated code: `srcad cache info`, "

@@ -19,6 +19,8 @@ from .arity import split_arity
 from .batching import RUNTIME_NAMES as BATCH_RUNTIME_NAMES
 from .custom import calls_itself, is_custom
 from .debugging import add_finite_checks, debug_nans_check
+from . import fused as fused_helpers
+from .compiled import fusion
 from .compiled.flavor import for_target, tapes_across
 from .contexts import wrap_contexts
 from .derivatives import assign, call, name
@@ -422,6 +424,8 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=(), notes=()):
         used |= {n for line in bindings for n in loaded_names(gast.parse(line).body[0].value)}
     used -= {node.name for node in fn.lifted}
     needed = {n: namespace[n] for n in sorted(used) if n in namespace}
+    if fusion.HELPERS in used and fusion.HELPERS not in namespace:   # compiled/fusion.py
+        needed[fusion.HELPERS] = fused_helpers
     entries = " ".join(node.name for node, _ in functions)
     resolved = parsed.resolutions.descriptions()
     guards = sorted(".".join(path) for path in parsed.resolutions.guarded)
@@ -439,7 +443,7 @@ def _module(fn, parsed, mode, wrt, functions, linker, trailer=(), notes=()):
         header.append(f"# srcad checks at each call that these still refer to the same objects: "
                       f"{', '.join(guards)}")
     closure = set(parsed.function.__code__.co_freevars)
-    header = "\n".join(header + import_lines(needed, live=closure))
+    header = "\n".join(header + import_lines(needed, live=closure) + fusion.compile_time_lines(used))
     parts = [header] + lifted + (["\n".join(bindings) + "\n"] if bindings else []) + texts + list(trailer)
     return Generated(entries, "\n\n\n".join(p.rstrip("\n") for p in parts) + "\n", needed, mode,
                      tuple(wrt), resolved, guards)

@@ -232,8 +232,8 @@ def sum_smooth(x):
 
 
 def test_invalid_compile_value_errors_clearly():
-    with pytest.raises(srcad.SrcadError, match="compile must be one of 'numba', 'numba\\?', 'auto' or None, "
-                                               "not 'fast'"):
+    with pytest.raises(srcad.SrcadError, match="compile must be one of 'numba', 'numba\\?', 'numba-parallel', "
+                                               "'numba-parallel\\?', 'auto' or None, not 'fast'"):
         srcad.grad(loop_f, compile="fast")
     assert choice(srcad.grad(loop_f)) is None
 

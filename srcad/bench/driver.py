@@ -92,7 +92,8 @@ def markdown(results, names, systems):
                    _ms(results, "srcad (disk cache)", workload.name)]
                   + [_ms(results, p, workload.name) for p in peers] for workload in chosen]
     peer_names = [SYSTEMS[p].name for p in peers]
-    compiled = _compiled_tables(results, chosen) if "srcad-numba" in systems else []
+    compiled = _compiled_tables(results, chosen, "srcad-numba-parallel" in systems) \
+        if "srcad-numba" in systems else []
     return "\n".join(
         ["### Gradient time (µs, median) and ratios measured in the same run", ""]
         + _table(["workload", "primal", "hand-written", "srcad", "srcad / hand", "grad / primal"]
@@ -102,23 +103,36 @@ def markdown(results, names, systems):
         + compiled)
 
 
-def _compiled_tables(results, chosen):
+def _compiled_tables(results, chosen, parallel=False):
     """srcad's compiled derivatives against its NumPy path, JAX's jit and hand-written numba:
-    gradient times, ratios, and compile times (uncached; in a new process with srcad's and
-    numba's disk caches warm, numba's own import excluded)."""
+    gradient times, ratios (also to the primal, which fusion aims at), and compile times
+    (uncached; in a new process with srcad's and numba's disk caches warm, numba's own
+    import excluded)."""
+    compiled = ["srcad-numba"] + (["srcad-numba-parallel"] if parallel else [])
     rows, first = [], []
     for workload in chosen:
         w = workload.name
-        row = [workload.label] + [_cell(results, s, w, "gradient") for s in ("srcad", "srcad-numba", "jax-jit", "numba-hand")]
-        row += [_format_ratio(ratio(results, "srcad-numba", other, w)) for other in ("srcad", "jax-jit", "numba-hand")]
+        primal = _side_by_side(results, w)[0]
+        row = [workload.label, _us_or_dash(primal)] + [
+            _cell(results, s, w, "gradient") for s in ["srcad"] + compiled + ["jax-jit", "numba-hand"]]
+        row += [_format_ratio(ratio(results, system, "srcad", w)) for system in compiled]
+        row += [_format_ratio(ratio(results, "srcad-numba", other, w)) for other in ("jax-jit", "numba-hand")]
+        row += [_format_ratio(_over(results.get(system, {}).get(w, {}).get("gradient"), primal))
+                for system in compiled]
         rows.append(row)
         first.append([workload.label, _ms(results, "srcad-numba", w), _ms(results, "srcad-numba (disk cache)", w),
                       _ms(results, "jax-jit", w)])
+    names = ["numba"] + (["numba, parallel"] if parallel else [])
     return (["", "### Compiled derivatives (`compile=\"numba\"`): gradient time (µs, median)", ""]
-            + _table(["workload", "srcad (NumPy)", "srcad (numba)", "JAX (jit)", "hand-written numba",
-                      "numba / NumPy", "numba / jax.jit", "numba / hand numba"], rows)
+            + _table(["workload", "primal", "srcad (NumPy)"] + [f"srcad ({n})" for n in names]
+                     + ["JAX (jit)", "hand-written numba"] + [f"{n} / NumPy" for n in names]
+                     + ["numba / jax.jit", "numba / hand numba"] + [f"{n}: grad / primal" for n in names], rows)
             + ["", "### Compiled derivatives: time to the first gradient", ""]
             + _table(["workload", "srcad (numba), uncached", "srcad (numba), disk caches warm", "JAX (jit)"], first))
+
+
+def _over(a, b):
+    return None if a is None or not b else a / b
 
 
 def _side_by_side(results, w):

@@ -74,6 +74,12 @@ class SrcadNumba(Srcad):
         numba.njit(lambda x: x + 1.0)(1.0)
 
 
+class SrcadNumbaParallel(SrcadNumba):
+    """srcad's derivative compiled with numba, its fused loops run on every core."""
+    name = "srcad (numba, parallel)"
+    options = {"compile": "numba-parallel"}
+
+
 class NumbaHand(System):
     """Hand-written numba gradients (bench/numba_reference.py), where the workload has one."""
     name = "hand-written numba"
@@ -194,10 +200,10 @@ class Torch(System):
 
 
 SYSTEMS = {"hand": Hand, "srcad": Srcad, "autograd": Autograd, "jax": Jax, "jax-jit": JaxJit, "torch": Torch,
-           "srcad-numba": SrcadNumba, "numba-hand": NumbaHand}
-PEERS = ("autograd", "jax", "jax-jit", "torch", "srcad-numba", "numba-hand")
+           "srcad-numba": SrcadNumba, "srcad-numba-parallel": SrcadNumbaParallel, "numba-hand": NumbaHand}
+PEERS = ("autograd", "jax", "jax-jit", "torch", "srcad-numba", "srcad-numba-parallel", "numba-hand")
 MODULES = {"autograd": "autograd", "jax": "jax", "jax-jit": "jax", "torch": "torch",
-           "srcad-numba": "numba", "numba-hand": "numba"}
+           "srcad-numba": "numba", "srcad-numba-parallel": "numba", "numba-hand": "numba"}
 
 
 def workload_named(name):

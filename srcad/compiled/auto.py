@@ -188,9 +188,11 @@ class Auto:
     it (and its callees), `refresh()` checks the globals it froze (resetting it if one was
     rebound), `numba_reason(error)` words numba's refusal."""
 
-    def __init__(self, body, filename, build, state, refresh, numba_reason):
+    def __init__(self, body, filename, build, state, refresh, numba_reason, prepare=None, retry=None):
         self.body, self.filename, self.build, self.state, self.refresh = body, filename, build, state, refresh
         self.numba_reason = numba_reason
+        self.prepare = prepare or (lambda args: None)   # before a build, given the arguments
+        self.retry = retry or (lambda error=None: False)   # compile again otherwise (fusion)?
         self.choice = Choice()
         self.lock = threading.Lock()
         self.dispatcher = None     # the dispatcher the background thread compiles (or compiled)
@@ -212,6 +214,8 @@ class Auto:
         if self.thread is not None and self.thread.is_alive():
             return self.body(*args, **kwargs)
         if self.failed is not None:
+            if self.retry():   # numba refused the fused loops: compile without them
+                return self._start(args, kwargs)
             return self._numpy(self.failed, args, kwargs)
         if choice.backend == "numba":
             return self._compiled(args, kwargs, timed=False)
@@ -231,6 +235,8 @@ class Auto:
         """The compiled code raised `error`: NumPy's answer (or NumPy's error) instead, and
         NumPy from then on if NumPy has an answer."""
         result = self.body(*args, **kwargs)
+        if self.retry(error):   # compiled again (the fused loops serial) at the next call
+            return result
         self._numpy(f"the compiled code raised {type(error).__name__}: {error}"[:400], (), {}, run=False)
         return result
 
@@ -262,6 +268,7 @@ class Auto:
         self.plain = not kwargs and len(args) >= self.body.__code__.co_argcount
         try:
             with BUILD_LOCK:
+                self.prepare(args)
                 dispatcher = self.state.get("call") or self.build()
             signature, self.scalars = self._signature(args, kwargs)
         except CompileError as error:   # a function it calls reads an array numba would freeze

@@ -6,9 +6,12 @@ numba: ``reversed(range(...))``, which numba lacks, is the equivalent counting-d
 (``range(n - 1, -1, -1)``, also of a range cut short by a ``break``); ``np.matmul(a, b)`` is
 ``a @ b``; and the tape, one list of every saved value (floats, arrays,
 ``None`` before a first assignment), is one list per saved variable (``tape_row``), each
-holding values of one type, as numba's lists must.
+holding values of one type, as numba's lists must; and runs of elementwise statements
+are fused into one loop each (fusion.py).
 """
 import gast
+
+from .fusion import fuse
 
 
 def for_target(body, target, returned=None):
@@ -26,6 +29,7 @@ def for_target(body, target, returned=None):
                         value[:] = [gast.BinOp(v.args[0], gast.MatMult(), v.args[1])
                                     if _is_matmul_call(v) else v for v in value]
         body = _tape_per_variable(body, returned)
+        body = fuse(body, returned, parallel="parallel" in target)
     return body
 
 

@@ -13,14 +13,16 @@ import os
 import re
 import time
 import types
+import warnings
 
 import numba
 import numpy as np
 from numba.core.errors import NumbaError
 
-from . import numba_helpers  # noqa: F401  (registers numba's versions of srcad's helpers)
+from . import numba_fusion, numba_helpers  # noqa: F401  (register numba's versions of srcad's helpers)
 from . import blas, warn_once
 from .auto import Auto, budget, numpy_runner
+from .fusion import FLAG, PRANGE
 from ..errors import CompileError
 from ..linking import LazyDerivative
 from ..loader import ORIGIN_MARK, generated_lines, origin_of
@@ -28,6 +30,12 @@ from ..loader import ORIGIN_MARK, generated_lines, origin_of
 _FILE_LINE = re.compile(r'File "([^"]+)", line (\d+)|at (/\S+) \((\d+)\)')
 _COLOR = re.compile(r"\x1b\[[0-9;]*m")
 _OPTIONAL_NONE = re.compile(r"^expected \S.*, got None$")
+warnings.filterwarnings(   # "numba-parallel": the helpers fused loops call have no loops of their own
+    "ignore", r"(?s).*The keyword argument 'parallel=True' was specified but no transformation.*srcad",
+    numba.NumbaPerformanceWarning)
+_SIZES = re.compile(r"^(Sizes of \S+, \S+ do not match|Dimension mismatch for)")
+_PRANGE_ONLY = {"prange": True, "numpy": False, "reduction": False, "setitem": False, "stencil": False,
+                "fusion": False, "comprehension": False, "inplace_binop": False}   # numba's parallel=
 
 
 def runner(body, filename, fallback, auto=False):
@@ -72,6 +80,29 @@ def runner(body, filename, fallback, auto=False):
         if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
             reset()
 
+    def unfused_for(args):
+        if "call" not in state and not any(type(a) is np.ndarray and a.ndim for a in args):
+            state["unfused"] = True   # scalars only: no loops to fuse, and none to compile
+
+    def retry(error=None):
+        """compile="auto": whether to compile again, after numba refused the fused loops
+        (`error` None) or their threads failed (an AssertionError of its array analysis)."""
+        if isinstance(error, AssertionError):
+            return bool(_SIZES.search(str(error))) and again_without("serial")
+        return error is None and again_without("unfused")
+
+    def again_without(what):
+        """Whether to compile again without the fused loops ("unfused") or without their
+        threads ("serial"), in this function and those it calls (once each)."""
+        callees = state.get("callees", ())
+        if state.get(what) or not state.get("fused") and not callees:
+            return False
+        learned = {key: True for key in ("unfused", "serial", what) if state.get(key) or key == what}
+        reset()
+        for function in (compiled, *callees):
+            function.__srcad_compiled__.update(learned)
+        return True
+
     def compiled(*args, **kwargs):
         if chooser is not None:   # compile="auto"
             fast = chooser.fast   # once chosen, called directly
@@ -88,6 +119,7 @@ def runner(body, filename, fallback, auto=False):
                 return chooser.raised(error, args, kwargs)   # NumPy's answer, and NumPy from then on
         if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
             reset()
+        unfused_for(args)
         try:
             call = state.get("call") or build()
         except CompileError as error:   # a function it calls reads an array numba would freeze
@@ -100,15 +132,23 @@ def runner(body, filename, fallback, auto=False):
         try:
             result = call(*args, **kwargs)
         except NumbaError as error:
+            if again_without("unfused"):   # fused loops (fusion.py) that do not fit these types
+                return compiled(*args, **kwargs)
             if any(type(a) is np.ndarray and a.ndim == 0 for a in args):   # in a loop, numba
                 scalars = [a[()] if type(a) is np.ndarray and a.ndim == 0 else a for a in args]
                 return compiled(*scalars, **kwargs)   # cannot let a 0-d array become a scalar
             state["call"] = _refused(error, body, filename, fallback)
             return body(*args, **kwargs)
+        except AssertionError as error:   # numba's parallel array analysis refusing broadcasting
+            if call is body or not _SIZES.search(str(error)) or not again_without("serial"):
+                raise
+            return compiled(*args, **kwargs)
         except Exception as error:   # numba failing inside its compiler, or a None it typed optional
             if call is body:
                 raise
             if _inside_numba(error):
+                if again_without("unfused"):
+                    return compiled(*args, **kwargs)
                 reason = f"numba failed while compiling it ({type(error).__name__}: {error})"
             elif isinstance(error, TypeError) and _OPTIONAL_NONE.match(str(error)):
                 reason = f"a value numba typed as optional was None at run time ({error})"
@@ -122,8 +162,8 @@ def runner(body, filename, fallback, auto=False):
         if "checked" not in state and call is not body:
             state["checked"] = blas.check() if _uses_blas(filename) else None
         return result
-    chooser = Auto(body, filename, build, state, refresh, lambda error: _reason(error, body, filename)) \
-        if auto else None
+    chooser = Auto(body, filename, build, state, refresh, lambda error: _reason(error, body, filename),
+                   unfused_for, retry) if auto else None
     if chooser is not None:
         compiled.__srcad_choice__ = chooser.choice
         compiled.__srcad_auto__ = chooser
@@ -167,9 +207,14 @@ def _compile(body, frozen, filename, state, inner=False):
     caches the machine code on disk when nothing it read can change between processes.
     Returns what those functions froze, for the caller to check at each call."""
     cells, callees, plain, namespace = [], [], [], body.__globals__
+    fused = state["fused"] = FLAG in body.__code__.co_freevars and not state.get("unfused")
+    parallel = fused and PRANGE in body.__code__.co_freevars and not state.get("serial")
     for name, cell in zip(body.__code__.co_freevars, body.__closure__ or ()):
         value = _contents(cell)
         callee = _runner_of(value)
+        if name in (FLAG, PRANGE):   # fusion.py: the fused loops run (in parallel) or are dropped
+            cells.append(types.CellType(fused if name == FLAG else numba.prange if parallel else range))
+            continue
         if callee is not None:
             cells.append(types.CellType())
             callees.append((cells[-1], callee))
@@ -187,7 +232,8 @@ def _compile(body, frozen, filename, state, inner=False):
     theirs = [entry for function in plain + list(functions.values())
               for entry in _frozen_values(function, filename, False)]
     cache = not frozen and not callees and not theirs and os.path.isfile(filename) and not inner
-    state["inner" if inner else "call"] = numba.njit(cache=cache, no_cpython_wrapper=inner)(copy)
+    options = dict(error_model="numpy", parallel=dict(_PRANGE_ONLY) if parallel else False) if fused else {}   # the loops divide as NumPy does
+    state["inner" if inner else "call"] = numba.njit(cache=cache, no_cpython_wrapper=inner, **options)(copy)
     state["callees"] = [callee for _, callee in callees]
     for cell, callee in callees:
         cell.cell_contents = callee.__srcad_build__(inner=True)
