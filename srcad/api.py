@@ -129,7 +129,9 @@ def grad(f=None, wrt=0, *, debug_nans=False, checkpoint=None, checkpoint_memory=
 
     ``compile="numba"`` compiles the derivative with numba (``pip install 'srcad[numba]'``):
     srcad.CompileError names your line if it does not fit numba's subset; ``"numba?"`` warns
-    once and runs the NumPy derivative then (docs/performance.md). The other
+    once and runs the NumPy derivative then (docs/performance.md); ``"auto"`` compiles in
+    the background and runs numba's code only where it is faster than NumPy, never waiting
+    more than ~2 s (srcad.compiled.choice(g) says what runs and why). The other
     transformations take it too."""
     return _transform("grad", f, wrt, debug_nans=debug_nans, compile=compile,
                       **_checkpointing(checkpoint, checkpoint_memory))

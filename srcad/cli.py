@@ -93,7 +93,7 @@ def main(argv=None):
     show.add_argument("target", metavar="PATH.py:FUNC")
     show.add_argument("--mode", default="reverse", choices=sorted(_MODES))
     show.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
-    show.add_argument("--compile", choices=("numba", "numba-parallel"), default=None,
+    show.add_argument("--compile", choices=("numba", "numba-parallel", "auto"), default=None,
                       help="the code generated for that compile target (what numba compiles)")
     check = commands.add_parser("check", help="without running the function, list what stops srcad "
                                               "from differentiating it (exit status 1 if anything)")
@@ -107,7 +107,8 @@ def main(argv=None):
     compare.add_argument("--wrt", default="0", help="argument indices, e.g. 0 or 0,1")
     compare.add_argument("--plot", metavar="PNG", help="also draw a bar chart (needs matplotlib)")
     compare.add_argument("--compile", choices=COMPILE_TARGETS, default=None,
-                         help="also time the compiled JVP and VJP, with their compile time")
+                         help="also time the compiled JVP and VJP, with their compile time "
+                              "(auto: and what compile='auto' chose, and why)")
     cache = commands.add_parser("cache", help="the disk cache of generated code: `srcad cache info`, "
                                               "`srcad cache clear [--older-than DAYS]`")
     cache.add_argument("action", choices=("info", "clear"))

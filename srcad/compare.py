@@ -19,7 +19,7 @@ import numpy as np
 from .api import _normalize_wrt, _plain_function, bind_call
 from .cache import derivative
 from .checkpointing import recorded, steps_run
-from .compiled import usable
+from .compiled import choice, usable
 from .errors import SrcadError
 from .matrices import arrays_only, forward_jacobian, jacobian, reverse_jacobian
 from .options import make as make_options
@@ -80,6 +80,7 @@ class ModeReport:
     recomputation: dict = field(default_factory=dict)   # the same -> loop steps run forward per step
     sparsity: dict = field(default_factory=dict)   # when the Jacobian is sparse: its pattern's figures
     compiled: dict = field(default_factory=dict)    # "JVP"/"VJP" -> (compile seconds, what ran)
+    choices: dict = field(default_factory=dict)     # compile="auto": "JVP"/"VJP" -> srcad.compiled.Choice
 
     def ratio(self, label):
         return self.times[label] / self.times["primal"]
@@ -116,6 +117,12 @@ class ModeReport:
                          f"{s['colors']} {s['mode']} directions instead of {min(self.n, self.m)} "
                          f"(srcad.jacobian(f, sparse=True))")
         for which, (seconds, ran) in self.compiled.items():
+            if which in self.choices:
+                chosen = self.choices[which]
+                lines.append(f"compile='auto' {which}: {chosen}" + (
+                    f" (numba compiled it in {_format_time(chosen.compile_seconds)})"
+                    if chosen.compiled_seconds and chosen.compile_seconds else ""))
+                continue
             lines.append(f"compiled {which}: first call {_format_time(seconds)} (transformation and "
                          f"compilation); runs {ran}")
         return "\n".join(lines)
@@ -178,7 +185,8 @@ def compare_modes(f, *args, wrt=0, budget=0.05, checkpoint=None):
     """Measure forward and reverse mode on `f(*args)`; returns a `ModeReport`. With
     `checkpoint` (snapshots per loop, or "auto"), also the VJP with checkpointed loops."""
 def _time_compiled(report, function, indices, arguments, tangents, cotangent, target, budget):
-    """The compiled JVP and VJP: compile time (their first call) and run time."""
+    """The compiled JVP and VJP: compile time (their first call) and run time. With
+    "auto": also what it chose and why (waiting for numba's compilation to finish)."""
     import warnings
     options = usable(make_options(compile=target))
     for which, mode, as_tuple, extra in (("JVP", "jvp", False, tangents), ("VJP", "vjp", True, [cotangent])):
@@ -187,14 +195,33 @@ def _time_compiled(report, function, indices, arguments, tangents, cotangent, ta
             warnings.simplefilter("always")
             code = derivative(function, mode, indices, as_tuple, options)
             code(*arguments, *extra)
-        seconds = time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            if target == "auto":
+                _settle(code, lambda: code(*arguments, *extra))
+                report.choices[which] = choice(code)
         ran = "numba's compiled code"
-        if not options.compile or _compiled_function(code) is None:
+        if target == "auto":
+            ran = "the code compile='auto' chose"
+        elif not options.compile or _compiled_function(code) is None:
             reasons = [str(w.message) for w in caught if "NumPy derivative" in str(w.message)]
             ran = "the NumPy code" + (f" ({reasons[0]})" if reasons else "")
         report.compiled[which] = (seconds, ran)
         label = f"one {which} ({'forward' if mode == 'jvp' else 'reverse'}, compiled)"
         report.times[label] = median_seconds(lambda: code(*arguments, *extra), budget)
+
+
+def _settle(code, call, timeout=600.0):
+    """Call a compile="auto" derivative until it has chosen (numba's compilation finished,
+    both timed)."""
+    from .compiled.auto import choices
+    deadline = time.perf_counter() + timeout
+    for record in choices(code).values():
+        record.wait(max(deadline - time.perf_counter(), 0.0))
+    for _ in range(100):
+        found = choices(code)
+        if all(c.backend != "pending" for c in found.values()) or time.perf_counter() > deadline:
+            break
+        call()
 
 
 def _compiled_function(entry):
@@ -208,7 +235,8 @@ def compare_modes(f, *args, wrt=0, budget=0.05, checkpoint=None, compile=None):
 
     ``compile="numba"`` (or ``"numba?"``) also times the compiled JVP and VJP next to the
     NumPy ones, and reports each one's compile time and what ran (the compiled code, or
-    the NumPy code and why)."""
+    the NumPy code and why). ``compile="auto"`` waits for numba's compilation of each, and
+    reports what "auto" chose and why (``report.choices``: srcad.compiled.Choice)."""
     indices, _ = _normalize_wrt(wrt)
     function = _plain_function(f)
     arguments, _ = bind_call(function, args)

@@ -22,6 +22,9 @@ generated code is exactly the ordinary code.
                  "numba?" (compile it if it fits, else warn once and run the NumPy code);
                  "numba-parallel" / "numba-parallel?": the same, the fused elementwise loops
                  running on every core (numba.prange);
+                 "auto" (numba's code where it is faster than the NumPy code, compiled in the
+                 background; never waits more than ~2 s for numba, never warns that it
+                 does not fit);
                  see compiled/. The code for a target fits that target's subset (flavor.py).
 
 A new option is a new field here (with its default off), a keyword of the transformations
@@ -30,7 +33,16 @@ in api.py, and whatever stage reads it.
 import os
 from dataclasses import dataclass, field, fields, replace
 
-COMPILE_TARGETS = ("numba", "numba?", "numba-parallel", "numba-parallel?")   # "?": fall back to the NumPy code if it does not fit
+COMPILE_TARGETS = ("numba", "numba?", "numba-parallel", "numba-parallel?", "auto")   # "?": fall back to the NumPy
+# code if it does not fit; "auto": numba where it is faster, compiled in the background (compiled/auto.py)
+
+
+def code_target(compile):
+    """The flavor of code generated for a compile target: "auto" runs numba's code or the
+    same code as NumPy (compiled/flavor.py)."""
+    return "numba" if compile == "auto" else compile
+
+
 ENVIRONMENT = {"debug_nans": "SRCAD_DEBUG_NANS"}   # option -> variable that turns it on
 
 

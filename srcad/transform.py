@@ -34,7 +34,7 @@ from .ir import Renamer, loaded_names
 from .normalize import coalesce_setitems, normalize
 from .normalize_functions import DynamicCallee, LiftedFunction
 from .optimize import optimize
-from .options import DEFAULT as DEFAULT_OPTIONS
+from .options import DEFAULT as DEFAULT_OPTIONS, code_target
 from .parse import parse_function
 from .reverse import ReverseTransform, needed_primal_values
 from .rules.registry import all_free_names
@@ -387,7 +387,7 @@ def _function(fn, parsed, mode, wrt, body, returned, params, namer, keep_default
         body = add_finite_checks(body, params, set(namer.derived_names.values()), shown_path)
     body = wrap_contexts(body)
     if options.compile:
-        body = for_target(body, options.compile, returned)
+        body = for_target(body, code_target(options.compile), returned)
     if mode in ("jvp", "jvp_call", "jvp_batch") + DEPENDENCY_MODES:
         header = _HEADERS["deps" if mode in DEPENDENCY_MODES else "jvp"]
         header_at = {0: header} if body else {}

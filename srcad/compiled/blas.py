@@ -31,4 +31,5 @@ def check(cores=None):
         names = ", ".join(os.path.basename(p) for p in libraries)
         warn_once("blas", f"srcad: two BLAS libraries are loaded ({names}): numba's compiled code uses "
                           "SciPy's, NumPy uses its own, and their threads compete for the cores. Set "
-                          "OPENBLAS_NUM_THREADS=1 (or limit them with threadpoolctl) before starting Python.")
+                          "OPENBLAS_NUM_THREADS=1 (or limit them with threadpoolctl) before starting Python.",
+                  stacklevel=None)

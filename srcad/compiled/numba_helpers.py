@@ -6,7 +6,8 @@ case not handled here (no implementation for those types) is a CompileError nami
 """
 import numpy as np
 from numba import types
-from numba.extending import overload, overload_method
+from numba.cpython.unsafe.tuple import tuple_setitem
+from numba.extending import overload, overload_method, register_jitable
 
 from .. import runtime
 from ..errors import NotScalarOutput
@@ -135,10 +136,10 @@ def _expand_reduced(g, x, axis=None, keepdims=False):
         isinstance(keepdims, types.Omitted) and keepdims.value
     if no_axis and _is_scalar(g):
         return lambda g, x, axis=None, keepdims=False: np.full(x.shape, g)
+    if keep and _is_array(g) and (no_axis or isinstance(axis, types.Integer)):
+        return lambda g, x, axis=None, keepdims=False: g + np.zeros(x.shape, g.dtype)
     if not isinstance(axis, types.Integer) or not _is_array(g):
         return None
-    if keep:
-        return lambda g, x, axis=None, keepdims=False: g + np.zeros(x.shape, g.dtype)
 
     def expand(g, x, axis=None, keepdims=False):
         return np.expand_dims(g, axis) + np.zeros(x.shape, g.dtype)
@@ -210,12 +211,141 @@ def _maximum_weight(x, y, larger):
 
 @overload(reduction_helpers.extremum_weights, prefer_literal=True)
 def _extremum_weights(a, ans, axis=None, keepdims=False):
-    if _is_array(a) and _is_scalar(ans) and (axis is None or isinstance(axis, (types.NoneType, types.Omitted))):
+    if _is_array(a) and (_is_scalar(ans) or _is_array(ans) and _is_none(axis)) and (_is_none(axis) or a.ndim == 1):
         def weights(a, ans, axis=None, keepdims=False):
             hits = (a == ans) * 1.0
             return hits / np.sum(hits)
         return weights
+    if not (_is_array(a) and _is_array(ans) and isinstance(axis, types.Integer)):
+        return None
+    keep = _literal_bool(keepdims)
+    if keep is None or ans.ndim != a.ndim - (not keep):
+        return None
+
+    def weights(a, ans, axis=None, keepdims=False):
+        expanded = ans if keep else np.expand_dims(ans, axis)
+        hits = (a == expanded) * 1.0
+        return hits / np.expand_dims(np.sum(hits, axis=axis), axis)
+    return weights
+
+
+def _size_of(x):
+    """The number of values of `x` (1 for a number)."""
+
+
+@overload(_size_of)
+def _size_of_overload(x):
+    if _is_array(x):
+        return lambda x: x.size
+    if _is_scalar(x):
+        return lambda x: 1
     return None
+
+
+@overload(reduction_helpers.reduced_count)
+def _reduced_count(a, ans, ddof=0, correction=None):
+    """The divisor of np.mean, np.var and np.std."""
+    if not ((_is_array(a) or _is_scalar(a)) and (_is_array(ans) or _is_scalar(ans))):
+        return None
+    if _is_none(correction):
+        return lambda a, ans, ddof=0, correction=None: _size_of(a) / _size_of(ans) - ddof
+    return lambda a, ans, ddof=0, correction=None: _size_of(a) / _size_of(ans) - correction
+
+
+def _literal_bool(t):
+    """The value of a literal or omitted bool argument (None: known only at run time)."""
+    if isinstance(t, types.BooleanLiteral):
+        return t.literal_value
+    if isinstance(t, types.Omitted):
+        return bool(t.value)
+    if isinstance(t, bool):
+        return t
+    return None
+
+
+@register_jitable
+def _extremum_kept(a, axis, larger):
+    """np.max (`larger`) or np.min of `a` over `axis`, keeping that axis (NaN propagates)."""
+    ndim = a.ndim
+    if axis < 0:
+        axis += ndim
+    if axis < 0 or axis >= ndim:
+        raise ValueError("axis out of bounds")
+    before, after, n = 1, 1, a.shape[axis]
+    for d in range(axis):
+        before *= a.shape[d]
+    for d in range(axis + 1, ndim):
+        after *= a.shape[d]
+    if n == 0:
+        raise ValueError("zero-size array to reduction operation which has no identity")
+    values = np.ascontiguousarray(a).reshape((before, n, after))
+    out = np.empty((before, 1, after), a.dtype)
+    for i in range(before):
+        for k in range(after):
+            best = values[i, 0, k]
+            for j in range(1, n):
+                v = values[i, j, k]
+                if v != v or (v > best if larger else v < best):
+                    best = v
+                    if v != v:
+                        break
+            out[i, 0, k] = best
+    return out.reshape(tuple_setitem(a.shape, axis, 1))
+
+
+def _extremum_over_axis(larger):
+    """numba's np.max / np.min lack axis= and keepdims=: these add them (an integer axis;
+    keepdims a literal bool), leaving every other call to numba's own implementation."""
+    def typer(a, axis=None, out=None, keepdims=False):
+        keep = _literal_bool(keepdims)
+        if _is_array(a) and _is_none(axis) and _is_none(out) and keep:
+            if larger:
+                return lambda a, axis=None, out=None, keepdims=False: np.full(_ones_shape(a), np.max(a))
+            return lambda a, axis=None, out=None, keepdims=False: np.full(_ones_shape(a), np.min(a))
+        if not (_is_array(a) and isinstance(axis, types.Integer) and _is_none(out)) or keep is None:
+            return None
+        if keep:
+            return lambda a, axis=None, out=None, keepdims=False: _extremum_kept(a, axis, larger)
+        if a.ndim == 1:
+            return lambda a, axis=None, out=None, keepdims=False: _extremum_kept(a, axis, larger)[0]
+        return lambda a, axis=None, out=None, keepdims=False: np.sum(_extremum_kept(a, axis, larger), axis=axis)
+    return typer
+
+
+for _function, _larger in ((np.max, True), (np.amax, True), (np.min, False), (np.amin, False)):
+    overload(_function, prefer_literal=True)(_extremum_over_axis(_larger))
+
+
+@register_jitable
+def _ones_shape(a):
+    """(1, 1, ...) for each axis of `a`: the shape of a reduction over all, with keepdims."""
+    shape = a.shape
+    for d in range(a.ndim):
+        shape = tuple_setitem(shape, d, 1)
+    return shape
+
+
+@overload(np.mean, prefer_literal=True)
+def _mean_over_axis(a, axis=None, dtype=None, out=None, keepdims=False):
+    """numba's np.mean lacks axis= and keepdims=: the sum over the axis (numba's) divided by
+    its length."""
+    if not (_is_array(a) and _is_none(dtype) and _is_none(out)):
+        return None
+    keep = _literal_bool(keepdims)
+    if _is_none(axis) and keep:
+        return lambda a, axis=None, dtype=None, out=None, keepdims=False: np.full(_ones_shape(a), np.mean(a))
+    if keep is None or not isinstance(axis, types.Integer):
+        return None
+    if keep:
+        def mean_kept(a, axis=None, dtype=None, out=None, keepdims=False):
+            axis = axis + a.ndim if axis < 0 else axis
+            return np.expand_dims(np.sum(a, axis=axis), axis) / a.shape[axis]
+        return mean_kept
+
+    def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+        axis = axis + a.ndim if axis < 0 else axis
+        return np.sum(a, axis=axis) / a.shape[axis]
+    return mean
 
 
 def _is_none(t):

@@ -11,6 +11,7 @@ your globals' values.
 """
 import os
 import re
+import time
 import types
 import warnings
 
@@ -20,6 +21,7 @@ from numba.core.errors import NumbaError
 
 from . import numba_fusion, numba_helpers  # noqa: F401  (register numba's versions of srcad's helpers)
 from . import blas, warn_once
+from .auto import Auto, budget, numpy_runner
 from .fusion import FLAG, PRANGE
 from ..errors import CompileError
 from ..linking import LazyDerivative
@@ -36,9 +38,16 @@ _PRANGE_ONLY = {"prange": True, "numpy": False, "reduction": False, "setitem": F
                 "fusion": False, "comprehension": False, "inplace_binop": False}   # numba's parallel=
 
 
-def runner(body, filename, fallback):
-    """A function calling `body` compiled by numba (lazily, per argument types)."""
-    own = _frozen_values(body, filename, fallback)
+def runner(body, filename, fallback, auto=False):
+    """A function calling `body` compiled by numba (lazily, per argument types). `auto`
+    (compile="auto"): compiled in the background, and run only where it is faster (auto.py)."""
+    if auto:
+        try:
+            own = _frozen_values(body, filename, False)
+        except CompileError as error:
+            return numpy_runner(body, f"numba cannot compile it: {error.reason}")
+    else:
+        own = _frozen_values(body, filename, fallback)
     if own is None:   # refused, with fallback: the NumPy statements
         return body
     frozen = list(own)   # and, once compiled, what the functions it calls froze
@@ -58,12 +67,29 @@ def runner(body, filename, fallback):
             return
         callees = state.get("callees", ())
         state.clear()
+        if chooser is not None and chooser.fast is not body:
+            chooser.fast = None   # compiled again, in the background
         state["resetting"] = True
         own[:] = [(namespace, name, namespace[name]) for namespace, name, _ in own]
         frozen[:] = own
         for callee in callees:
             callee.__srcad_reset__()
         del state["resetting"]
+
+    def refresh():
+        if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
+            reset()
+
+    def unfused_for(args):
+        if "call" not in state and not any(type(a) is np.ndarray and a.ndim for a in args):
+            state["unfused"] = True   # scalars only: no loops to fuse, and none to compile
+
+    def retry(error=None):
+        """compile="auto": whether to compile again, after numba refused the fused loops
+        (`error` None) or their threads failed (an AssertionError of its array analysis)."""
+        if isinstance(error, AssertionError):
+            return bool(_SIZES.search(str(error))) and again_without("serial")
+        return error is None and again_without("unfused")
 
     def again_without(what):
         """Whether to compile again without the fused loops ("unfused") or without their
@@ -78,10 +104,22 @@ def runner(body, filename, fallback):
         return True
 
     def compiled(*args, **kwargs):
+        if chooser is not None:   # compile="auto"
+            fast = chooser.fast   # once chosen, called directly
+            if fast is None or kwargs or frozen and any(namespace[name] is not value
+                                                        for namespace, name, value in frozen):
+                return chooser(args, kwargs)
+            try:
+                return fast(*args)
+            except Exception as error:
+                if fast is body:
+                    raise
+                if isinstance(error, TypeError) and str(error).startswith("No matching definition"):
+                    return chooser(args, kwargs)   # types not compiled for yet: compiled in the background
+                return chooser.raised(error, args, kwargs)   # NumPy's answer, and NumPy from then on
         if frozen and any(namespace[name] is not value for namespace, name, value in frozen):
             reset()
-        if "call" not in state and not any(type(a) is np.ndarray and a.ndim for a in args):
-            state["unfused"] = True   # scalars only: no loops to fuse, and none to compile
+        unfused_for(args)
         try:
             call = state.get("call") or build()
         except CompileError as error:   # a function it calls reads an array numba would freeze
@@ -89,6 +127,8 @@ def runner(body, filename, fallback):
                 raise
             warn_once((filename, body.__name__), f"srcad: {error}; running the NumPy derivative.")
             call = state["call"] = body
+        timed = call is not body and "timed" not in state
+        start = time.perf_counter() if timed else 0.0
         try:
             result = call(*args, **kwargs)
         except NumbaError as error:
@@ -116,15 +156,48 @@ def runner(body, filename, fallback):
                 raise
             state["call"] = _refuse(body, filename, fallback, reason[:400], None) or body
             return body(*args, **kwargs)
+        if timed:
+            state["timed"] = True
+            _slow_first_compile(call, body, time.perf_counter() - start)
         if "checked" not in state and call is not body:
             state["checked"] = blas.check() if _uses_blas(filename) else None
         return result
+    chooser = Auto(body, filename, build, state, refresh, lambda error: _reason(error, body, filename),
+                   unfused_for, retry) if auto else None
+    if chooser is not None:
+        compiled.__srcad_choice__ = chooser.choice
+        compiled.__srcad_auto__ = chooser
     compiled.__wrapped__ = body
     compiled.__srcad_compiled__ = state
     compiled.__srcad_build__ = build
     compiled.__srcad_reset__ = reset
     compiled.__srcad_frozen__ = frozen
     return compiled
+
+
+def _slow_first_compile(dispatcher, body, seconds):
+    """The first call of compiled code took longer than the budget (numba compiled it):
+    one warning per function, saying whether a later process loads it from disk."""
+    if seconds <= budget() or not isinstance(dispatcher, numba.core.registry.CPUDispatcher):
+        return
+    name = body.__name__.removeprefix("_srcad_body_")
+    cached = type(getattr(dispatcher, "_cache", None)).__name__ not in ("NullCache", "NoneType")
+    later = ("numba caches the machine code on disk, so a later process loads it instead" if cached else
+             "numba cannot cache it on disk (it reads globals or calls other compiled derivatives), "
+             "so each new process compiles it again")
+    warn_once(("slow-compile", name, dispatcher.py_func.__code__.co_filename),
+              f"srcad: compiling {name} with numba took {seconds:.1f} s; {later}. compile='auto' "
+              f"would not wait: it runs the NumPy derivative until the compiled code is ready", stacklevel=None)
+
+
+def _reason(error, body, filename):
+    """numba's refusal (or failure) of `body`, worded as CompileError words it."""
+    if isinstance(error, NumbaError):
+        try:
+            _refused(error, body, filename, False)
+        except CompileError as refusal:
+            return f"{refusal.where}: {refusal.reason}" if refusal.where else refusal.reason
+    return f"numba failed while compiling it ({type(error).__name__}: {error})"[:400]
 
 
 def _compile(body, frozen, filename, state, inner=False):
