@@ -139,13 +139,11 @@ def runner(body, filename, fallback, auto=False):
                 return compiled(*scalars, **kwargs)   # cannot let a 0-d array become a scalar
             state["call"] = _refused(error, body, filename, fallback)
             return body(*args, **kwargs)
-        except AssertionError as error:   # numba's parallel array analysis refusing broadcasting
-            if call is body or not _SIZES.search(str(error)) or not again_without("serial"):
-                raise
-            return compiled(*args, **kwargs)
         except Exception as error:   # numba failing inside its compiler, or a None it typed optional
             if call is body:
                 raise
+            if isinstance(error, AssertionError) and _SIZES.search(str(error)) and again_without("serial"):
+                return compiled(*args, **kwargs)   # numba's parallel array analysis refusing broadcasting
             if _inside_numba(error):
                 if again_without("unfused"):
                     return compiled(*args, **kwargs)
