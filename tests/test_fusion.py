@@ -212,3 +212,14 @@ def test_parallel_steps_aside_for_numba_array_analysis():
     expected = srcad.grad(rnn, (0, 1, 2))(*args)
     for a, b in zip(srcad.grad(rnn, (0, 1, 2), compile="numba-parallel")(*args), expected):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_show_prints_the_parallel_loops(capsys, tmp_path):
+    from srcad.cli import main
+    path = tmp_path / "chain.py"
+    path.write_text("import numpy as np\n\ndef f(x):\n    return np.sum(np.sin(x) * np.exp(-x ** 2))\n")
+    assert main(["show", f"{path}:f", "--mode", "grad", "--compile", "numba-parallel"]) == 0
+    shown = capsys.readouterr().out
+    assert "prange = range   # numba.prange where numba compiles this code" in shown
+    assert "for i in prange(fused.size(x)):" in shown and "import srcad.fused as fused" in shown
+    assert "fused_loops = False   # True where numba compiles this code" in shown
