@@ -223,3 +223,18 @@ def test_show_prints_the_parallel_loops(capsys, tmp_path):
     assert "prange = range   # numba.prange where numba compiles this code" in shown
     assert "for i in prange(fused.size(x)):" in shown and "import srcad.fused as fused" in shown
     assert "fused_loops = False   # True where numba compiles this code" in shown
+
+
+def returns_inf(x):
+    return np.sum(1.0 / x) * 2.0 + np.sum(x)
+
+
+def test_seed_of_an_infinite_output_is_one():
+    """grad's seed is 1 also where the output is inf (compiled code computed inf * 0 + 1)."""
+    pytest.importorskip("numba")
+    for x in (np.array([0.0, 2.0]), np.array([0.0, 2.0], np.float32)):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            expected = srcad.grad(returns_inf)(x)
+            got = srcad.grad(returns_inf, compile="numba")(x)
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+        assert np.isfinite(got[1])

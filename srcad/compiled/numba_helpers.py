@@ -8,6 +8,7 @@ import numpy as np
 from numba import types
 from numba.cpython.unsafe.tuple import tuple_setitem
 from numba.extending import overload, overload_method, register_jitable
+from numba.np.numpy_support import as_dtype
 
 from .. import runtime
 from ..errors import NotScalarOutput
@@ -26,8 +27,9 @@ def _is_array(t):
 
 @overload(runtime.seed_cotangent)
 def _seed_cotangent(y, function_name):
-    if isinstance(y, types.Float):
-        return lambda y, function_name: y * 0 + 1   # 1 of y's own type
+    if isinstance(y, types.Float):   # 1 of y's own type (not y * 0 + 1: nan where y is inf)
+        one = as_dtype(y).type(1)
+        return lambda y, function_name: one
     if isinstance(y, (types.Integer, types.Boolean)):
         return lambda y, function_name: 1.0
     if _is_array(y) and isinstance(y.dtype, (types.Float, types.Integer)):
