@@ -238,3 +238,18 @@ def test_seed_of_an_infinite_output_is_one():
             got = srcad.grad(returns_inf, compile="numba")(x)
         np.testing.assert_allclose(got, expected, rtol=1e-6)
         assert np.isfinite(got[1])
+
+
+def test_value_and_grad_and_a_0d_cotangent_stay_one_loop():
+    """value_and_grad's seed reads the sum only for its type: the loop goes on through it.
+    A 0-d cotangent is passed as its scalar before any retry without the loops."""
+    pytest.importorskip("numba")
+    code = srcad.source(srcad.value_and_grad(chain, compile="numba"))
+    assert code.count("for i in range(") == 1 and "t4_bar_i = 1.0" in code
+    value, gradient = srcad.value_and_grad(chain, compile="numba")(X)
+    expected = srcad.value_and_grad(chain)(X)
+    np.testing.assert_allclose(value, expected[0], rtol=1e-12)
+    np.testing.assert_allclose(gradient, expected[1], rtol=1e-12)
+    pull = srcad.vjp(chain, compile="numba")
+    np.testing.assert_allclose(pull(X, np.array(2.0))[1], 2 * expected[1], rtol=1e-12)
+    assert not _runner_state(pull.__wrapped__).get("unfused")

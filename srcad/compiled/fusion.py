@@ -80,11 +80,12 @@ class _Fuser:
     def block(self, stmts):
         result, run = [], []
         for stmt in stmts:
-            if run and (_mentions(stmt, {_reduced(s) for s in run if _is_reduction(s)}) or
+            sums = frozenset(_reduced(s) for s in run if _is_reduction(s))
+            if run and (_mentions(stmt, sums, beside_seeds=True) or
                         _is_reduction(stmt) and any(_mentions(s, {_reduced(stmt)}) for s in run)):
                 result += self.region(run)   # it reads a sum the loop computes: after the loop
-                run = []
-            if _elementwise_statement(stmt) or _is_reduction(stmt):
+                run, sums = [], frozenset()
+            if _elementwise_statement(stmt, sums) or _is_reduction(stmt):
                 run.append(stmt)
                 continue
             result += self.region(run)
@@ -203,8 +204,9 @@ def _walk_reads(node):
     if isinstance(node, gast.Call) and _is_spread(node):
         shape = node.args[1].id
         return _walk_reads(node.args[0]) + [(shape, node.func.id == "unbroadcast")]
-    if isinstance(node, gast.Call) and _is_seed(node):
-        return [(node.args[0].args[0].id, False)]
+    if isinstance(node, gast.Call) and _is_seed(node, of_sum=False):
+        summed = node.args[0]   # np.sum(t): t's shape; a sum the loop makes: nothing
+        return [(summed.args[0].id, False)] if isinstance(summed, gast.Call) else []
     found = []
     for child in gast.iter_child_nodes(node):
         if isinstance(node, gast.Call) and child is node.func:
@@ -227,33 +229,40 @@ def _reduced(stmt):
     return stmt.targets[0].id
 
 
-def _mentions(stmt, names):
-    return bool(names) and any(isinstance(n, gast.Name) and n.id in names for n in walk_tree(stmt))
+def _mentions(node, names, beside_seeds=False):
+    """Whether `node` reads one of `names` (`beside_seeds`: other than as a seed's value)."""
+    if not names or beside_seeds and isinstance(node, gast.Call) and _is_seed(node, of_sum=False):
+        return False
+    if isinstance(node, gast.Name):
+        return node.id in names
+    return any(_mentions(child, names, beside_seeds) for child in gast.iter_child_nodes(node))
 
 
-def _elementwise_statement(stmt):
+def _elementwise_statement(stmt, sums=frozenset()):
+    """`sums`: the sums the run accumulates, whose seeds (value_and_grad's) it may read."""
     if isinstance(stmt, gast.Assign):
         return len(stmt.targets) == 1 and isinstance(stmt.targets[0], gast.Name) \
-            and _elementwise(stmt.value) and not getattr(stmt, "tape", None)
+            and _elementwise(stmt.value, sums) and not getattr(stmt, "tape", None)
     return isinstance(stmt, gast.AugAssign) and isinstance(stmt.target, gast.Name) \
-        and isinstance(stmt.op, _OPERATORS[:4]) and _elementwise(stmt.value)
+        and isinstance(stmt.op, _OPERATORS[:4]) and _elementwise(stmt.value, sums)
 
 
-def _elementwise(node):
+def _elementwise(node, sums=frozenset()):
     if isinstance(node, gast.Name):
         return True
     if isinstance(node, gast.Constant):
         return type(node.value) in (int, float)
     if isinstance(node, gast.BinOp):
-        return isinstance(node.op, _OPERATORS) and _elementwise(node.left) and _elementwise(node.right)
+        return isinstance(node.op, _OPERATORS) and _elementwise(node.left, sums) and _elementwise(node.right, sums)
     if isinstance(node, gast.UnaryOp):
-        return isinstance(node.op, (gast.USub, gast.UAdd)) and _elementwise(node.operand)
+        return isinstance(node.op, (gast.USub, gast.UAdd)) and _elementwise(node.operand, sums)
     if isinstance(node, gast.Call) and not node.keywords:
-        if _is_seed(node):
+        if _is_seed(node) or _is_seed(node, of_sum=False) and isinstance(node.args[0], gast.Name) \
+                and node.args[0].id in sums:
             return True
         if _is_spread(node):
-            return _elementwise(node.args[0])
-        return _is_unary_ufunc(node.func) and len(node.args) == 1 and _elementwise(node.args[0])
+            return _elementwise(node.args[0], sums)
+        return _is_unary_ufunc(node.func) and len(node.args) == 1 and _elementwise(node.args[0], sums)
     return False
 
 
@@ -262,10 +271,12 @@ def _is_spread(node):
         and not node.keywords and isinstance(node.args[1], gast.Name)
 
 
-def _is_seed(node):
-    """``seed_cotangent(np.sum(t), "f")``, grad's seed: 1 (the sum of a float64 array is a scalar)."""
+def _is_seed(node, of_sum=True):
+    """``seed_cotangent(np.sum(t), "f")``, grad's seed: 1 (the sum of a float64 array is a
+    scalar). Not `of_sum`: also ``seed_cotangent(s, "f")`` (the run admits it where `s` is a
+    sum it accumulates)."""
     return isinstance(node.func, gast.Name) and node.func.id == "seed_cotangent" and len(node.args) == 2 \
-        and not node.keywords and isinstance(node.args[0], gast.Call) and _is_sum(node.args[0])
+        and not node.keywords and (not of_sum or isinstance(node.args[0], gast.Call) and _is_sum(node.args[0]))
 
 
 def _is_sum(call, of_name=True):
@@ -280,9 +291,11 @@ def _is_unary_ufunc(func):
 
 
 def _operations(node):
-    seeds = [n for n in walk_tree(node) if isinstance(n, gast.Call) and _is_seed(n)]
-    return sum(isinstance(n, (gast.BinOp, gast.UnaryOp)) or isinstance(n, gast.Call) and not _is_spread(n)
-               for n in walk_tree(node)) - 2 * len(seeds)
+    if isinstance(node, gast.Call) and _is_seed(node, of_sum=False):
+        return 0
+    own = isinstance(node, (gast.BinOp, gast.UnaryOp)) or isinstance(node, gast.Call) and not _is_spread(node)
+    return own + sum(_operations(child) for child in gast.iter_child_nodes(node)
+                     if not (isinstance(node, gast.Call) and child is node.func))
 
 
 def _elementwise_copy(stmt, element):
@@ -292,7 +305,7 @@ def _elementwise_copy(stmt, element):
             return gast.Name(element[node.id], type(node.ctx)(), None, None)
         if isinstance(node, gast.Call) and _is_spread(node):
             return rewrite(node.args[0])
-        if isinstance(node, gast.Call) and _is_seed(node):
+        if isinstance(node, gast.Call) and _is_seed(node, of_sum=False):
             return gast.Constant(1.0, None)
         if isinstance(node, gast.Call):
             return gast.Call(func=node.func, args=[rewrite(a) for a in node.args], keywords=[])

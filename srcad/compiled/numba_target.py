@@ -132,11 +132,11 @@ def runner(body, filename, fallback, auto=False):
         try:
             result = call(*args, **kwargs)
         except NumbaError as error:
-            if again_without("unfused"):   # fused loops (fusion.py) that do not fit these types
-                return compiled(*args, **kwargs)
             if any(type(a) is np.ndarray and a.ndim == 0 for a in args):   # in a loop, numba
                 scalars = [a[()] if type(a) is np.ndarray and a.ndim == 0 else a for a in args]
                 return compiled(*scalars, **kwargs)   # cannot let a 0-d array become a scalar
+            if again_without("unfused"):   # fused loops (fusion.py) that do not fit these types
+                return compiled(*args, **kwargs)
             state["call"] = _refused(error, body, filename, fallback)
             return body(*args, **kwargs)
         except Exception as error:   # numba failing inside its compiler, or a None it typed optional
