@@ -18,6 +18,8 @@ import pytest
 import srcad
 from srcad.testing import check_grads
 
+from compiled_agreement import same_as_numpy
+
 numba = pytest.importorskip("numba")
 
 import test_control_flow as flow  # noqa: E402
@@ -29,28 +31,10 @@ LOOPS = ("scalar_loop", "loop_over_rows", "with_break", "calls_in_loop")
 RULES = ("np_tanh-5", "np_exp-3x4", "np_maximum-3x1-1x4")
 
 
-def _random_like(value, rng):
-    shape = np.shape(value)
-    return rng.standard_normal(shape) if shape else float(rng.standard_normal())
-
-
-def _as_tuple(value):
-    return value if isinstance(value, tuple) else (value,)
-
-
 def agree(function, args, wrt):
     """Compiled and NumPy VJP and JVP give the same numbers (to 1e-12), and the compiled
     derivatives match finite differences."""
-    rng = np.random.default_rng(0)
-    value = function(*args)
-    cotangent = tuple(_random_like(v, rng) for v in value) if isinstance(value, tuple) \
-        else _random_like(value, rng)
-    tangents = [_random_like(args[i], rng) for i in wrt]
-    for transform, extra in ((srcad.vjp, [cotangent]), (srcad.jvp, tangents)):
-        expected = transform(function, wrt)(*args, *extra)
-        got = transform(function, wrt, compile="numba")(*args, *extra)
-        for a, b in zip(_as_tuple(got[1]) + _as_tuple(got[0]), _as_tuple(expected[1]) + _as_tuple(expected[0])):
-            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    same_as_numpy(function, args, wrt)
     check_grads(function, args, wrt=wrt, rtol=1e-5, atol=1e-7, directions=1, compile="numba")
 
 

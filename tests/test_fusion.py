@@ -16,6 +16,7 @@ from srcad.compiled.fusion import FLAG
 from srcad.loader import BODY_PREFIX
 
 import test_control_flow as flow
+from compiled_agreement import same_as_numpy
 from test_rule_table import ALL_CASES
 
 
@@ -44,39 +45,13 @@ def fused_in_python(monkeypatch):
     cache.clear_memory()
 
 
-def _random_like(value, rng):
-    shape = np.shape(value)
-    return rng.standard_normal(shape) if shape else float(rng.standard_normal())
-
-
-def _as_tuple(value):
-    return value if isinstance(value, tuple) else (value,)
-
-
-def _same_derivatives(function, args, wrt):
-    """vjp and jvp with compile="numba" (fused loops run by Python) equal the NumPy ones."""
-    rng = np.random.default_rng(0)
-    value = function(*args)
-    cotangent = tuple(_random_like(v, rng) for v in value) if isinstance(value, tuple) \
-        else _random_like(value, rng)
-    tangents = [_random_like(args[i], rng) for i in wrt]
-    for transform, extra in ((srcad.vjp, [cotangent]), (srcad.jvp, tangents)):
-        fused_result = transform(function, wrt, compile="numba")(*args, *extra)
-        cache.clear_memory()
-        expected = transform(function, wrt)(*args, *extra)
-        for a, b in zip(_as_tuple(fused_result[1]) + _as_tuple(fused_result[0]),
-                        _as_tuple(expected[1]) + _as_tuple(expected[0])):
-            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
-            assert np.shape(a) == np.shape(b)
-
-
 FLOW = flow.CASES + flow.HARDER
 RULE_CASES = [(m, c) for m, c in ALL_CASES if c.differentiable]
 
 
 @pytest.mark.parametrize("function, args", FLOW, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(FLOW)])
 def test_control_flow_fused(fused_in_python, function, args):
-    _same_derivatives(function, args, tuple(i for i, a in enumerate(args) if not isinstance(a, int)))
+    same_as_numpy(function, args, tuple(i for i, a in enumerate(args) if not isinstance(a, int)))
 
 
 @pytest.mark.parametrize("shard", range(4))
@@ -85,7 +60,7 @@ def test_rule_cases_fused(fused_in_python, shard):
     failures = []
     for module, case in RULE_CASES[shard::4]:
         try:
-            _same_derivatives(case.function, case.args, tuple(case.wrt))
+            same_as_numpy(case.function, case.args, tuple(case.wrt))
         except srcad.SrcadError:
             continue   # what compile="numba" refuses is tested in test_compile_numba.py
         except AssertionError as error:
