@@ -20,6 +20,7 @@ from .api import _normalize_wrt, _plain_function, bind_call
 from .cache import derivative
 from .checkpointing import recorded, steps_run
 from .compiled import choice, usable
+from .compiled.auto import format_seconds
 from .errors import SrcadError
 from .matrices import arrays_only, forward_jacobian, jacobian, reverse_jacobian
 from .options import make as make_options
@@ -145,10 +146,7 @@ class ModeReport:
 
 
 def _format_time(seconds):
-    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds * 1e9:.3g} ns"
+    return format_seconds(seconds, micro="us")
 
 
 def peak_memory(call):

@@ -101,8 +101,9 @@ def budget():
         return COMPILE_BUDGET
 
 
-def format_seconds(seconds):
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+def format_seconds(seconds, micro="µs"):
+    """`seconds` in s, ms, `micro` (µs, or "us" for ASCII tables) or ns, to 3 digits."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), (micro, 1e-6)):
         if seconds >= scale:
             return f"{seconds / scale:.3g} {unit}"
     return f"{seconds * 1e9:.3g} ns"
