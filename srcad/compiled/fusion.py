@@ -34,9 +34,9 @@ import gast
 from ..trees import walk as walk_tree
 
 FLAG, PRANGE, HELPERS = "fused_loops", "prange", "fused"   # HELPERS: the module srcad.fused
-COMPILE_TIME_NAMES = {FLAG: False, PRANGE: range}   # what numba compiles them as: numba_target.py
-_NOTES = {FLAG: "True where numba compiles this code: the fused loops run",
-          PRANGE: "numba.prange where numba compiles this code"}
+_HEADER_LINES = {   # Python's values of the compile-time names (numba_target.py gives numba's)
+    FLAG: f"{FLAG} = False   # True where numba compiles this code: the fused loops run",
+    PRANGE: f"{PRANGE} = range   # numba.prange where numba compiles this code"}
 UNARY = frozenset({"sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
                    "arcsinh", "arccosh", "arctanh", "exp", "exp2", "expm1", "log", "log2", "log10",
                    "log1p", "sqrt", "cbrt", "square", "abs", "absolute", "fabs", "negative",
@@ -50,19 +50,18 @@ MINIMUM_OPERATIONS = 2       # a single operation gains nothing from a loop of i
 
 def compile_time_lines(used):
     """The header lines that bind the compile-time names `used` (Python's values)."""
-    return [f"{name} = {COMPILE_TIME_NAMES[name].__name__ if name == PRANGE else COMPILE_TIME_NAMES[name]}"
-            f"   # {_NOTES[name]}" for name in (FLAG, PRANGE) if name in used]
+    return [line for name, line in _HEADER_LINES.items() if name in used]
 
 
 def fuse(body, returned, parallel=False):
     """`body` with each run of elementwise statements as a fused loop (see the module)."""
     names = {n.id for stmt in body for n in walk_tree(stmt) if isinstance(n, gast.Name)}
+    if names & {FLAG, PRANGE, HELPERS}:   # yours: leave the code as it is
+        return body
     loads = {}
     for node in [n for stmt in body for n in walk_tree(stmt)] + list(walk_tree(returned) if returned else ()):
         if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load):
             loads[node.id] = loads.get(node.id, 0) + 1
-    if names & {FLAG, PRANGE, HELPERS}:   # yours: leave the code as it is
-        return body
     return _Fuser(names, loads, parallel).block(body)
 
 
@@ -108,8 +107,7 @@ class _Fuser:
         if sum(_operations(stmt.value) for stmt in run) < MINIMUM_OPERATIONS:
             return run
         flow = _Flow(run)
-        outputs = [n for n in flow.stored if n in flow.inputs or n in flow.first_augmented
-                   or self.loads.get(n, 0) > flow.loads.get(n, 0)]
+        outputs = [n for n in flow.stored if n in flow.inputs or self.loads.get(n, 0) > flow.loads.get(n, 0)]
         if not outputs and not flow.reduced:
             return run
         inputs = list(flow.inputs)
@@ -157,10 +155,7 @@ class _Flow:
         for stmt in run:
             name = stmt.targets[0].id if isinstance(stmt, gast.Assign) else stmt.target.id
             if _is_reduction(stmt):
-                deps = {}
-                for read_name, _ in self.reads(stmt.value.args[0]):
-                    deps.update(dict.fromkeys(self.deps.get(read_name, [read_name])))
-                self.deps[name] = list(deps)
+                self.deps[name] = self.inputs_of(self.reads(stmt.value.args[0]))
                 self.reduced.append(name)
                 continue
             read = self.reads(stmt.value)
@@ -168,33 +163,32 @@ class _Flow:
                 if name not in self.deps:
                     self.first_augmented.add(name)
                 read += self.read(name, True)
-            deps = {}
-            for read_name, _ in read:
-                deps.update(dict.fromkeys(self.deps.get(read_name, [read_name])))
-            self.deps[name] = list(deps)
+            self.deps[name] = self.inputs_of(read)
             if name not in self.stored:
                 self.stored.append(name)
 
     def read(self, name, value):
-        """[(name, value)] for a read of `name` (`value`: element by element, not only its shape)."""
+        """[name], noting a read of `name` (`value`: element by element, not only its shape)."""
         if name not in self.deps:
             self.inputs.setdefault(name, None)
             if value and name not in self.values:
                 self.values.append(name)
-        return [(name, value)]
+        return [name]
 
     def reads(self, node):
+        """The names `node` reads, noted (`read`) and counted in `loads`."""
         found = []
         for child in _walk_reads(node):
-            if isinstance(child, tuple):   # the shape-only operand of expand_reduced/unbroadcast
-                self.loads[child[0]] = self.loads.get(child[0], 0) + 1
-                found += self.read(child[0], False)
-                if child[1]:
-                    self.spread_over.append(tuple(self.deps.get(child[0], [child[0]])))
-            else:
-                self.loads[child] = self.loads.get(child, 0) + 1
-                found += self.read(child, True)
+            name = child[0] if isinstance(child, tuple) else child   # tuple: a shape-only read
+            self.loads[name] = self.loads.get(name, 0) + 1
+            found += self.read(name, not isinstance(child, tuple))
+            if isinstance(child, tuple) and child[1]:   # the shape unbroadcast sums to
+                self.spread_over.append(tuple(self.inputs_of([name])))
         return found
+
+    def inputs_of(self, names):
+        """The inputs of the run that values read as `names` depend on, in order."""
+        return list(dict.fromkeys(d for name in names for d in self.deps.get(name, [name])))
 
 
 def _walk_reads(node):
